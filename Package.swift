@@ -1,0 +1,103 @@
+// swift-tools-version:6.0
+// The bedside syringe-pump controller.
+//
+// Dependencies point one way:
+//   PumpCore (Foundation only: the safety kernel)
+//     <- PumpLibrary (TOML data files), PumpSimulator (plant), GPIODBackend (libgpiod), PumpControl (Dispatch loop)
+//     <- pumpd (composition root: PumpJournal/GRDB, PumpServer/NIO, systemd notify)
+//   PumpProtocol (Foundation only) <- pumpctl, pumpd
+import PackageDescription
+
+let package = Package(
+    name: "SyringePump",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pumpd", targets: ["pumpd"]),
+        .executable(name: "pumpctl", targets: ["pumpctl"]),
+        .executable(name: "pump-demo", targets: ["pump-demo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    ],
+    targets: [
+        // The safety kernel: units, geometry, drug library model, dose plan, supervisor, hazards. Foundation only.
+        .target(name: "PumpCore", path: "Sources/PumpCore"),
+        // Loads the drug and syringe libraries from their TOML data files.
+        .target(
+            name: "PumpLibrary",
+            dependencies: ["PumpCore", "TOMLKit"],
+            path: "Sources/PumpLibrary",
+            resources: [.copy("Data")]
+        ),
+        // The plant simulator (stepper, lead screw, syringe, line pressure, switches) with fault injection.
+        .target(name: "PumpSimulator", dependencies: ["PumpCore"], path: "hw-sim/Sources/PumpSimulator"),
+        // Dispatch-timer control loop and step emitter; reaches hardware only through the supervisor's gate.
+        .target(name: "PumpControl", dependencies: ["PumpCore"], path: "Sources/PumpControl"),
+        // libgpiod v1 (Debian 12: 1.6.3) as a system library, and a thin C shim so a v2 move touches one file.
+        .systemLibrary(
+            name: "CGPIOD",
+            path: "Sources/CGPIOD",
+            pkgConfig: "libgpiod",
+            providers: [.apt(["libgpiod-dev"])]
+        ),
+        .target(name: "GPIODShim", dependencies: ["CGPIOD"], path: "Sources/GPIODShim"),
+        .target(name: "GPIODBackend", dependencies: ["PumpCore", "GPIODShim"], path: "Sources/GPIODBackend"),
+        // Versioned newline-delimited JSON shared by daemon and CLI. Foundation only.
+        .target(name: "PumpProtocol", path: "Sources/PumpProtocol"),
+        // The durable journal (SQLite through GRDB, WAL, synchronous=FULL).
+        .target(
+            name: "PumpJournal",
+            dependencies: ["PumpCore", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/PumpJournal"
+        ),
+        // The Unix-domain socket server (SwiftNIO): line framing, peer credentials, permissions.
+        .target(
+            name: "PumpServer",
+            dependencies: [
+                "PumpProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PumpServer"
+        ),
+        .executableTarget(
+            name: "pumpd",
+            dependencies: [
+                "PumpCore", "PumpLibrary", "PumpSimulator", "PumpControl", "GPIODBackend", "PumpProtocol",
+                "PumpJournal", "PumpServer", "TOMLKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/pumpd"
+        ),
+        .executableTarget(
+            name: "pumpctl",
+            dependencies: ["PumpProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/pumpctl"
+        ),
+        .executableTarget(
+            name: "pump-demo",
+            dependencies: ["PumpCore", "PumpLibrary", "PumpSimulator", "PumpControl"],
+            path: "Sources/pump-demo"
+        ),
+        .testTarget(name: "PumpCoreTests", dependencies: ["PumpCore", "PumpLibrary"], path: "Tests/PumpCoreTests"),
+        .testTarget(name: "PumpSimulatorTests", dependencies: ["PumpCore", "PumpSimulator"], path: "Tests/PumpSimulatorTests"),
+        .testTarget(
+            name: "PumpControlTests",
+            dependencies: ["PumpCore", "PumpLibrary", "PumpSimulator", "PumpControl"],
+            path: "Tests/PumpControlTests"
+        ),
+        .testTarget(name: "GPIODBackendTests", dependencies: ["GPIODBackend", "PumpCore"], path: "Tests/GPIODBackendTests"),
+        .testTarget(name: "PumpProtocolTests", dependencies: ["PumpProtocol"], path: "Tests/PumpProtocolTests"),
+        .testTarget(name: "PumpJournalTests", dependencies: ["PumpJournal", "PumpCore"], path: "Tests/PumpJournalTests"),
+        .testTarget(name: "PumpServerTests", dependencies: ["PumpServer", "PumpProtocol"], path: "Tests/PumpServerTests"),
+        .testTarget(name: "EndToEndTests", dependencies: ["PumpProtocol"], path: "Tests/EndToEndTests"),
+    ]
+)

@@ -1,0 +1,87 @@
+// Alarms with IEC 60601-1-8 priorities and stable reason codes.
+//
+// Codes are fixed, greppable strings (like Klipper's shutdown reasons): scripts, the journal and `pumpctl ack`
+// use them, so they never change once published. Every alarm that stops delivery latches: it stays active
+// until a person acknowledges it, and acknowledging never restarts the motor by itself.
+import Foundation
+
+/// IEC 60601-1-8 alarm priority.
+public enum AlarmPriority: String, Sendable, Codable, Comparable, CaseIterable {
+    case low, medium, high
+
+    private var rank: Int {
+        switch self {
+        case .low: 0
+        case .medium: 1
+        case .high: 2
+        }
+    }
+    public static func < (l: AlarmPriority, r: AlarmPriority) -> Bool { l.rank < r.rank }
+
+    /// The indicator pattern for this priority.
+    public var indication: AlarmIndication {
+        switch self {
+        case .low: .low
+        case .medium: .medium
+        case .high: .high
+        }
+    }
+}
+
+/// A stable alarm reason code.
+public enum AlarmCode: String, Sendable, Codable, CaseIterable {
+    // Delivery-stopping alarms (latching, high priority).
+    case emergencyStop = "estop"
+    case occlusion = "occlusion"
+    case endOfTravel = "end-of-travel"
+    case syringeRemoved = "syringe-removed"
+    case plungerUnclamped = "plunger-unclamped"
+    case hardwareFailure = "hardware-failure"
+    case stepMismatch = "step-mismatch"
+    case rateCapExceeded = "rate-cap-exceeded"
+    case doseCapExceeded = "dose-cap-exceeded"
+    case volumeCapExceeded = "volume-cap-exceeded"
+    case deliveryEnvelopeExceeded = "delivery-envelope-exceeded"
+    case heartbeatMissed = "heartbeat-missed"
+    case journalFailure = "journal-failure"
+    // Advisory alarms.
+    case nearEnd = "near-end"
+    case infusionComplete = "infusion-complete"
+    case pausedTooLong = "paused-too-long"
+
+    /// The priority this condition always has.
+    public var priority: AlarmPriority {
+        switch self {
+        case .nearEnd: .low
+        case .infusionComplete, .pausedTooLong: .medium
+        default: .high
+        }
+    }
+
+    /// Whether the condition stops delivery and latches the supervisor until acknowledged.
+    public var stopsDelivery: Bool {
+        switch self {
+        case .nearEnd, .infusionComplete, .pausedTooLong: false
+        default: true
+        }
+    }
+}
+
+/// One raised alarm condition.
+public struct Alarm: Sendable, Equatable, Codable {
+    /// The stable reason code.
+    public var code: AlarmCode
+    /// The IEC 60601-1-8 priority.
+    public var priority: AlarmPriority { code.priority }
+    /// One human sentence: what happened and, where relevant, which limit and which value.
+    public var message: String
+    /// When it was raised (monotonic).
+    public var raisedAt: MonotonicInstant
+
+    /// Creates an alarm.
+    public init(code: AlarmCode, message: String, raisedAt: MonotonicInstant) {
+        self.code = code
+        self.message = message
+        self.raisedAt = raisedAt
+    }
+}
