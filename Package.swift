@@ -8,6 +8,10 @@
 //   PumpProtocol (Foundation only) <- pumpctl, pumpd
 import PackageDescription
 
+/// The safety kernel, control loop and plant are always compiled with optimisation, also in debug builds, so
+/// the tests exercise the code as it ships and a virtual 40-minute infusion runs in well under a second.
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
 let package = Package(
     name: "SyringePump",
     platforms: [.macOS(.v13)],
@@ -26,7 +30,7 @@ let package = Package(
     ],
     targets: [
         // The safety kernel: units, geometry, drug library model, dose plan, supervisor, hazards. Foundation only.
-        .target(name: "PumpCore", path: "Sources/PumpCore"),
+        .target(name: "PumpCore", path: "Sources/PumpCore", swiftSettings: optimized),
         // Loads the drug and syringe libraries from their TOML data files.
         .target(
             name: "PumpLibrary",
@@ -35,9 +39,11 @@ let package = Package(
             resources: [.copy("Data")]
         ),
         // The plant simulator (stepper, lead screw, syringe, line pressure, switches) with fault injection.
-        .target(name: "PumpSimulator", dependencies: ["PumpCore"], path: "hw-sim/Sources/PumpSimulator"),
+        .target(
+            name: "PumpSimulator", dependencies: ["PumpCore"], path: "hw-sim/Sources/PumpSimulator", swiftSettings: optimized
+        ),
         // Dispatch-timer control loop and step emitter; reaches hardware only through the supervisor's gate.
-        .target(name: "PumpControl", dependencies: ["PumpCore"], path: "Sources/PumpControl"),
+        .target(name: "PumpControl", dependencies: ["PumpCore"], path: "Sources/PumpControl", swiftSettings: optimized),
         // libgpiod v1 (Debian 12: 1.6.3) as a system library, and a thin C shim so a v2 move touches one file.
         .systemLibrary(
             name: "CGPIOD",

@@ -1,0 +1,35 @@
+// Engine-level timing settings.
+import Foundation
+import PumpCore
+
+/// Timing and behaviour settings of the control loop.
+public struct EngineConfiguration: Sendable, Equatable {
+    /// The supervisor's settings (control period, tolerances, caps).
+    public var supervisor: SupervisorConfiguration
+    /// Delay between asserting ENABLE and the first step (driver wake-up, clinical-reference §5: ≥ 2 ms).
+    public var enableSettleTime: MonotonicDuration
+    /// Interval of delivered-volume checkpoints while infusing.
+    public var checkpointInterval: MonotonicDuration
+    /// Occlusion back-off: retract until the line pressure is at or below this.
+    public var backOffTargetPressure: MillimetersOfMercury
+    /// Occlusion back-off: never retract more than this volume.
+    public var backOffMaximumVolume: Milliliters
+    /// Occlusion back-off: retract step spacing.
+    public var backOffStepInterval: MonotonicDuration
+
+    /// Creates a configuration with the defaults.
+    public init(
+        supervisor: SupervisorConfiguration = .init(), enableSettleTime: MonotonicDuration = .milliseconds(2),
+        checkpointInterval: MonotonicDuration = .seconds(Int64(1)),
+        backOffTargetPressure: MillimetersOfMercury = MillimetersOfMercury(20),
+        backOffMaximumVolume: Milliliters = Milliliters(0.5),
+        backOffStepInterval: MonotonicDuration = .milliseconds(2)
+    ) {
+        self.supervisor = supervisor
+        self.enableSettleTime = enableSettleTime
+        self.checkpointInterval = checkpointInterval
+        self.backOffTargetPressure = backOffTargetPressure
+        self.backOffMaximumVolume = backOffMaximumVolume
+        self.backOffStepInterval = backOffStepInterval
+    }
+}

@@ -1,0 +1,429 @@
+// The control loop: a periodic control tick plus the step emitter, on one serial `PumpScheduler`.
+//
+// Tick (every control period, at absolute instants start + k·period so ticks never drift):
+//   1. sample the inputs through the supervisor (which checks them), 2. send the heartbeat,
+//   3. closed-loop rate decision on counted steps (`RateController`), 4. retarget the emitter,
+//   5. advisory alarms (near end, paused too long) and checkpoints.
+// An independent watchdog task (on its own scheduler in the daemon) asks the supervisor to check the
+// heartbeat, so a starved control loop is caught even when no tick runs (HAZ-008).
+//
+// State machine (nothing ever resumes by itself):
+//   idle --start--> running <--pause/resume--> paused
+//   running --target reached--> completed;  running|paused --stop--> stopped
+//   any open state --latching alarm--> alarm --acknowledge (condition gone)--> paused (or completed)
+//   recovery --> interrupted --resume-interrupted--> running;  interrupted --stop--> stopped
+// All methods must be called on the scheduler's executor (the daemon hops there with `perform`).
+import Foundation
+import PumpCore
+
+/// The infusion control loop and state machine.
+/// Confined to the scheduler's serial executor (hence `@unchecked Sendable`: the scheduler, not the type
+/// system, serialises access).
+public final class InfusionEngine: @unchecked Sendable {
+    /// The supervisor: the only way to the hardware.
+    public let supervisor: SafetySupervisor
+    /// Settings.
+    public let configuration: EngineConfiguration
+    private let scheduler: PumpScheduler
+    private let watchdogScheduler: PumpScheduler
+    private var emitter: StepEmitter
+
+    /// Current state.
+    public private(set) var state: PumpState = .idle
+    /// The open (or last) session.
+    public private(set) var session: InfusionSession?
+    private var startedAt: MonotonicInstant?
+    private var target: InfusionTarget?
+    private var lastDecision: RateDecision?
+    private var pausedSince: MonotonicInstant?
+    private var lastPausedReminder: MonotonicInstant?
+    private var advisory: [Alarm] = []
+    private var nearEndRaised = false
+    private var lastCheckpoint: MonotonicInstant?
+    private var tickTask: ScheduledTask?
+    private var watchdogTask: ScheduledTask?
+    private var tickOrigin: MonotonicInstant
+    private var tickIndex: Int64 = 0
+    private var lastBackOff = Milliliters.zero
+
+    /// Receives every engine event (on the executor).
+    public var onEvent: ((EngineEvent) -> Void)?
+
+    /// TEST-ONLY: ticks before this instant are skipped (control-loop starvation).
+    public var suppressTicksUntilForTesting: MonotonicInstant?
+    /// TEST-ONLY: multiplies the controller's commanded rate (a planner fault for sensitivity tests).
+    public var rateMultiplierForTesting: Double = 1
+    /// TEST-ONLY: the controller's target is raised by this many steps beyond the plan (a planner fault).
+    public var extraTargetStepsForTesting: Int64 = 0
+
+    /// Creates the engine; the motor is disabled and the loop starts ticking at once.
+    public init(scheduler: PumpScheduler, watchdogScheduler: PumpScheduler? = nil, hardware: PumpHardware,
+                configuration: EngineConfiguration = .init()) {
+        self.scheduler = scheduler
+        self.watchdogScheduler = watchdogScheduler ?? scheduler
+        self.configuration = configuration
+        let supervisor = SafetySupervisor(hardware: hardware, clock: scheduler, configuration: configuration.supervisor)
+        self.supervisor = supervisor
+        self.emitter = StepEmitter(scheduler: scheduler, commanded: .zero, catchUpSpacing: .milliseconds(10),
+                                   gate: { supervisor.step(now: $0) })
+        tickOrigin = scheduler.now()
+        supervisor.onTrip = { [weak self, scheduler] alarm in
+            scheduler.perform { self?.handleTrip(alarm) }
+        }
+        wireEmitter()
+        scheduleTick()
+        scheduleWatchdog()
+    }
+
+    /// Stops the loop and disables the motor (daemon shutdown). Idempotent.
+    public func shutdown() {
+        emitter.stop()
+        supervisor.disarm()
+        tickTask?.cancel()
+        watchdogTask?.cancel()
+    }
+
+    // MARK: - Commands
+
+    /// Starts a validated session. Refused unless idle, completed or stopped.
+    public func start(_ newSession: InfusionSession) throws(EngineRefusal) {
+        guard !state.hasOpenSession else {
+            throw EngineRefusal("An infusion is already \(state.rawValue); stop it before starting another.")
+        }
+        let now = scheduler.now()
+        supervisor.beginSession(limits: newSession.limits)
+        session = newSession
+        startedAt = now
+        advisory.removeAll()
+        nearEndRaised = false
+        lastBackOff = .zero
+        emitter = makeEmitter(commanded: .zero)
+        target = makeTarget(newSession, plannedEnd: now + MonotonicDuration(newSession.duration))
+        do {
+            try arm(now: now)
+        } catch {
+            supervisor.endSession()
+            session = nil
+            target = nil
+            throw error
+        }
+        transition(to: .running)
+    }
+
+    /// Pauses delivery (ENABLE off). Refused unless running.
+    public func pause() throws(EngineRefusal) {
+        guard state == .running else { throw EngineRefusal("The pump is \(state.rawValue), not running; nothing to pause.") }
+        emitter.stop()
+        supervisor.disarm()
+        pausedSince = scheduler.now()
+        lastPausedReminder = nil
+        transition(to: .paused)
+    }
+
+    /// Resumes a paused infusion. Refused unless paused and no alarm is latched.
+    public func resume() throws(EngineRefusal) {
+        guard state == .paused else { throw EngineRefusal("The pump is \(state.rawValue), not paused; nothing to resume.") }
+        try arm(now: scheduler.now())
+        clearAdvisory(.pausedTooLong)
+        pausedSince = nil
+        transition(to: .running)
+    }
+
+    /// Ends the session before completion; the record is kept. Refused when no session is open.
+    public func stop() throws(EngineRefusal) {
+        guard state.hasOpenSession else { throw EngineRefusal("No infusion is open; nothing to stop.") }
+        emitter.stop()
+        supervisor.disarm()
+        supervisor.endSession()
+        pausedSince = nil
+        transition(to: .stopped)
+    }
+
+    /// Latching emergency stop (always accepted).
+    public func emergencyStop(source: String) {
+        supervisor.emergencyStop(now: scheduler.now(), source: source)
+        emitter.stop()
+    }
+
+    /// Acknowledges alarms (all, or one code). Latched alarms clear only when their condition is gone.
+    public func acknowledge(_ code: AlarmCode?) throws(EngineRefusal) -> [AlarmCode] {
+        var cleared: [AlarmCode] = []
+        let advisoryMatches = advisory.filter { code == nil || $0.code == code }.map(\.code)
+        advisory.removeAll { advisoryMatches.contains($0.code) }
+        cleared += advisoryMatches
+        if supervisor.isTripped, code == nil || supervisor.latchedAlarms.contains(where: { $0.code == code }) {
+            switch supervisor.acknowledge(code) {
+            case .cleared(let codes): cleared += codes
+            case .refused(let reason): if advisoryMatches.isEmpty { throw EngineRefusal(reason) }
+            }
+        }
+        guard !cleared.isEmpty else {
+            throw EngineRefusal(code.map { "Alarm \($0.rawValue) is not active." } ?? "No alarm is active.")
+        }
+        emit(.alarmsAcknowledged(cleared))
+        if state == .alarm, !supervisor.isTripped {
+            pausedSince = scheduler.now()
+            lastPausedReminder = nil
+            transition(to: .paused)
+        }
+        return cleared
+    }
+
+    /// Applies a re-validated titration atomically: new target steps, planned duration and nominal rate.
+    public func titrate(targetSteps: Steps, duration: Minutes, nominalRate: MillilitersPerHour) throws(EngineRefusal) {
+        guard let current = session, let startedAt, [.running, .paused].contains(state) else {
+            throw EngineRefusal("Titration needs a running or paused infusion; the pump is \(state.rawValue).")
+        }
+        guard targetSteps >= supervisor.deliveredSteps else {
+            throw EngineRefusal("The new target is below what was already delivered.")
+        }
+        guard targetSteps <= current.limits.maxTotalSteps else {
+            throw EngineRefusal("The new target exceeds the session cap of \(current.limits.maxTotalDose.formatted(maxFractionDigits: 2)).")
+        }
+        var updated = current
+        updated.targetSteps = targetSteps
+        updated.duration = duration
+        updated.nominalRate = nominalRate
+        session = updated
+        target = makeTarget(updated, plannedEnd: startedAt + MonotonicDuration(duration))
+        nearEndRaised = false
+        clearAdvisory(.nearEnd)
+        if state == .running { controlStep(now: scheduler.now()) }
+        emit(.titrated(status()))
+    }
+
+    /// Restores a session found open in the journal after a restart: motor off, state `interrupted`.
+    public func restoreInterrupted(_ restored: InfusionSession, delivered: Steps, startedAgo: MonotonicDuration) {
+        emitter.stop()
+        supervisor.disarm()
+        supervisor.beginSession(limits: restored.limits, alreadyDelivered: delivered)
+        session = restored
+        startedAt = scheduler.now() - startedAgo
+        emitter = makeEmitter(commanded: delivered)
+        target = nil
+        transition(to: .interrupted)
+    }
+
+    /// Finishes an interrupted session's remaining dose at its nominal rate (after explicit confirmation).
+    public func resumeInterrupted() throws(EngineRefusal) {
+        guard state == .interrupted, let restored = session else {
+            throw EngineRefusal("Nothing is interrupted; the pump is \(state.rawValue).")
+        }
+        let now = scheduler.now()
+        let remaining = restored.geometry.volume(for: restored.targetSteps - supervisor.deliveredSteps)
+        let remainingTime = remaining / restored.nominalRate
+        target = makeTarget(restored, plannedEnd: now + MonotonicDuration(remainingTime))
+        try arm(now: now)
+        transition(to: .running)
+    }
+
+    // MARK: - Status
+
+    /// A consistent snapshot.
+    public func status() -> EngineStatus {
+        let now = scheduler.now()
+        let delivered = supervisor.deliveredSteps
+        let geometry = session?.geometry
+        let volume = geometry?.volume(for: delivered) ?? .zero
+        let rate = state == .running ? (geometry?.volumeRate(for: emitter.rate) ?? .zero) : .zero
+        var doseRate = MilligramsPerKilogramPerHour.zero
+        if let session { doseRate = (rate * session.concentration) / session.dosingWeight }
+        var expectedEnd: MonotonicInstant?
+        var remaining: MonotonicDuration?
+        if let target, let session, [.running, .paused].contains(state) {
+            let decision = RateController.decide(target, delivered: delivered, now: now)
+            expectedEnd = decision.expectedEnd
+            if state == .paused, decision.rate.value == 0, delivered < session.targetSteps {
+                expectedEnd = nil
+            }
+            remaining = expectedEnd.map { $0 - now }
+        }
+        let alarms = (supervisor.latchedAlarms + advisory).sorted { $0.priority > $1.priority }
+        return EngineStatus(
+            state: state, session: session, deliveredSteps: delivered, deliveredVolume: volume,
+            deliveredDose: volume * (session?.concentration ?? .zero), rate: rate, doseRate: doseRate,
+            elapsed: startedAt.map { now - $0 } ?? .zero, remaining: remaining, expectedEnd: expectedEnd,
+            motorEnabled: supervisor.isMotorEnabled, alarms: alarms, lastBackOffVolume: lastBackOff)
+    }
+
+    /// Emitter lateness statistics (fires, worst lateness).
+    public var emitterLateness: (fires: Int, maximum: MonotonicDuration) { (emitter.lateness.count, emitter.lateness.maximum) }
+
+    // MARK: - Loop
+
+    private func scheduleTick() {
+        tickIndex += 1
+        let deadline = tickOrigin + configuration.supervisor.controlPeriod * tickIndex
+        tickTask = scheduler.schedule(at: deadline) { [weak self] in self?.tick() }
+    }
+
+    private func scheduleWatchdog() {
+        let next = watchdogScheduler.now() + configuration.supervisor.controlPeriod
+        watchdogTask = watchdogScheduler.schedule(at: next) { [weak self] in
+            guard let self else { return }
+            self.supervisor.checkWatchdog(now: self.watchdogScheduler.now())
+            self.scheduleWatchdog()
+        }
+    }
+
+    private func tick() {
+        let now = scheduler.now()
+        // Re-align if the executor fell behind by more than a period (never a burst of catch-up ticks).
+        let due = tickOrigin + configuration.supervisor.controlPeriod * tickIndex
+        if now - due > configuration.supervisor.controlPeriod {
+            tickIndex += (now - due).nanoseconds / configuration.supervisor.controlPeriod.nanoseconds
+        }
+        defer { scheduleTick() }
+        if let until = suppressTicksUntilForTesting, now < until { return }
+        supervisor.sampleInputs(now: now)
+        supervisor.heartbeat(now: now, commandedSteps: emitter.commanded)
+        switch state {
+        case .running: controlStep(now: now)
+        case .paused: pausedReminder(now: now)
+        default: break
+        }
+    }
+
+    private func controlStep(now: MonotonicInstant) {
+        guard state == .running, var target, let session else { return }
+        target.targetSteps = Steps(target.targetSteps.count + extraTargetStepsForTesting)
+        let delivered = supervisor.deliveredSteps
+        if delivered >= target.targetSteps {
+            complete()
+            return
+        }
+        var decision = RateController.decide(target, delivered: delivered, now: now)
+        decision.rate = StepsPerSecond(decision.rate.value * rateMultiplierForTesting)
+        lastDecision = decision
+        if emitter.isRunning {
+            emitter.retarget(rate: decision.rate, limit: target.targetSteps, at: now)
+        }
+        if !nearEndRaised, decision.expectedEnd - now <= MonotonicDuration(session.nearEndWarning) {
+            nearEndRaised = true
+            raiseAdvisory(.nearEnd, "The infusion ends in about \(Int((decision.expectedEnd - now).seconds / 60 + 0.5)) min.", now)
+        }
+        if let last = lastCheckpoint, now - last < configuration.checkpointInterval { return }
+        lastCheckpoint = now
+        emit(.checkpoint(status()))
+    }
+
+    private func pausedReminder(now: MonotonicInstant) {
+        guard let session, let since = pausedSince else { return }
+        let interval = MonotonicDuration(session.pausedReminder)
+        let reference = lastPausedReminder ?? since
+        guard now - reference >= interval else { return }
+        lastPausedReminder = now
+        clearAdvisory(.pausedTooLong)
+        raiseAdvisory(.pausedTooLong, "The infusion has been paused for \(Int((now - since).seconds / 60)) min; resume or stop it.", now)
+    }
+
+    private func arm(now: MonotonicInstant) throws(EngineRefusal) {
+        guard let target else { throw EngineRefusal("No infusion is programmed.") }
+        do {
+            try supervisor.arm(now: now)
+        } catch {
+            throw EngineRefusal(error.message)
+        }
+        let decision = RateController.decide(target, delivered: supervisor.deliveredSteps, now: now)
+        lastDecision = decision
+        // HAZ-008 / driver timing: the first step comes no sooner than the driver's enable settle time.
+        emitter.start(at: now + configuration.enableSettleTime, rate: decision.rate, limit: target.targetSteps)
+    }
+
+    private func complete() {
+        emitter.stop()
+        supervisor.disarm()
+        supervisor.endSession()
+        clearAdvisory(.nearEnd)
+        raiseAdvisory(.infusionComplete, "The programmed dose was delivered.", scheduler.now())
+        transition(to: .completed)
+    }
+
+    private func handleTrip(_ alarm: Alarm) {
+        emitter.stop()
+        emit(.alarmRaised(alarm))
+        if state.hasOpenSession, state != .interrupted { transition(to: .alarm) }
+        if alarm.code == .occlusion { backOff() }
+    }
+
+    /// Anti-bolus: retract until the line pressure is relieved, bounded in volume (HAZ-004).
+    private func backOff() {
+        guard let session, supervisor.beginBackOff() else { return }
+        let maxSteps = session.geometry.steps(forVolume: configuration.backOffMaximumVolume)
+        func next() {
+            let now = scheduler.now()
+            let pressure = supervisor.sampleInputs(now: now)?.linePressure
+            let relieved = pressure.map { $0 <= configuration.backOffTargetPressure } ?? false
+            if relieved || !supervisor.backOffStep(maxSteps: maxSteps) {
+                finishBackOff()
+                return
+            }
+            emitter.noteRetracted(Steps(1))
+            scheduler.schedule(at: now + configuration.backOffStepInterval) { next() }
+        }
+        next()
+    }
+
+    private func finishBackOff() {
+        let steps = supervisor.lastBackOffSteps
+        supervisor.endBackOff()
+        lastBackOff = session?.geometry.volume(for: steps) ?? .zero
+        emit(.backOffCompleted(lastBackOff))
+    }
+
+    // MARK: - Helpers
+
+    private func makeEmitter(commanded: Steps) -> StepEmitter {
+        emitter.stop()
+        let replacement = StepEmitter(scheduler: scheduler, commanded: commanded, catchUpSpacing: .milliseconds(10),
+                                      gate: { [supervisor] in supervisor.step(now: $0) })
+        emitter = replacement
+        wireEmitter()
+        return replacement
+    }
+
+    private func wireEmitter() {
+        emitter.onLimitReached = { [weak self] in self?.complete() }
+        emitter.onRefused = { [weak self] in self?.emitter.stop() }
+    }
+
+    private func makeTarget(_ session: InfusionSession, plannedEnd: MonotonicInstant) -> InfusionTarget {
+        let nominal = session.geometry.stepRate(for: session.nominalRate)
+        let cap = session.limits.maxStepRate
+        if cap.value > 0 {
+            emitter.catchUpSpacing = .seconds(1 / cap.value)
+        }
+        return InfusionTarget(targetSteps: session.targetSteps, plannedEnd: plannedEnd, nominalRate: nominal,
+                              catchUpFactor: session.catchUpFactor, rateCap: cap)
+    }
+
+    private func transition(to newState: PumpState) {
+        let old = state
+        state = newState
+        lastCheckpoint = scheduler.now()
+        emit(.stateChanged(from: old, to: newState, status: status()))
+    }
+
+    private func raiseAdvisory(_ code: AlarmCode, _ message: String, _ now: MonotonicInstant) {
+        guard !advisory.contains(where: { $0.code == code }) else { return }
+        let alarm = Alarm(code: code, message: message, raisedAt: now)
+        advisory.append(alarm)
+        emit(.alarmRaised(alarm))
+    }
+
+    private func clearAdvisory(_ code: AlarmCode) { advisory.removeAll { $0.code == code } }
+
+    private func emit(_ event: EngineEvent) {
+        switch event {
+        case .alarmRaised, .alarmsAcknowledged, .stateChanged: updateIndication()
+        default: break
+        }
+        onEvent?(event)
+    }
+
+    /// The alarm outputs show the highest active priority (IEC 60601-1-8 patterns in the backend).
+    private func updateIndication() {
+        let highest = (supervisor.latchedAlarms + advisory).map(\.priority).max()
+        supervisor.indicate(highest?.indication ?? .normal)
+    }
+}
