@@ -64,8 +64,9 @@ public final class InfusionEngine: @unchecked Sendable {
         self.configuration = configuration
         let supervisor = SafetySupervisor(hardware: hardware, clock: scheduler, configuration: configuration.supervisor)
         self.supervisor = supervisor
-        self.emitter = StepEmitter(scheduler: scheduler, commanded: .zero, catchUpSpacing: .milliseconds(10),
-                                   gate: { supervisor.step(now: $0) })
+        self.emitter = StepEmitter(scheduler: scheduler, commanded: .zero,
+                                   maxBurst: Int64(configuration.supervisor.rateBurstSteps),
+                                   catchUpSpacing: .milliseconds(10), gate: { supervisor.step(now: $0) })
         tickOrigin = scheduler.now()
         supervisor.onTrip = { [weak self, scheduler] alarm in
             scheduler.perform { self?.handleTrip(alarm) }
@@ -375,8 +376,11 @@ public final class InfusionEngine: @unchecked Sendable {
 
     private func makeEmitter(commanded: Steps) -> StepEmitter {
         emitter.stop()
-        let replacement = StepEmitter(scheduler: scheduler, commanded: commanded, catchUpSpacing: .milliseconds(10),
-                                      gate: { [supervisor] in supervisor.step(now: $0) })
+        // The burst per fire equals the supervisor's token-bucket allowance, so a merged (late) fire catches
+        // up as far as the supervisor allows and no further.
+        let replacement = StepEmitter(scheduler: scheduler, commanded: commanded,
+                                      maxBurst: Int64(configuration.supervisor.rateBurstSteps),
+                                      catchUpSpacing: .milliseconds(10), gate: { [supervisor] in supervisor.step(now: $0) })
         emitter = replacement
         wireEmitter()
         return replacement

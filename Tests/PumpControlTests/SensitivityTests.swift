@@ -1,0 +1,74 @@
+// Sensitivity tests: inject a planner fault, show the supervisor's cap stops it, then disable exactly that
+// cap (test-only API) and show that the hazard then happens. This proves each test can fail.
+import Foundation
+import PumpCore
+@testable import PumpControl
+import Testing
+
+@Suite("Sensitivity: each cap is what prevents its hazard")
+struct SensitivityTests {
+    private func rig(disabling check: SafetyCheck?) -> Fixture.Rig {
+        var configuration = EngineConfiguration()
+        if let check { configuration.supervisor.disabledChecksForTesting = [check] }
+        return Fixture.Rig(configuration: configuration)
+    }
+
+    @Test("HAZ-002: a planner that overshoots its target is stopped at the session cap; without the cap it overdoses")
+    func totalCap() throws {
+        let session = Fixture.referenceSession(volume: Milliliters(69), minutes: 40)
+        let cap = session.limits.maxTotalSteps.count
+        let guarded = rig(disabling: nil)
+        guarded.engine.extraTargetStepsForTesting = cap
+        try guarded.engine.start(session)
+        guarded.runUntil(minutes: 60)
+        #expect(guarded.hardware.forwardSteps == cap)
+        #expect(guarded.alarmCodes.contains(.doseCapExceeded) || guarded.alarmCodes.contains(.volumeCapExceeded))
+
+        let unguarded = rig(disabling: .totalCap)
+        unguarded.engine.extraTargetStepsForTesting = cap
+        try unguarded.engine.start(session)
+        unguarded.runUntil(minutes: 60)
+        #expect(unguarded.hardware.forwardSteps > cap, "with the cap disabled the overdose happens")
+    }
+
+    @Test("HAZ-001: a planner commanding 3× the rate trips the rate cap; without the cap it infuses too fast")
+    func rateCap() throws {
+        let session = Fixture.referenceSession()
+        let guarded = rig(disabling: nil)
+        guarded.engine.rateMultiplierForTesting = 3
+        try guarded.engine.start(session)
+        guarded.runUntil(minutes: 2)
+        #expect(guarded.alarmCodes.contains(.rateCapExceeded))
+        #expect(!guarded.hardware.enabled)
+        let capPerMinute = session.limits.maxStepRate.value * 60
+        #expect(Double(guarded.hardware.forwardSteps) <= capPerMinute * 2 + 10)
+
+        let unguarded = rig(disabling: .rateCap)
+        unguarded.engine.rateMultiplierForTesting = 3
+        try unguarded.engine.start(session)
+        unguarded.runUntil(minutes: 2)
+        #expect(Double(unguarded.hardware.forwardSteps) > capPerMinute * 2 * 1.2, "without the cap the rate exceeds it")
+    }
+
+    @Test("HAZ-008: with the heartbeat check disabled a starved loop keeps stepping")
+    func heartbeat() throws {
+        let unguarded = rig(disabling: .heartbeat)
+        try unguarded.engine.start(Fixture.referenceSession())
+        unguarded.runUntil(minutes: 1)
+        unguarded.engine.suppressTicksUntilForTesting = unguarded.clock.now() + .seconds(Int64(10))
+        let before = unguarded.hardware.forwardSteps
+        unguarded.run(minutes: 0.1)
+        #expect(!unguarded.alarmCodes.contains(.heartbeatMissed))
+        #expect(unguarded.hardware.forwardSteps > before, "the unsupervised emitter keeps running")
+    }
+
+    @Test("HAZ-005: with hardware-error handling disabled a failing STEP line goes unnoticed")
+    func hardwareErrors() throws {
+        let unguarded = rig(disabling: .hardwareErrors)
+        try unguarded.engine.start(Fixture.referenceSession())
+        unguarded.runUntil(minutes: 1)
+        unguarded.hardware.failingOperation = .step
+        unguarded.runUntil(minutes: 2)
+        #expect(!unguarded.alarmCodes.contains(.hardwareFailure))
+    }
+}
