@@ -72,11 +72,22 @@ let package = Package(
             ],
             path: "Sources/PumpServer"
         ),
-        .executableTarget(
-            name: "pumpd",
+        // The daemon as a library (testable): configuration, the pump service, command handling, recovery,
+        // systemd notification. `pumpd` is a thin executable around it.
+        .target(
+            name: "PumpDaemon",
             dependencies: [
                 "PumpCore", "PumpLibrary", "PumpSimulator", "PumpControl", "GPIODBackend", "PumpProtocol",
                 "PumpJournal", "PumpServer", "TOMLKit",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Sources/PumpDaemon"
+        ),
+        .executableTarget(
+            name: "pumpd",
+            dependencies: [
+                "PumpDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,6 +115,11 @@ let package = Package(
         .testTarget(name: "PumpProtocolTests", dependencies: ["PumpProtocol"], path: "Tests/PumpProtocolTests"),
         .testTarget(name: "PumpJournalTests", dependencies: ["PumpJournal", "PumpCore"], path: "Tests/PumpJournalTests"),
         .testTarget(name: "PumpServerTests", dependencies: ["PumpServer", "PumpProtocol"], path: "Tests/PumpServerTests"),
+        .testTarget(
+            name: "PumpDaemonTests",
+            dependencies: ["PumpDaemon", "PumpCore", "PumpControl", "PumpSimulator", "PumpProtocol", "PumpLibrary"],
+            path: "Tests/PumpDaemonTests"
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["PumpProtocol"], path: "Tests/EndToEndTests"),
     ]
 )

@@ -1,1 +1,2 @@
+import PumpDaemon
 print("pumpd placeholder")
