@@ -1,0 +1,176 @@
+// pumpd's configuration: built-in defaults, then the TOML file (/etc/pumpd/pumpd.toml), then command-line
+// flags (flags win). Every value is validated with a one-sentence error naming the key and the value;
+// unknown keys are errors too (a misspelt safety setting must not be silently ignored).
+import Foundation
+import PumpCore
+import TOMLKit
+
+/// Which hardware peer drives the pump.
+public enum BackendKind: String, Sendable, Codable, CaseIterable {
+    /// The plant simulator (bench, tests, demos).
+    case sim
+    /// Real GPIO lines through libgpiod.
+    case gpiod
+}
+
+/// A configuration error: one sentence naming the key and the bad value.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// One human sentence.
+    public var message: String
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Everything pumpd needs to start.
+public struct DaemonConfiguration: Sendable, Equatable {
+    /// Hardware peer.
+    public var backend: BackendKind = .sim
+    /// Unix socket path.
+    public var socketPath = "/run/pumpd/pumpd.sock"
+    /// Group whose members may send control commands (nil: only the daemon's own user and root).
+    public var controlGroup: String? = "pumpd-nurse"
+    /// Group whose members may read status (control-group members may too).
+    public var readOnlyGroup: String? = "pumpd-observer"
+    /// Journal directory.
+    public var stateDirectory = "/var/lib/pumpd"
+    /// Simulator only: virtual seconds per real second.
+    public var simSpeed: Double = 1
+    /// Simulator only: volume in the loaded syringe (nil: its nominal volume).
+    public var simFillML: Double?
+    /// Drug library file (nil: the bundled one).
+    public var drugLibraryPath: String?
+    /// Extra syringe definitions (added to the bundled library).
+    public var syringeLibraryPath: String?
+    /// Per-syringe calibration factors.
+    public var calibrationPath: String?
+    /// A new program within this many hours of the same patient's last session needs an override reason.
+    public var repeatSessionWindowHours: Double = 12
+    /// Control tick period in milliseconds.
+    public var controlPeriodMS: Int = 50
+    /// Occlusion alarm pressure (mmHg).
+    public var occlusionPressureMMHg: Double = 300
+    /// Ask for SCHED_FIFO and mlockall for the step path when permitted.
+    public var realtime = true
+    /// SCHED_FIFO priority when `realtime`.
+    public var realtimePriority: Int32 = 50
+    /// GPIO chip (gpiod backend).
+    public var gpioChip = "gpiochip0"
+    /// GPIO line names or offsets by role (gpiod backend); empty keeps the backend's defaults.
+    public var gpioLines: [String: String] = [:]
+
+    /// The built-in defaults.
+    public init() {}
+
+    private static let knownKeys: Set<String> = [
+        "backend", "socket", "control_group", "read_only_group", "state_dir", "sim_speed", "sim_fill_ml",
+        "drug_library", "syringe_library", "calibration", "repeat_session_window_h", "control_period_ms",
+        "occlusion_pressure_mmhg", "realtime", "realtime_priority", "gpio",
+    ]
+
+    /// Applies a TOML file's settings over `self`.
+    public mutating func apply(tomlFileAt path: String) throws(ConfigurationError) {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ConfigurationError("Cannot read the configuration file \(path): \(error.localizedDescription)")
+        }
+        try apply(toml: text, source: path)
+    }
+
+    /// Applies TOML text over `self`.
+    public mutating func apply(toml text: String, source: String = "configuration") throws(ConfigurationError) {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch {
+            throw ConfigurationError("\(source) is not valid TOML: \(error).")
+        }
+        for key in table.keys where !Self.knownKeys.contains(key) {
+            throw ConfigurationError("\(source): unknown key '\(key)'.")
+        }
+        let reader = TOMLReader(table: table, source: source)
+        if let value = try reader.string("backend") {
+            guard let kind = BackendKind(rawValue: value) else {
+                throw ConfigurationError("\(source): backend must be sim or gpiod, not '\(value)'.")
+            }
+            backend = kind
+        }
+        socketPath = try reader.string("socket") ?? socketPath
+        controlGroup = try reader.string("control_group") ?? controlGroup
+        readOnlyGroup = try reader.string("read_only_group") ?? readOnlyGroup
+        stateDirectory = try reader.string("state_dir") ?? stateDirectory
+        simSpeed = try reader.number("sim_speed") ?? simSpeed
+        simFillML = try reader.number("sim_fill_ml") ?? simFillML
+        drugLibraryPath = try reader.string("drug_library") ?? drugLibraryPath
+        syringeLibraryPath = try reader.string("syringe_library") ?? syringeLibraryPath
+        calibrationPath = try reader.string("calibration") ?? calibrationPath
+        repeatSessionWindowHours = try reader.number("repeat_session_window_h") ?? repeatSessionWindowHours
+        controlPeriodMS = try reader.number("control_period_ms").map { Int($0) } ?? controlPeriodMS
+        occlusionPressureMMHg = try reader.number("occlusion_pressure_mmhg") ?? occlusionPressureMMHg
+        realtime = try reader.bool("realtime") ?? realtime
+        realtimePriority = try reader.number("realtime_priority").map { Int32($0) } ?? realtimePriority
+        if let gpio = table["gpio"]?.table {
+            for key in gpio.keys {
+                if key == "chip" {
+                    guard let chip = gpio[key]?.string else { throw ConfigurationError("\(source): gpio.chip must be a string.") }
+                    gpioChip = chip
+                } else if let name = gpio[key]?.string {
+                    gpioLines[key] = name
+                } else if let offset = gpio[key]?.int {
+                    gpioLines[key] = String(offset)
+                } else {
+                    throw ConfigurationError("\(source): gpio.\(key) must be a line name or an offset.")
+                }
+            }
+        }
+        try validate()
+    }
+
+    /// Checks ranges; one sentence per problem.
+    public func validate() throws(ConfigurationError) {
+        guard simSpeed.isFinite, simSpeed >= 1, simSpeed <= 10_000 else {
+            throw ConfigurationError("sim_speed must be between 1 and 10000, not \(simSpeed).")
+        }
+        if backend == .gpiod, simSpeed != 1 {
+            throw ConfigurationError("sim_speed applies to the simulator only; the gpiod backend runs in real time.")
+        }
+        guard (10...200).contains(controlPeriodMS) else {
+            throw ConfigurationError("control_period_ms must be between 10 and 200, not \(controlPeriodMS).")
+        }
+        guard occlusionPressureMMHg >= 50, occlusionPressureMMHg <= 1034 else {
+            throw ConfigurationError("occlusion_pressure_mmhg must be between 50 and 1034 (ECRI ceiling), not \(occlusionPressureMMHg).")
+        }
+        guard repeatSessionWindowHours >= 0, repeatSessionWindowHours <= 168 else {
+            throw ConfigurationError("repeat_session_window_h must be between 0 and 168, not \(repeatSessionWindowHours).")
+        }
+        if let fill = simFillML, !(fill > 0 && fill <= 100) {
+            throw ConfigurationError("sim_fill_ml must be between 0 and 100, not \(fill).")
+        }
+        guard !socketPath.isEmpty, socketPath.utf8.count < 108 else {
+            throw ConfigurationError("socket path must be 1–107 bytes long, not '\(socketPath)'.")
+        }
+    }
+}
+
+/// Typed, lenient reads from a TOML table (integers are accepted where numbers are expected).
+struct TOMLReader {
+    let table: TOMLTable
+    let source: String
+
+    func string(_ key: String) throws(ConfigurationError) -> String? {
+        guard let value = table[key] else { return nil }
+        guard let text = value.string else { throw ConfigurationError("\(source): \(key) must be a string.") }
+        return text
+    }
+
+    func number(_ key: String) throws(ConfigurationError) -> Double? {
+        guard let value = table[key] else { return nil }
+        if let double = value.double { return double }
+        if let int = value.int { return Double(int) }
+        throw ConfigurationError("\(source): \(key) must be a number.")
+    }
+
+    func bool(_ key: String) throws(ConfigurationError) -> Bool? {
+        guard let value = table[key] else { return nil }
+        guard let flag = value.bool else { throw ConfigurationError("\(source): \(key) must be true or false.") }
+        return flag
+    }
+}
