@@ -92,13 +92,12 @@ struct Plant: Sendable {
 
     /// The physical state of every switch.
     var truth: SwitchStates {
-        SwitchStates(values: [
-            .emergencyStop: emergencyStopPressed,
-            .syringePresent: barrel.present,
-            .plungerClamped: barrel.present && barrel.clamped,
-            .endOfTravel: barrel.atStop,
-            .occlusionSwitch: sensedPressure >= parameters.occlusionSwitchSetPoint.value,
-        ])
+        SwitchStates(
+            emergencyStop: emergencyStopPressed,
+            syringePresent: barrel.present,
+            plungerClamped: barrel.present && barrel.clamped,
+            endOfTravel: barrel.atStop,
+            occlusionSwitch: sensedPressure >= parameters.occlusionSwitchSetPoint.value)
     }
 
     /// The alarm edges since the last evaluation.

@@ -11,10 +11,31 @@ import PumpCore
 
 /// The true or read state of every switch.
 struct SwitchStates: Sendable, Equatable {
-    var values: [SimulatedSensor: Bool]
+    var emergencyStop = false
+    var syringePresent = false
+    var plungerClamped = false
+    var endOfTravel = false
+    var occlusionSwitch = false
+
     subscript(sensor: SimulatedSensor) -> Bool {
-        get { values[sensor] ?? false }
-        set { values[sensor] = newValue }
+        get {
+            switch sensor {
+            case .emergencyStop: emergencyStop
+            case .syringePresent: syringePresent
+            case .plungerClamped: plungerClamped
+            case .endOfTravel: endOfTravel
+            case .occlusionSwitch: occlusionSwitch
+            }
+        }
+        set {
+            switch sensor {
+            case .emergencyStop: emergencyStop = newValue
+            case .syringePresent: syringePresent = newValue
+            case .plungerClamped: plungerClamped = newValue
+            case .endOfTravel: endOfTravel = newValue
+            case .occlusionSwitch: occlusionSwitch = newValue
+            }
+        }
     }
 }
 
