@@ -1,21 +1,27 @@
 // Rising-pressure occlusion detection (earlier than a fixed threshold).
 //
 // Pressure is sampled once per second while infusing. With an open line, pressure settles to
-// P_venous + R·Q within a few time constants (τ = R·C, seconds) after any rate change; with a blocked line
-// it climbs at Q/C for as long as the pump pushes. So the trend trips when EVERY one-second sample over the
-// whole window is non-decreasing (within `noise`) and the total rise is at least `minimumRise`: a sustained
-// climb that an open line never shows for a whole window. At 1 mL/h and C ≈ 1.5 µL/mmHg that is ~2 min,
-// against ~27 min to reach a 300 mmHg threshold.
+// P_venous + R·Q within a few time constants (τ = R·C ≈ 1.5 s) after any rate change: it rises, then stays
+// flat. With a blocked line it climbs at Q/C for as long as the pump pushes. So, for each window W in
+// `windows` (short windows catch fast climbs at high rates, long ones slow climbs at low rates), the trend
+// trips when over the last W seconds:
+//   1. every one-second sample is non-decreasing (within `noise`),
+//   2. the total rise is at least `minimumRise`, and
+//   3. the second half of the window alone rose at least 40 % of `minimumRise` — the line is STILL rising,
+//      which rules out the one-off step of a start or a titration (flat after a few seconds).
+// At C ≈ 1.5 µL/mmHg this alarms in ~30 s at 5 mL/h, ~2 min at 1 mL/h and ~5 min at 0.5 mL/h, against
+// ~15 min and ~2 h for commercial pumps (infusion-pump-reference §0). A noisy sensor (noise above
+// `noise`) defeats the trend; the absolute threshold still applies.
 import Foundation
 
 struct OcclusionTrendDetector: Sendable {
-    let window: MonotonicDuration
+    let windows: [MonotonicDuration]
     let minimumRise: Double
     let noise: Double
     private var samples: [(at: MonotonicInstant, pressure: Double)] = []
 
-    init(window: MonotonicDuration, minimumRise: MillimetersOfMercury, noise: MillimetersOfMercury) {
-        self.window = window
+    init(windows: [MonotonicDuration], minimumRise: MillimetersOfMercury, noise: MillimetersOfMercury) {
+        self.windows = windows.sorted()
         self.minimumRise = minimumRise.value
         self.noise = noise.value
     }
@@ -27,11 +33,22 @@ struct OcclusionTrendDetector: Sendable {
     mutating func add(_ pressure: MillimetersOfMercury, at now: MonotonicInstant) -> Bool {
         if let last = samples.last, now - last.at < .seconds(Int64(1)) { return false }
         samples.append((now, pressure.value))
-        while let first = samples.first, now - first.at > window { samples.removeFirst() }
-        guard let first = samples.first, now - first.at >= window - .milliseconds(500) else { return false }
-        for index in samples.indices.dropFirst() where samples[index].pressure < samples[index - 1].pressure - noise {
-            return false
+        guard let longest = windows.last else { return false }
+        while let first = samples.first, now - first.at > longest + .seconds(Int64(1)) { samples.removeFirst() }
+        return windows.contains { climbs(over: $0, now: now) }
+    }
+
+    private func climbs(over window: MonotonicDuration, now: MonotonicInstant) -> Bool {
+        guard let startIndex = samples.firstIndex(where: { now - $0.at <= window }),
+              now - samples[startIndex].at >= window - .milliseconds(500) else { return false }
+        let span = samples[startIndex...]
+        var previous = span[span.startIndex].pressure
+        for sample in span.dropFirst() {
+            if sample.pressure < previous - noise { return false }
+            previous = sample.pressure
         }
-        return pressure.value - first.pressure >= minimumRise
+        guard let last = span.last?.pressure, last - span[span.startIndex].pressure >= minimumRise else { return false }
+        let middle = span[span.startIndex + span.count / 2].pressure
+        return last - middle >= 0.4 * minimumRise
     }
 }

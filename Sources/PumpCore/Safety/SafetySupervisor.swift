@@ -65,7 +65,7 @@ public final class SafetySupervisor: @unchecked Sendable {
         self.clock = clock
         self.configuration = configuration
         self.trend = OcclusionTrendDetector(
-            window: configuration.trendWindow, minimumRise: configuration.trendMinimumRise,
+            windows: configuration.trendWindows, minimumRise: configuration.trendMinimumRise,
             noise: configuration.trendNoise)
         try? hardware.setMotorEnabled(false)
         hardware.inputEventHandler = { [weak self] event in self?.handle(event) }
@@ -231,7 +231,7 @@ public final class SafetySupervisor: @unchecked Sendable {
         if configuration.isEnabled(.occlusionTrend), let pressure = inputs.linePressure,
            trend.add(pressure, at: now) {
             if let alarm = latchLocked(.occlusion,
-                "Line pressure rose steadily to \(pressure.formatted(maxFractionDigits: 0)) over \(Int(configuration.trendWindow.seconds)) s: occlusion suspected.", now) {
+                "Line pressure is still rising steadily (now \(pressure.formatted(maxFractionDigits: 0))): occlusion suspected.", now) {
                 tripped.append(alarm)
             }
         }

@@ -19,8 +19,8 @@ public struct SupervisorConfiguration: Sendable, Equatable {
     public var rateBurstSteps: Double
     /// Occlusion alarm pressure (absolute).
     public var occlusionPressure: MillimetersOfMercury
-    /// Rising-pressure trend detection: window, minimum rise over it, per-sample noise allowance.
-    public var trendWindow: MonotonicDuration
+    /// Rising-pressure trend detection windows (short for fast climbs, long for slow ones).
+    public var trendWindows: [MonotonicDuration]
     /// Minimum rise across the whole trend window for the trend to count as an occlusion.
     public var trendMinimumRise: MillimetersOfMercury
     /// A sample may drop this much below the previous one and still count as "rising" (sensor noise).
@@ -36,7 +36,7 @@ public struct SupervisorConfiguration: Sendable, Equatable {
         controlPeriod: MonotonicDuration = .milliseconds(50), heartbeatTolerance: Int64 = 2,
         stepMismatchTolerance: Int64 = 8, rateBurstSteps: Double = 4,
         occlusionPressure: MillimetersOfMercury = MillimetersOfMercury(300),
-        trendWindow: MonotonicDuration = .seconds(Int64(30)),
+        trendWindows: [MonotonicDuration] = [.seconds(Int64(30)), .seconds(Int64(120)), .seconds(Int64(300))],
         trendMinimumRise: MillimetersOfMercury = MillimetersOfMercury(15),
         trendNoise: MillimetersOfMercury = MillimetersOfMercury(0.5),
         pumpMaxRate: MillilitersPerHour = MillilitersPerHour(150),
@@ -47,7 +47,7 @@ public struct SupervisorConfiguration: Sendable, Equatable {
         self.stepMismatchTolerance = stepMismatchTolerance
         self.rateBurstSteps = rateBurstSteps
         self.occlusionPressure = occlusionPressure
-        self.trendWindow = trendWindow
+        self.trendWindows = trendWindows
         self.trendMinimumRise = trendMinimumRise
         self.trendNoise = trendNoise
         self.pumpMaxRate = pumpMaxRate

@@ -15,7 +15,9 @@ public struct MonotonicDuration: Sendable, Hashable, Comparable, Codable, Custom
     public static let zero = MonotonicDuration(nanoseconds: 0)
     /// A whole number of seconds.
     public static func seconds(_ s: Int64) -> MonotonicDuration { MonotonicDuration(nanoseconds: s * 1_000_000_000) }
-    /// Fractional seconds, rounded to the nearest nanosecond.
+    /// Fractional seconds, rounded to the nearest nanosecond. (Disfavoured so that a whole-number literal
+    /// picks the exact integer overload.)
+    @_disfavoredOverload
     public static func seconds(_ s: Double) -> MonotonicDuration {
         MonotonicDuration(nanoseconds: Int64((s * 1e9).rounded()))
     }
