@@ -78,6 +78,28 @@ struct JournalRoundTripTests {
         #expect(try reopened.events(session: id).last?.event.summary.contains("patient awake") == true)
     }
 
+    @Test("HAZ-014: concurrent writers from many threads lose no record")
+    func concurrentWriters() async throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(directory: dir.url)
+        let id = try journal.beginSession(Fixtures.start())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    for index in 0..<25 {
+                        try journal.append(Fixtures.event(.vitals, id, second: writer * 100 + index))
+                        try journal.checkpoint(
+                            id, delivered: Fixtures.delivered(0.01), state: "infusing", infusing: true,
+                            monotonic: MonotonicInstant(nanoseconds: Int64(index)), wall: Fixtures.wall0)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try journal.events(session: id).count == 1 + 8 * 25)
+        #expect(try journal.checkpoints(session: id).count == 8 * 25)
+    }
+
     @Test("the journal directory is created when missing")
     func createsDirectory() throws {
         let dir = try TemporaryDirectory()

@@ -101,6 +101,24 @@ struct LineServerTests {
         await fixture.server.stop()
     }
 
+    @Test("HAZ-009: a line split across many small writes reaches the handler once, whole")
+    func fragmentedLine() async throws {
+        let fixture = try await ServerFixture.start()
+        let line = #"{"v":1,"cmd":"status","id":"fragmented"}"#
+        let reply = try await onThread {
+            let client = try fixture.client()
+            for byte in Array(line.utf8) {
+                try client.send([byte])
+                usleep(200)
+            }
+            try client.send("\n")
+            return try client.readLine()
+        }
+        #expect(reply == "echo:" + line)
+        #expect(fixture.log.lines == [line])
+        await fixture.server.stop()
+    }
+
     @Test("error lines are valid JSON with escaped text")
     func errorLinesAreJSON() throws {
         let line = ServerReply.error(code: "x", message: "a \"quoted\"\nline\u{1}")
