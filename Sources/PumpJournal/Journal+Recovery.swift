@@ -1,0 +1,31 @@
+// Recovery after a crash, restart or power loss (HAZ-010). The daemon always comes up stopped; this tells it
+// which session was open, what it was delivering and how much had durably been delivered.
+import Foundation
+import GRDB
+import PumpCore
+
+extension Journal {
+    /// The most recent session that has no close record, with its program and last checkpoint, or nil.
+    public func recoverOpenSession() throws(JournalError) -> RecoveredSession? {
+        let path = self.path
+        return try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT * FROM session s
+                WHERE NOT EXISTS (SELECT 1 FROM session_close c WHERE c.session_id = s.id)
+                ORDER BY s.id DESC LIMIT 1
+                """)
+            else { return nil }
+            let id = SessionID(rawValue: row["id"])
+            let checkpoint = try Row.fetchOne(
+                db, sql: "SELECT * FROM checkpoint WHERE session_id = ? ORDER BY id DESC LIMIT 1",
+                arguments: [id.rawValue])
+            let interruptions = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM event WHERE session_id = ? AND kind = ?",
+                arguments: [id.rawValue, JournalEventKind.interrupted.rawValue]) ?? 0
+            return RecoveredSession(
+                id: id, start: try RowDecoding.sessionStart(row, path: path),
+                lastCheckpoint: try checkpoint.map { try RowDecoding.checkpoint($0, path: path) },
+                interruptions: interruptions)
+        }
+    }
+}
