@@ -26,7 +26,7 @@ struct TOMLReader {
             return TOMLReader(table: try TOMLTable(string: text), file: file, path: "")
         } catch let error as TOMLParseError {
             throw LibraryLoadError(.syntax, file: file, key: nil, value: nil,
-                message: "\(file): TOML syntax error at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description).")
+                message: "\(file): TOML syntax error at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description.trimmingCharacters(in: CharacterSet(charactersIn: ". "))).")
         }
     }
 

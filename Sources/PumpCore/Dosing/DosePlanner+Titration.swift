@@ -33,14 +33,14 @@ extension DosePlanner {
         }
         let label = LimitChecks.label(drug, profile)
         guard deliveredVolume.isFinite, deliveredVolume.value >= 0 else {
-            return .rejected(LimitID.invalidDelivered, "Delivered volume \(deliveredVolume) is not a number of mL at or above zero.")
+            return .rejected(LimitID.invalidDelivered, "Delivered volume (\(deliveredVolume.stated)) is not a number of mL at or above zero.")
         }
         guard !LimitCompare.exceeds(deliveredVolume, plan.volume) else {
             return .rejected(LimitID.titrationDeliveredExceedsPlan,
                 "Delivered volume \(deliveredVolume) is more than the planned \(plan.volume); the delivery record is inconsistent and titration is refused.")
         }
         guard elapsedInfusing.isFinite, elapsedInfusing.value >= 0 else {
-            return .rejected(LimitID.invalidElapsed, "Elapsed infusing time \(elapsedInfusing) is not a number of minutes at or above zero.")
+            return .rejected(LimitID.invalidElapsed, "Elapsed infusing time (\(elapsedInfusing.stated)) is not a number of minutes at or above zero.")
         }
 
         let deliveredPerKg = (deliveredVolume * plan.concentration) / plan.dosingWeight

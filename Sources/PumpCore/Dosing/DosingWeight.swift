@@ -31,7 +31,7 @@ public struct DosingWeight: Sendable, Equatable {
     public static func resolve(for patient: PatientInfo, drug: DrugEntry) -> Result<DosingWeight, Refusal> {
         let actual = patient.weight
         guard actual.isFinite, actual.value > 0 else {
-            return .failure(Refusal(LimitID.invalidWeight, "Weight \(actual) is not a positive number; enter the patient's weight in kg."))
+            return .failure(Refusal(LimitID.invalidWeight, "Weight (\(actual.stated)) is not a positive number; enter the patient's weight in kg."))
         }
         let limits = drug.weightLimits
         guard limits.contains(actual) else {
@@ -42,7 +42,7 @@ public struct DosingWeight: Sendable, Equatable {
         var bmi: Double?
         if let height = patient.height {
             guard height.isFinite, height.value > 0 else {
-                return .failure(Refusal(LimitID.invalidHeight, "Height \(height) is not a positive number; enter the height in cm."))
+                return .failure(Refusal(LimitID.invalidHeight, "Height (\(height.stated)) is not a positive number; enter the height in cm."))
             }
             guard plausibleHeight.contains(height.value) else {
                 return .failure(Refusal(LimitID.heightRange,

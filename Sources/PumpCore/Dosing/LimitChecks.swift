@@ -84,7 +84,7 @@ enum LimitChecks {
             .sorted()
             .first { !LimitCompare.exceeds(totalDose / $0 + syringe.deadSpace, syringe.nominalVolume) }
         let advice = stronger.map { "use \($0) (\((totalDose / $0).formatted(maxFractionDigits: 2))) or a larger syringe" }
-            ?? "no listed concentration fits; use a larger syringe"
+            ?? "no listed concentration fits, so use a larger syringe"
         return [Finding(kind: .hardLimit, limit: LimitID.syringeCapacity,
             message: "Volume \(volume.formatted(maxFractionDigits: 2)) plus dead space \(syringe.deadSpace) needs \(needed.formatted(maxFractionDigits: 2)), more than the \(syringe.nominalVolume) capacity of syringe \(syringe.id); \(advice).")]
     }
@@ -92,6 +92,6 @@ enum LimitChecks {
     /// A positive, finite value; otherwise a hard finding naming the field.
     static func positive<U>(_ value: Quantity<U>, name: String, id: String) -> Finding? {
         guard !(value.isFinite && value.value > 0) else { return nil }
-        return Finding(kind: .hardLimit, limit: id, message: "\(name) \(value) is not a positive number and is rejected.")
+        return Finding(kind: .hardLimit, limit: id, message: "\(name) (\(value.stated)) is not a positive number and is rejected.")
     }
 }

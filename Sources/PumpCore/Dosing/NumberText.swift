@@ -25,3 +25,13 @@ enum LimitCompare {
         value.value < limit.value - relativeTolerance * Swift.max(abs(limit.value), 1)
     }
 }
+
+extension Quantity {
+    /// The value as a person should read it in a sentence: "52.5 mL/h", or "not a number" / "infinite" for
+    /// values that are not finite (never "nan mg/kg").
+    var stated: String {
+        if value.isNaN { return "not a number" }
+        if value.isInfinite { return value > 0 ? "infinite" : "minus infinity" }
+        return description
+    }
+}
