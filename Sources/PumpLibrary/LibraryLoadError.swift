@@ -51,7 +51,9 @@ public struct LibraryLoadError: Error, Sendable, Equatable, CustomStringConverti
         self.message = message
     }
 
+    /// The one-sentence message.
     public var description: String { message }
+    /// The one-sentence message (for `localizedDescription`).
     public var errorDescription: String? { message }
 
     static func invalid(_ file: String, _ key: String, _ value: String, _ why: String) -> LibraryLoadError {
