@@ -62,10 +62,12 @@ struct TOMLReader {
     func optionalNumber(_ key: String) throws -> Double? {
         guard let raw = table[key] else { return nil }
         let number: Double
-        switch raw.type {
-        case .int: number = Double(raw.int ?? 0)
-        case .double: number = raw.double ?? .nan
-        default: throw wrongType(key, expected: "a number", found: raw)
+        if let integer = raw.int {
+            number = Double(integer)
+        } else if let double = raw.double {
+            number = double
+        } else {
+            throw wrongType(key, expected: "a number", found: raw)
         }
         guard number.isFinite else { throw invalid(key, number, "it must be a finite number") }
         return number
