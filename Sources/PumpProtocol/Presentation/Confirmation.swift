@@ -35,7 +35,7 @@ public enum RefusalText {
     /// The daemon's own sentence; for `needs-override`, with the flag that resolves it.
     public static func sentence(for error: ProtocolError) -> String {
         if error.code == .needsOverride, !error.message.contains("--override-reason") {
-            return "\(sentenceBody(error.message)); give --override-reason TEXT to override it."
+            return "\(Sentence.body(error.message)); give --override-reason TEXT to override it."
         }
         return error.message
     }

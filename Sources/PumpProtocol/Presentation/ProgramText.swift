@@ -36,11 +36,11 @@ public enum ProgramText {
         case .accepted:
             return nil
         case .needsOverride:
-            let reason = program.findings.first { $0.kind == .softLimit }.map { sentenceBody($0.message) }
+            let reason = program.findings.first { $0.kind == .softLimit }.map { Sentence.body($0.message) }
                 ?? "a soft limit is exceeded"
             return "\(action): \(reason); give --override-reason TEXT to override it."
         case .rejected:
-            let reason = program.findings.first { $0.kind == .hardLimit }.map { sentenceBody($0.message) }
+            let reason = program.findings.first { $0.kind == .hardLimit }.map { Sentence.body($0.message) }
                 ?? "a hard limit is exceeded"
             return "\(action): \(reason)."
         }
@@ -55,9 +55,12 @@ public enum ProgramText {
     }
 }
 
-/// A sentence without its final full stop, so it can be embedded in another sentence.
-func sentenceBody(_ sentence: String) -> String {
-    var text = sentence.trimmingCharacters(in: .whitespacesAndNewlines)
-    while text.hasSuffix(".") { text.removeLast() }
-    return text
+/// Helpers for composing one-sentence messages.
+public enum Sentence {
+    /// A sentence without surrounding space and its final full stop, so it can be embedded in another sentence.
+    public static func body(_ sentence: String) -> String {
+        var text = sentence.trimmingCharacters(in: .whitespacesAndNewlines)
+        while text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
 }
