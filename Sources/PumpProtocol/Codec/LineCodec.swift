@@ -31,10 +31,10 @@ public enum LineCodec {
         if let data = try? line(for: response), data.count <= maxLineBytes + 1 { return data }
         let fallback = Response.failure(
             id: response.id,
-            ProtocolError(code: .internal, message: "pumpd could not encode its answer; check the pump with pumpctl status.")
+            ProtocolError(code: .internal, message: "The daemon could not encode its answer; check the pump with pumpctl status.")
         )
         // The fallback holds only short strings, so it always encodes; the literal is a last resort.
-        return (try? line(for: fallback)) ?? Data("{\"v\":1,\"id\":null,\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"pumpd could not encode its answer.\"}}\n".utf8)
+        return (try? line(for: fallback)) ?? Data("{\"v\":1,\"id\":null,\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"The daemon could not encode its answer.\"}}\n".utf8)
     }
 
     private static func line(for value: some Encodable) throws -> Data {
@@ -79,7 +79,7 @@ public enum LineCodec {
             // The version is checked before anything else so that a newer peer gets the right error, not a
             // complaint about a command or field this version does not know.
             guard let probe = try? decoder.decode(VersionProbe.self, from: data) else {
-                return .failure(bad(describeProbeFailure(data, decoder: decoder, noun: noun)))
+                return .failure(bad(describeProbeFailure(data, noun: noun)))
             }
             if let version = probe.v, version != Double(protocolVersion) {
                 return .failure(ProtocolError(
@@ -121,9 +121,10 @@ public enum LineCodec {
         var v: Double?
     }
 
-    private static func describeProbeFailure(_ data: Data, decoder: JSONDecoder, noun: String) -> String {
-        struct Shape: Decodable {}
-        if (try? decoder.decode(Shape.self, from: data)) == nil { return "The \(noun) must be a JSON object." }
+    private static func describeProbeFailure(_ data: Data, noun: String) -> String {
+        if !((try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) is [String: Any]) {
+            return "The \(noun) must be a JSON object."
+        }
         return "The field v must be a number."
     }
 

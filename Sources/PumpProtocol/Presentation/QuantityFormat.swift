@@ -27,25 +27,59 @@ public enum QuantityFormat {
     }
 
     /// A fixed-point number with `decimals` digits, "--" when not finite, and no negative zero.
-    public static func fixed(_ value: Double, _ decimals: Int) -> String {
+    ///
+    /// Rounding works on the shortest decimal form of the value (what the nurse typed: 2.675, not
+    /// 2.67499999… in binary), with ties away from zero (0.125 → "0.13", as rounded by hand), not to even as
+    /// printf does. `.up` rounds towards +infinity, for upper bounds such as an uncertainty, after first
+    /// dropping binary noise below 10⁻⁶ (so 0.1 + 0.2 shows as 0.30, not 0.31).
+    public static func fixed(_ value: Double, _ decimals: Int, rounding: Rounding = .nearest) -> String {
         guard value.isFinite else { return "--" }
-        let text = String(format: "%.\(decimals)f", value)
+        var rounded = value
+        // Beyond 10¹⁵ there are no fractional digits left to round (and Decimal's range ends near 10¹⁶⁵).
+        if abs(value) < 1e15, var decimal = Decimal(string: String(value)) {
+            if rounding == .up { decimal = round(decimal, 6, .plain) }
+            rounded = NSDecimalNumber(decimal: round(decimal, decimals, rounding.decimalMode)).doubleValue
+        }
+        let text = String(format: "%.\(decimals)f", rounded.isFinite ? rounded : value)
         if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) {
             return String(text.dropFirst())
         }
         return text
     }
 
-    /// Whether a duration is shown rounded down (time elapsed) or up (time remaining: never "00:00" while
-    /// something is still to run).
+    private static func round(_ value: Decimal, _ scale: Int, _ mode: NSDecimalNumber.RoundingMode) -> Decimal {
+        var input = value
+        var result = Decimal()
+        NSDecimalRound(&result, &input, scale, mode)
+        return result
+    }
+
+    /// How a value is rounded for display. Durations use `.down` (time elapsed) or `.up` (time remaining:
+    /// never "00:00" while something is still to run); amounts use `.nearest`, upper bounds `.up`.
     public enum Rounding: Sendable {
-        case down, up
+        case down, up, nearest
+
+        var rule: FloatingPointRoundingRule {
+            switch self {
+            case .down: .down
+            case .up: .up
+            case .nearest: .toNearestOrAwayFromZero
+            }
+        }
+
+        var decimalMode: NSDecimalNumber.RoundingMode {
+            switch self {
+            case .down: .down
+            case .up: .up
+            case .nearest: .plain
+            }
+        }
     }
 
     /// "mm:ss" below one hour, "h:mm:ss" from one hour; "--:--" when negative or not finite.
     public static func duration(seconds: Double, rounding: Rounding) -> String {
         guard seconds.isFinite, seconds >= 0, seconds < 1e7 else { return "--:--" }
-        let whole = Int(rounding == .down ? seconds.rounded(.down) : seconds.rounded(.up))
+        let whole = Int(seconds.rounded(rounding.rule))
         let hours = whole / 3600
         let minutes = (whole % 3600) / 60
         let secs = whole % 60

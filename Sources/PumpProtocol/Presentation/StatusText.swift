@@ -61,11 +61,12 @@ public enum StatusText {
         return text
     }
 
-    /// The uncertainty after a crash recovery, in mL and (when the concentration is known) mg.
+    /// The uncertainty after a crash recovery, in mL and (when the concentration is known) mg, rounded up
+    /// because it is an upper bound.
     static func uncertaintyDescription(_ status: StatusReport) -> String {
-        var text = "up to \(QuantityFormat.ml(status.deliveredUncertaintyMl))"
+        var text = "up to \(QuantityFormat.fixed(status.deliveredUncertaintyMl, 2, rounding: .up)) mL"
         if let concentration = status.concentrationMgPerMl {
-            text += " (\(QuantityFormat.mg(status.deliveredUncertaintyMl * concentration)))"
+            text += " (\(QuantityFormat.fixed(status.deliveredUncertaintyMl * concentration, 2, rounding: .up)) mg)"
         }
         return text + " more may have been delivered before the restart"
     }
