@@ -45,7 +45,10 @@ struct TitrateCommand: ParsableCommand {
             yes: yes, question: "Apply this change? Type yes to confirm:", action: "change the infusion",
             declined: "Not changed: the answer was not yes."
         )
-        report(try session.send(.titrate(parameters(dryRun: false))), session: session,
-               done: "Changed: now \(QuantityFormat.mlPerH(proposed.rateMlPerH)) (\(QuantityFormat.mgPerKgPerH(proposed.rateMgPerKgPerH))).")
+        let result = try session.send(.titrate(parameters(dryRun: false)))
+        guard !session.json else { return }
+        Output.line("Changed: now \(QuantityFormat.mlPerH(proposed.rateMlPerH)) (\(QuantityFormat.mgPerKgPerH(proposed.rateMgPerKgPerH))).")
+        // A program answer would repeat the dry run just shown; only a fresh status adds anything.
+        if case let .status(status) = result { Output.line(StatusText.render(status, timeZone: .current)) }
     }
 }

@@ -42,7 +42,7 @@ final class PumpSession {
         switch LineCodec.decodeResponse(answer) {
         case let .success(decoded): response = decoded
         case let .failure(error):
-            throw CLIFailure(status: .protocolError, message: "pumpd sent an answer pumpctl cannot read: \(Sentence.body(error.message)).")
+            throw CLIFailure(status: .protocolError, message: "pumpd sent an answer pumpctl cannot read: \(lowercasedFirst(Sentence.body(error.message))).")
         }
         if let id = response.id, id != request.id {
             throw CLIFailure(status: .protocolError, message: "pumpd answered request \(id) instead of \(request.id).")
@@ -66,15 +66,15 @@ final class PumpSession {
         case let .unreachable(reason):
             return CLIFailure(status: .unreachable, message: "Cannot reach pumpd at \(options.socket): \(reason). Is the pumpd service running?")
         case let .noAnswer(reason):
-            return CLIFailure(status: .unreachable, message: "\(capitalized(reason)), so it is unknown whether \(command.name.rawValue) took effect; check with pumpctl status.")
+            return CLIFailure(status: .unreachable, message: "\(reason), so it is unknown whether \(command.name.rawValue) took effect; check with pumpctl status.")
         case let .malformed(reason):
-            return CLIFailure(status: .protocolError, message: "\(capitalized(reason)); check with pumpctl status.")
+            return CLIFailure(status: .protocolError, message: "\(reason); check with pumpctl status.")
         case .interrupted:
             return CLIFailure(status: .unreachable, message: "Interrupted while waiting for pumpd.")
         }
     }
 
-    private func capitalized(_ text: String) -> String {
-        text.prefix(1).uppercased() + text.dropFirst()
+    private func lowercasedFirst(_ text: String) -> String {
+        text.prefix(1).lowercased() + text.dropFirst()
     }
 }
