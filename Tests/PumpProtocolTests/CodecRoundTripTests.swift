@@ -80,6 +80,17 @@ struct CodecRoundTripTests {
         #expect(decoded.error.map { isOneSentence($0.message) } == true)
     }
 
+    @Test("HAZ-009: a response too long for one line becomes a line-too-long error asking for fewer entries")
+    func oversizedResponse() throws {
+        let entries = (0..<2000).map { LogEntryDTO(seq: $0, at: Fixtures.start, event: "step", message: "A fairly long log message for entry \($0).") }
+        let line = LineCodec.encode(Response.success(id: "big", .log(entries)))
+        #expect(line.count <= LineCodec.maxLineBytes + 1)
+        let decoded = try LineCodec.decodeResponse(line).get()
+        #expect(decoded.id == "big")
+        #expect(decoded.error?.code == .lineTooLong)
+        #expect(decoded.error.map { isOneSentence($0.message) && $0.message.contains("limit") } == true)
+    }
+
     @Test("a request holding a non-finite number cannot be encoded")
     func nonFiniteRequest() {
         var parameters = Fixtures.startParameters

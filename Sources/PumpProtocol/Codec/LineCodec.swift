@@ -25,16 +25,24 @@ public enum LineCodec {
 
     /// Encodes a response as one line ending in "\n".
     ///
-    /// Never fails: a response that cannot be represented (a NaN or infinite number) is replaced by an
-    /// `internal` error response with the same id, so a non-finite number never reaches a nurse.
+    /// Never fails and never exceeds `maxLineBytes`: a response that cannot be represented (a NaN or infinite
+    /// number) becomes an `internal` error with the same id, so a non-finite number never reaches a nurse; one
+    /// that is too long (a large log) becomes a `line-too-long` error asking for fewer entries.
     public static func encode(_ response: Response) -> Data {
-        if let data = try? line(for: response), data.count <= maxLineBytes + 1 { return data }
-        let fallback = Response.failure(
-            id: response.id,
-            ProtocolError(code: .internal, message: "The daemon could not encode its answer; check the pump with pumpctl status.")
-        )
-        // The fallback holds only short strings, so it always encodes; the literal is a last resort.
-        return (try? line(for: fallback)) ?? Data("{\"v\":1,\"id\":null,\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"The daemon could not encode its answer.\"}}\n".utf8)
+        let replacement: ProtocolError
+        if let data = try? line(for: response) {
+            if data.count <= maxLineBytes + 1 { return data }
+            replacement = ProtocolError(
+                code: .lineTooLong,
+                message: "The answer would be \(data.count) bytes, more than the limit of \(maxLineBytes); ask for fewer log entries with limit."
+            )
+        } else {
+            replacement = ProtocolError(code: .internal, message: "The daemon could not encode its answer; check the pump with pumpctl status.")
+        }
+        // The replacement holds a bounded id and short strings, so it always encodes; the literal is a last resort.
+        let id = response.id.map { String($0.prefix(Request.maxIDLength)) }
+        return (try? line(for: Response.failure(id: id, replacement)))
+            ?? Data("{\"v\":1,\"id\":null,\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"The daemon could not encode its answer.\"}}\n".utf8)
     }
 
     private static func line(for value: some Encodable) throws -> Data {
