@@ -1,0 +1,74 @@
+// The command of a request: `"command": "<name>"` plus an optional `"params"` object.
+import Foundation
+
+/// Everything `pumpctl` can ask `pumpd` to do.
+public enum Command: Sendable, Equatable {
+    /// Compute the program for these parameters and return it without starting anything.
+    case validate(StartParameters)
+    /// Start the infusion; `confirmed` must be `true`.
+    case start(StartParameters)
+    /// Report the current state.
+    case status
+    /// Pause the running infusion (motor off, program kept).
+    case pause
+    /// Resume a paused infusion.
+    case resume
+    /// Change dose, duration or rate of the running infusion (dry run first).
+    case titrate(TitrateParameters)
+    /// Stop the infusion normally.
+    case stop
+    /// Emergency stop: latching, motor off first.
+    case estop
+    /// Acknowledge one alarm by code, or all acknowledgeable alarms when `code` is nil.
+    case ack(code: String?)
+    /// Continue an infusion interrupted by a crash or restart, after an explicit, logged decision.
+    case resumeInterrupted(confirmed: Bool, overrideReason: String?)
+    /// Read the event log, optionally from a time and limited to a number of entries.
+    case log(since: Date?, limit: Int?)
+    /// Ask the simulator backend to produce a fault.
+    case simInject(fault: SimFault)
+
+    /// The wire name of this command.
+    public var name: CommandName {
+        switch self {
+        case .validate: .validate
+        case .start: .start
+        case .status: .status
+        case .pause: .pause
+        case .resume: .resume
+        case .titrate: .titrate
+        case .stop: .stop
+        case .estop: .estop
+        case .ack: .ack
+        case .resumeInterrupted: .resumeInterrupted
+        case .log: .log
+        case .simInject: .simInject
+        }
+    }
+}
+
+/// The wire name of a command (the value of `"command"`).
+public enum CommandName: String, Sendable, CaseIterable {
+    case validate, start, status, pause, resume, titrate, stop, estop, ack, log
+    case resumeInterrupted = "resume-interrupted"
+    case simInject = "sim-inject"
+
+    /// The keys allowed in this command's `params` object.
+    var parameterKeys: Set<String> {
+        switch self {
+        case .validate, .start: Set(StartParameters.CodingKeys.allCases.map(\.stringValue))
+        case .titrate: Set(TitrateParameters.CodingKeys.allCases.map(\.stringValue))
+        case .status, .pause, .resume, .stop, .estop: []
+        case .ack: ["code"]
+        case .resumeInterrupted: ["confirmed", "override_reason"]
+        case .log: ["since", "limit"]
+        case .simInject: ["fault"]
+        }
+    }
+}
+
+/// The keys of the small parameter objects.
+enum SmallParameterKey: String, CodingKey {
+    case code, confirmed, since, limit, fault
+    case overrideReason = "override_reason"
+}

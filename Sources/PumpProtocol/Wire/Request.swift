@@ -1,0 +1,116 @@
+// One request line: `{"v":1,"id":"…","command":"…","params":{…}}`.
+import Foundation
+
+/// A request from a client to pumpd. Encoded as one JSON object on one line.
+public struct Request: Sendable, Equatable {
+    /// Protocol version; `protocolVersion` for every request this module builds.
+    public var v: Int
+    /// Client-chosen correlation id, echoed in the response.
+    public var id: String
+    /// What to do.
+    public var command: Command
+
+    /// Creates a request at the current protocol version.
+    public init(id: String, command: Command, v: Int = protocolVersion) {
+        self.v = v
+        self.id = id
+        self.command = command
+    }
+}
+
+extension Request: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case v, id, command, params
+    }
+
+    public init(from decoder: any Decoder) throws {
+        // HAZ-009: requests are strict; an unknown key is an error, never ignored.
+        try decoder.rejectUnknownKeys(allowed: Set(CodingKeys.allCases.map(\.stringValue)))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard let version = try container.decodeWholeNumberIfPresent(forKey: .v) else {
+            throw SchemaError(message: "The request has no protocol version field v.")
+        }
+        v = version
+        id = try container.decode(String.self, forKey: .id)
+        let rawName = try container.decode(String.self, forKey: .command)
+        guard let name = CommandName(rawValue: rawName) else {
+            throw SchemaError(message: "Unknown command \"\(rawName.prefix(40))\" in protocol version \(protocolVersion).")
+        }
+        command = try Self.decodeCommand(name, from: container)
+    }
+
+    private static func decodeCommand(_ name: CommandName, from container: KeyedDecodingContainer<CodingKeys>) throws -> Command {
+        if container.contains(.params), try !container.decodeNil(forKey: .params) {
+            let params = try container.superDecoder(forKey: .params)
+            try params.rejectUnknownKeys(allowed: name.parameterKeys)
+        }
+        switch name {
+        case .validate: return .validate(try container.decode(StartParameters.self, forKey: .params))
+        case .start: return .start(try container.decode(StartParameters.self, forKey: .params))
+        case .titrate: return .titrate(try container.decode(TitrateParameters.self, forKey: .params))
+        case .status: return .status
+        case .pause: return .pause
+        case .resume: return .resume
+        case .stop: return .stop
+        case .estop: return .estop
+        case .ack:
+            let params = try smallParameters(container)
+            return .ack(code: try params?.decodeIfPresent(String.self, forKey: .code))
+        case .resumeInterrupted:
+            guard let params = try smallParameters(container) else {
+                throw SchemaError(message: "The request is missing the field params.confirmed.")
+            }
+            return .resumeInterrupted(
+                confirmed: try params.decode(Bool.self, forKey: .confirmed),
+                overrideReason: try params.decodeIfPresent(String.self, forKey: .overrideReason)
+            )
+        case .log:
+            let params = try smallParameters(container)
+            return .log(
+                since: try params?.decodeIfPresent(Date.self, forKey: .since),
+                limit: try params?.decodeWholeNumberIfPresent(forKey: .limit)
+            )
+        case .simInject:
+            guard let params = try smallParameters(container) else {
+                throw SchemaError(message: "The request is missing the field params.fault.")
+            }
+            return .simInject(fault: try params.decode(SimFault.self, forKey: .fault))
+        }
+    }
+
+    private static func smallParameters(
+        _ container: KeyedDecodingContainer<CodingKeys>
+    ) throws -> KeyedDecodingContainer<SmallParameterKey>? {
+        guard container.contains(.params), try !container.decodeNil(forKey: .params) else { return nil }
+        return try container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(v, forKey: .v)
+        try container.encode(id, forKey: .id)
+        try container.encode(command.name.rawValue, forKey: .command)
+        switch command {
+        case let .validate(parameters), let .start(parameters):
+            try container.encode(parameters, forKey: .params)
+        case let .titrate(parameters):
+            try container.encode(parameters, forKey: .params)
+        case .status, .pause, .resume, .stop, .estop:
+            break
+        case let .ack(code):
+            var params = container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
+            try params.encodeIfPresent(code, forKey: .code)
+        case let .resumeInterrupted(confirmed, overrideReason):
+            var params = container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
+            try params.encode(confirmed, forKey: .confirmed)
+            try params.encodeIfPresent(overrideReason, forKey: .overrideReason)
+        case let .log(since, limit):
+            var params = container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
+            try params.encodeIfPresent(since, forKey: .since)
+            try params.encodeIfPresent(limit, forKey: .limit)
+        case let .simInject(fault):
+            var params = container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
+            try params.encode(fault, forKey: .fault)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+// Rules a well-formed request must also satisfy beyond its JSON shape.
+import Foundation
+
+extension Request {
+    /// The longest accepted correlation id, in characters.
+    public static let maxIDLength = 128
+    /// The longest accepted free-text field (override reason, patient id), in characters.
+    public static let maxTextLength = 500
+
+    /// The first rule this request breaks, as one sentence, or nil when it is well formed.
+    ///
+    /// These are protocol rules, not clinical limits (those live in the daemon): confirmation flags that
+    /// must be present, exactly one titration target, bounded text.
+    public var ruleViolation: String? {
+        if id.isEmpty || id.count > Self.maxIDLength {
+            return "The request id must be 1 to \(Self.maxIDLength) characters long."
+        }
+        switch command {
+        case let .start(parameters):
+            // HAZ-001: nothing starts without an explicit confirmation of the computed program.
+            if !parameters.confirmed { return "A start request must carry confirmed: true after the program was shown and confirmed." }
+            return textViolation(parameters.overrideReason, "override_reason") ?? textViolation(parameters.patientId, "patient_id")
+        case let .validate(parameters):
+            return textViolation(parameters.overrideReason, "override_reason") ?? textViolation(parameters.patientId, "patient_id")
+        case let .titrate(parameters):
+            if parameters.targetCount != 1 {
+                return "A titrate request must set exactly one of dose_mg_per_kg, duration_min or rate_mg_per_kg_per_h."
+            }
+            if !parameters.dryRun && !parameters.confirmed {
+                return "A titrate request that is not a dry run must carry confirmed: true."
+            }
+            return textViolation(parameters.overrideReason, "override_reason")
+        case let .resumeInterrupted(confirmed, overrideReason):
+            // HAZ-010: continuing after a restart is an explicit decision.
+            if !confirmed { return "A resume-interrupted request must carry confirmed: true." }
+            return textViolation(overrideReason, "override_reason")
+        case let .log(_, limit):
+            if let limit, limit < 1 { return "The field params.limit must be at least 1." }
+            return nil
+        case let .ack(code):
+            return textViolation(code, "code")
+        case .status, .pause, .resume, .stop, .estop, .simInject:
+            return nil
+        }
+    }
+
+    private func textViolation(_ text: String?, _ field: String) -> String? {
+        guard let text, text.count > Self.maxTextLength else { return nil }
+        return "The field \(field) is longer than \(Self.maxTextLength) characters."
+    }
+}

@@ -1,0 +1,125 @@
+// The payload of `status`.
+import Foundation
+
+/// A snapshot of the pump. Quantities carry their unit in the key; times are seconds or ISO-8601.
+public struct StatusReport: Sendable, Equatable, Codable {
+    /// The pump state.
+    public var state: PumpStateDTO
+    /// Drug of the current or last session.
+    public var drug: String?
+    /// Profile of the current or last session.
+    public var profile: Profile?
+    /// Patient identifier, when one was given.
+    public var patientId: String?
+    /// Weight the dose is computed on, kg.
+    public var dosingWeightKg: Double?
+    /// Concentration in the syringe, mg/mL.
+    public var concentrationMgPerMl: Double?
+    /// Syringe model.
+    public var syringe: String?
+    /// Session identifier (one per started infusion).
+    public var sessionId: String?
+    /// Which hardware backend the daemon drives.
+    public var backend: BackendDTO
+    /// Drug delivered so far, mg.
+    public var deliveredMg: Double
+    /// Volume delivered so far, mL.
+    public var deliveredMl: Double
+    /// How much of `deliveredMl` is uncertain, mL: zero normally, at most one checkpoint interval after a
+    /// crash recovery.
+    public var deliveredUncertaintyMl: Double
+    /// Total dose of the program, mg.
+    public var targetMg: Double
+    /// Total volume of the program, mL.
+    public var targetMl: Double
+    /// Current commanded rate, mL/h.
+    public var rateMlPerH: Double
+    /// Current commanded rate, mg/kg/h.
+    public var rateMgPerKgPerH: Double
+    /// Time infused so far, seconds (pauses excluded).
+    public var elapsedS: Double
+    /// Time still to infuse at the current rate, seconds.
+    public var remainingS: Double
+    /// Expected wall-clock end, when running.
+    public var expectedEnd: Date?
+    /// Whether the driver ENABLE line is asserted.
+    public var motorEnabled: Bool
+    /// Active alarms, most severe first.
+    public var alarms: [AlarmDTO]
+
+    /// Creates a status report.
+    public init(
+        state: PumpStateDTO, drug: String? = nil, profile: Profile? = nil, patientId: String? = nil,
+        dosingWeightKg: Double? = nil, concentrationMgPerMl: Double? = nil, syringe: String? = nil,
+        sessionId: String? = nil, backend: BackendDTO, deliveredMg: Double = 0, deliveredMl: Double = 0,
+        deliveredUncertaintyMl: Double = 0, targetMg: Double = 0, targetMl: Double = 0, rateMlPerH: Double = 0,
+        rateMgPerKgPerH: Double = 0, elapsedS: Double = 0, remainingS: Double = 0, expectedEnd: Date? = nil,
+        motorEnabled: Bool = false, alarms: [AlarmDTO] = []
+    ) {
+        self.state = state
+        self.drug = drug
+        self.profile = profile
+        self.patientId = patientId
+        self.dosingWeightKg = dosingWeightKg
+        self.concentrationMgPerMl = concentrationMgPerMl
+        self.syringe = syringe
+        self.sessionId = sessionId
+        self.backend = backend
+        self.deliveredMg = deliveredMg
+        self.deliveredMl = deliveredMl
+        self.deliveredUncertaintyMl = deliveredUncertaintyMl
+        self.targetMg = targetMg
+        self.targetMl = targetMl
+        self.rateMlPerH = rateMlPerH
+        self.rateMgPerKgPerH = rateMgPerKgPerH
+        self.elapsedS = elapsedS
+        self.remainingS = remainingS
+        self.expectedEnd = expectedEnd
+        self.motorEnabled = motorEnabled
+        self.alarms = alarms
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case state, drug, profile, syringe, backend, alarms
+        case patientId = "patient_id"
+        case dosingWeightKg = "dosing_weight_kg"
+        case concentrationMgPerMl = "concentration_mg_per_ml"
+        case sessionId = "session_id"
+        case deliveredMg = "delivered_mg"
+        case deliveredMl = "delivered_ml"
+        case deliveredUncertaintyMl = "delivered_uncertainty_ml"
+        case targetMg = "target_mg"
+        case targetMl = "target_ml"
+        case rateMlPerH = "rate_ml_per_h"
+        case rateMgPerKgPerH = "rate_mg_per_kg_per_h"
+        case elapsedS = "elapsed_s"
+        case remainingS = "remaining_s"
+        case expectedEnd = "expected_end"
+        case motorEnabled = "motor_enabled"
+    }
+}
+
+/// One active alarm.
+public struct AlarmDTO: Sendable, Equatable, Codable {
+    /// Stable reason code, e.g. `occlusion`; `pumpctl ack CODE` uses it.
+    public var code: String
+    /// IEC 60601-1-8 priority.
+    public var priority: AlarmPriorityDTO
+    /// One sentence: what happened and, where relevant, which limit and value.
+    public var message: String
+    /// Wall-clock time it was raised.
+    public var raisedAt: Date
+
+    /// Creates an alarm.
+    public init(code: String, priority: AlarmPriorityDTO, message: String, raisedAt: Date) {
+        self.code = code
+        self.priority = priority
+        self.message = message
+        self.raisedAt = raisedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, priority, message
+        case raisedAt = "raised_at"
+    }
+}

@@ -1,0 +1,80 @@
+// One pumpctl invocation's conversation with pumpd: build the request, exchange it, check the answer.
+import Foundation
+import PumpProtocol
+
+/// Sends commands to pumpd and turns every failure into a `CLIFailure` with the right exit status.
+final class PumpSession {
+    private let options: GlobalOptions
+    private var counter = 0
+
+    /// Seconds allowed for each step of an exchange.
+    static let timeoutSeconds = 5
+
+    /// Creates a session for the socket and output mode in `options`.
+    init(options: GlobalOptions) {
+        self.options = options
+    }
+
+    /// Whether answers are printed as raw JSON.
+    var json: Bool { options.json }
+
+    /// Sends `command` and returns the result payload of a successful answer.
+    ///
+    /// With `--json` the raw answer line is printed to stdout, whether it succeeded or not.
+    @discardableResult
+    func send(_ command: Command) throws(CLIFailure) -> ResultPayload? {
+        counter += 1
+        let request = Request(id: "pumpctl-\(getpid())-\(counter)", command: command)
+        let line: Data
+        do {
+            line = try LineCodec.encode(request)
+        } catch {
+            throw CLIFailure(status: .usage, message: error.message)
+        }
+        let answer: Data
+        do {
+            answer = try SocketClient(path: options.socket, timeoutSeconds: Self.timeoutSeconds).exchange(line)
+        } catch {
+            throw failure(for: error, command: command)
+        }
+        if options.json { Output.line(String(decoding: answer, as: UTF8.self)) }
+        let response: Response
+        switch LineCodec.decodeResponse(answer) {
+        case let .success(decoded): response = decoded
+        case let .failure(error):
+            throw CLIFailure(status: .protocolError, message: "pumpd sent an answer pumpctl cannot read: \(lowercasedFirst(Sentence.body(error.message))).")
+        }
+        if let id = response.id, id != request.id {
+            throw CLIFailure(status: .protocolError, message: "pumpd answered request \(id) instead of \(request.id).")
+        }
+        if let error = response.error {
+            throw CLIFailure(status: ExitStatus.forDaemonError(error.code), message: RefusalText.sentence(for: error))
+        }
+        return response.result
+    }
+
+    /// Sends `status` and returns the report.
+    func status() throws(CLIFailure) -> StatusReport {
+        guard case let .status(report) = try send(.status) else {
+            throw CLIFailure(status: .protocolError, message: "pumpd answered status without a status report.")
+        }
+        return report
+    }
+
+    private func failure(for error: ClientError, command: Command) -> CLIFailure {
+        switch error {
+        case let .unreachable(reason):
+            return CLIFailure(status: .unreachable, message: "Cannot reach pumpd at \(options.socket): \(reason). Is the pumpd service running?")
+        case let .noAnswer(reason):
+            return CLIFailure(status: .unreachable, message: "\(reason), so it is unknown whether \(command.name.rawValue) took effect; check with pumpctl status.")
+        case let .malformed(reason):
+            return CLIFailure(status: .protocolError, message: "\(reason); check with pumpctl status.")
+        case .interrupted:
+            return CLIFailure(status: .unreachable, message: "Interrupted while waiting for pumpd.")
+        }
+    }
+
+    private func lowercasedFirst(_ text: String) -> String {
+        text.prefix(1).lowercased() + text.dropFirst()
+    }
+}

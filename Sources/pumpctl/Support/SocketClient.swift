@@ -1,0 +1,98 @@
+// The blocking Unix-domain-socket client behind every pumpctl command.
+//
+// Why ~60 hand-written lines instead of SwiftNIO: a CLI invocation connects, sends one line, reads one line and
+// exits. NIO's event loops, channels and futures buy nothing for that, would add a large dependency to a tool
+// that must stay small and auditable, and would make the timeout and the error sentences harder to control.
+// pumpctl depends only on PumpProtocol and swift-argument-parser.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import PumpProtocol
+
+/// Why an exchange with pumpd failed.
+enum ClientError: Error {
+    /// The socket could not be opened or connected (errno text).
+    case unreachable(String)
+    /// Connected, but no complete answer arrived in time or the daemon hung up.
+    case noAnswer(String)
+    /// The answer was not one well-formed line.
+    case malformed(String)
+    /// SIGINT arrived while waiting (only when a handler is installed, as in `watch`).
+    case interrupted
+}
+
+/// Sends one line to pumpd and reads one line back, with a timeout on every step.
+struct SocketClient {
+    /// Filesystem path of pumpd's socket.
+    let path: String
+    /// Seconds allowed for connecting, for sending and for each read.
+    let timeoutSeconds: Int
+
+    /// Sends `line` (which ends in "\n") and returns the answer line without its newline.
+    func exchange(_ line: Data) throws(ClientError) -> Data {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .unreachable(errnoText()) }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let pathBytes = Array(path.utf8)
+        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw .unreachable("the socket path is longer than the system allows")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: pathBytes) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard connected == 0 else { throw .unreachable(errnoText()) }
+
+        // send() with MSG_NOSIGNAL rather than write(): a daemon that hangs up must give an error, not SIGPIPE.
+        var sent = 0
+        while sent < line.count {
+            let result = line.withUnsafeBytes { send(fd, $0.baseAddress.map { $0 + sent }, line.count - sent, Int32(MSG_NOSIGNAL)) }
+            if result < 0 {
+                if errno == EINTR { throw .interrupted }
+                throw errno == EAGAIN || errno == EWOULDBLOCK
+                    ? .noAnswer("pumpd did not accept the request within \(timeoutSeconds) seconds")
+                    : .unreachable(errnoText())
+            }
+            sent += result
+        }
+
+        var answer = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0 {
+                if errno == EINTR { throw .interrupted }
+                throw .noAnswer(errno == EAGAIN || errno == EWOULDBLOCK
+                    ? "pumpd did not answer within \(timeoutSeconds) seconds"
+                    : "reading pumpd's answer failed: \(errnoText())")
+            }
+            if count == 0 {
+                if answer.isEmpty { throw .noAnswer("pumpd closed the connection without answering") }
+                throw .malformed("pumpd's answer ended before its end of line")
+            }
+            if let newline = buffer[0..<count].firstIndex(of: 0x0A) {
+                answer.append(contentsOf: buffer[0..<newline])
+                return answer
+            }
+            answer.append(contentsOf: buffer[0..<count])
+            if answer.count > LineCodec.maxLineBytes {
+                throw .malformed("pumpd's answer is longer than \(LineCodec.maxLineBytes) bytes")
+            }
+        }
+    }
+
+    private func errnoText() -> String {
+        String(cString: strerror(errno))
+    }
+}
