@@ -101,7 +101,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "pump-demo",
-            dependencies: ["PumpCore", "PumpLibrary", "PumpSimulator", "PumpControl"],
+            dependencies: [
+                "PumpCore", "PumpLibrary", "PumpSimulator", "PumpControl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Sources/pump-demo"
         ),
         .testTarget(name: "PumpCoreTests", dependencies: ["PumpCore", "PumpLibrary"], path: "Tests/PumpCoreTests"),
