@@ -33,6 +33,18 @@ public final class DispatchScheduler: PumpScheduler, @unchecked Sendable {
         originNanoseconds = DispatchScheduler.monotonicNanoseconds()
     }
 
+    private init(label: String, qos: DispatchQoS, speed: Double, originNanoseconds: Int64) {
+        queue = DispatchQueue(label: label, qos: qos)
+        self.speed = speed
+        self.originNanoseconds = originNanoseconds
+    }
+
+    /// Another scheduler on its own queue sharing this one's time line (same origin and speed), e.g. for
+    /// an independent watchdog.
+    public func sibling(label: String, qos: DispatchQoS = .userInteractive) -> DispatchScheduler {
+        DispatchScheduler(label: label, qos: qos, speed: speed, originNanoseconds: originNanoseconds)
+    }
+
     /// CLOCK_MONOTONIC in nanoseconds.
     public static func monotonicNanoseconds() -> Int64 {
         var time = timespec()

@@ -66,7 +66,8 @@ public final class InfusionEngine: @unchecked Sendable {
         self.supervisor = supervisor
         self.emitter = StepEmitter(scheduler: scheduler, commanded: .zero,
                                    maxBurst: Int64(configuration.supervisor.rateBurstSteps),
-                                   catchUpSpacing: .milliseconds(10), gate: { supervisor.step(now: $0) })
+                                   catchUpSpacing: .milliseconds(10),
+                                   budget: { supervisor.availableSteps(now: $0) }, gate: { supervisor.step(now: $0) })
         tickOrigin = scheduler.now()
         supervisor.onTrip = { [weak self, scheduler] alarm in
             scheduler.perform { self?.handleTrip(alarm) }
@@ -277,7 +278,7 @@ public final class InfusionEngine: @unchecked Sendable {
         defer { scheduleTick() }
         if let until = suppressTicksUntilForTesting, now < until { return }
         supervisor.sampleInputs(now: now)
-        supervisor.heartbeat(now: now, commandedSteps: emitter.commanded)
+        supervisor.heartbeat(now: now, commandedSteps: emitter.commanded, commandedRate: emitter.rate)
         switch state {
         case .running: controlStep(now: now)
         case .paused: pausedReminder(now: now)
@@ -380,7 +381,9 @@ public final class InfusionEngine: @unchecked Sendable {
         // up as far as the supervisor allows and no further.
         let replacement = StepEmitter(scheduler: scheduler, commanded: commanded,
                                       maxBurst: Int64(configuration.supervisor.rateBurstSteps),
-                                      catchUpSpacing: .milliseconds(10), gate: { [supervisor] in supervisor.step(now: $0) })
+                                      catchUpSpacing: .milliseconds(10),
+                                      budget: { [supervisor] in supervisor.availableSteps(now: $0) },
+                                      gate: { [supervisor] in supervisor.step(now: $0) })
         emitter = replacement
         wireEmitter()
         return replacement

@@ -28,9 +28,14 @@ final class StepEmitter {
     /// Lateness statistics.
     private(set) var lateness = LatenessRecorder()
 
+    /// The supervisor's remaining budget at an instant (steps the gate would accept).
+    private let budget: (MonotonicInstant) -> Int64
+
     init(scheduler: PumpScheduler, commanded: Steps, maxBurst: Int64 = 2, catchUpSpacing: MonotonicDuration,
+         budget: @escaping (MonotonicInstant) -> Int64 = { _ in .max },
          gate: @escaping (MonotonicInstant) -> Bool) {
         self.scheduler = scheduler
+        self.budget = budget
         self.commanded = commanded
         self.maxBurst = maxBurst
         self.catchUpSpacing = catchUpSpacing
@@ -91,7 +96,7 @@ final class StepEmitter {
         guard let schedule else { return }
         let now = scheduler.now()
         lateness.record(now - due)
-        let dueSteps = min(schedule.stepsDue(at: now, emitted: commanded), maxBurst)
+        let dueSteps = min(schedule.stepsDue(at: now, emitted: commanded), maxBurst, budget(now))
         var emitted: Int64 = 0
         while emitted < dueSteps {
             guard gate(now) else {

@@ -32,6 +32,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var controlGroup: String? = "pumpd-nurse"
     /// Group whose members may read status (control-group members may too).
     public var readOnlyGroup: String? = "pumpd-observer"
+    /// Group owning the socket file (mode 0660): everyone who may talk to pumpd at all (nil: the read-only group).
+    public var socketGroup: String?
+    /// Whether root counts as a nurse (keep false in clinical use; bench and CI set it).
+    public var allowRoot = false
     /// Journal directory.
     public var stateDirectory = "/var/lib/pumpd"
     /// Simulator only: virtual seconds per real second.
@@ -65,7 +69,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     private static let knownKeys: Set<String> = [
         "backend", "socket", "control_group", "read_only_group", "state_dir", "sim_speed", "sim_fill_ml",
         "drug_library", "syringe_library", "calibration", "repeat_session_window_h", "control_period_ms",
-        "occlusion_pressure_mmhg", "realtime", "realtime_priority", "gpio",
+        "occlusion_pressure_mmhg", "realtime", "realtime_priority", "gpio", "socket_group", "allow_root",
     ]
 
     /// Applies a TOML file's settings over `self`.
@@ -96,6 +100,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
         socketPath = try reader.string("socket") ?? socketPath
         controlGroup = try reader.string("control_group") ?? controlGroup
         readOnlyGroup = try reader.string("read_only_group") ?? readOnlyGroup
+        socketGroup = try reader.string("socket_group") ?? socketGroup
+        allowRoot = try reader.bool("allow_root") ?? allowRoot
         stateDirectory = try reader.string("state_dir") ?? stateDirectory
         simSpeed = try reader.number("sim_speed") ?? simSpeed
         simFillML = try reader.number("sim_fill_ml") ?? simFillML

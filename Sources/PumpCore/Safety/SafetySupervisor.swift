@@ -184,8 +184,19 @@ public final class SafetySupervisor: @unchecked Sendable {
         return true
     }
 
-    /// Reports that the control loop is alive, with the controller's own count of commanded steps.
-    public func heartbeat(now: MonotonicInstant, commandedSteps: Steps) {
+    /// Steps the gate would let through at `now` (the rate envelope's remaining budget). The emitter never
+    /// asks for more, so a late-timer catch-up stays inside the envelope instead of tripping it.
+    public func availableSteps(now: MonotonicInstant) -> Int64 {
+        lock.withLock {
+            guard armed, latched.isEmpty else { return 0 }
+            guard configuration.isEnabled(.rateCap) else { return .max }
+            return limiter?.available(at: now) ?? 0
+        }
+    }
+
+    /// Reports that the control loop is alive, with the controller's own count of commanded steps and the
+    /// rate it is commanding. A commanded rate above the supervisor's cap trips at once (HAZ-001).
+    public func heartbeat(now: MonotonicInstant, commandedSteps: Steps, commandedRate: StepsPerSecond = .zero) {
         lock.lock()
         var tripped: Alarm?
         defer {
@@ -193,6 +204,13 @@ public final class SafetySupervisor: @unchecked Sendable {
             if let tripped { notify(tripped) }
         }
         lastHeartbeat = now
+        if armed, configuration.isEnabled(.rateCap), let limits,
+           commandedRate.value > limits.maxStepRate.value * (1 + 1e-6) {
+            let rate = limits.maxRate.value * commandedRate.value / limits.maxStepRate.value
+            tripped = latchLocked(.rateCapExceeded,
+                "The controller commanded \(MillilitersPerHour(rate).formatted(maxFractionDigits: 2)), above the cap of \(limits.maxRate.formatted(maxFractionDigits: 2)); the pump was stopped.", now)
+            return
+        }
         let counted = forwardSteps - retractedSteps
         if armed, configuration.isEnabled(.stepMismatch),
            abs(commandedSteps.count - counted) > configuration.stepMismatchTolerance {

@@ -13,7 +13,7 @@ struct StepRateLimiter: Sendable {
     init(rate: StepsPerSecond, burst: Double, now: MonotonicInstant) {
         self.rate = rate.value
         self.burst = max(1, burst)
-        self.tokens = 1
+        self.tokens = max(1, burst)
         self.lastRefill = now
     }
 
@@ -25,12 +25,22 @@ struct StepRateLimiter: Sendable {
 
     /// Takes one token if available.
     mutating func take(at now: MonotonicInstant) -> Bool {
+        refill(at: now)
+        guard tokens >= 1 - 1e-9 else { return false }
+        tokens -= 1
+        return true
+    }
+
+    /// Whole steps that may be taken at `now` without exceeding the envelope.
+    mutating func available(at now: MonotonicInstant) -> Int64 {
+        refill(at: now)
+        return Int64((tokens + 1e-9).rounded(.down))
+    }
+
+    private mutating func refill(at now: MonotonicInstant) {
         if now > lastRefill {
             tokens = min(burst, tokens + (now - lastRefill).seconds * rate)
             lastRefill = now
         }
-        guard tokens >= 1 - 1e-9 else { return false }
-        tokens -= 1
-        return true
     }
 }

@@ -1,0 +1,87 @@
+// pumpd's life cycle (swift-service-lifecycle): the pump service and the socket server run in one
+// ServiceGroup with graceful shutdown on SIGTERM/SIGINT. Services shut down in reverse order, and the pump is
+// listed last so it stops FIRST: the motor is disabled before the socket closes and the process exits.
+import Foundation
+import Logging
+import PumpServer
+import ServiceLifecycle
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs pumpd until a shutdown signal.
+public enum DaemonRunner {
+    /// Builds everything from `configuration` and runs until SIGTERM/SIGINT.
+    public static func run(configuration: DaemonConfiguration, logger: Logger) async throws {
+        if configuration.realtime { Realtime.lockMemory(logger: logger) }
+        let service = try PumpService(configuration: configuration, logger: logger)
+        let server = LineServer(
+            configuration: LineServerConfiguration(
+                socketPath: configuration.socketPath, socketMode: 0o660,
+                socketGroup: configuration.socketGroup ?? configuration.readOnlyGroup),
+            handler: { request in await service.handle(line: request.line, peer: request.peer) },
+            logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [
+                .init(service: SocketService(server: server)),
+                .init(service: PumpLifecycleService(service: service, notifier: SystemdNotifier(), logger: logger)),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}
+
+/// The socket server as a service.
+struct SocketService: Service {
+    let server: LineServer
+
+    func run() async throws {
+        try await server.start()
+        try? await gracefulShutdown()
+        await server.stop()
+    }
+}
+
+/// Keeps systemd informed (READY, STATUS, WATCHDOG) and stops the motor on shutdown.
+struct PumpLifecycleService: Service {
+    let service: PumpService
+    let notifier: SystemdNotifier
+    let logger: Logger
+
+    func run() async throws {
+        notifier.notify("READY=1\nSTATUS=\(service.statusLine())")
+        logger.info("pumpd ready", metadata: ["socket": "\(service.configuration.socketPath)"])
+        let interval = SystemdNotifier.watchdogInterval().map { $0 / 2 } ?? .seconds(1)
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                // The watchdog is fed only while the control queue answers: a hung loop gets the process
+                // restarted by systemd, and a restarted pumpd always comes up stopped (interrupted).
+                if service.controlLoopResponds() {
+                    notifier.notify("WATCHDOG=1\nSTATUS=\(service.statusLine())")
+                } else {
+                    logger.critical("control loop did not answer; not feeding the systemd watchdog")
+                }
+                try? await Task.sleep(for: interval)
+            }
+        } onGracefulShutdown: {
+            // HAZ-003: ENABLE off before anything else shuts down.
+            service.shutdown()
+        }
+        service.shutdown()
+        notifier.notify("STOPPING=1")
+        logger.info("pumpd stopped; motor disabled")
+    }
+}
+
+/// Real-time settings for the step path.
+enum Realtime {
+    /// Locks the process's memory so page faults cannot delay a step (needs LimitMEMLOCK or CAP_IPC_LOCK).
+    static func lockMemory(logger: Logger) {
+        if mlockall(Int32(MCL_CURRENT | MCL_FUTURE)) == 0 {
+            logger.info("memory locked (mlockall)")
+        } else {
+            logger.notice("mlockall not permitted (\(String(cString: strerror(errno)))); running without it")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+// Writes engine events to the journal on its own serial queue, so a durable fsync (milliseconds on an SD
+// card) never runs on the control loop. A failed write is never swallowed: it is reported back so the
+// daemon can raise the `journal-failure` alarm, which stops delivery (HAZ-014).
+import Foundation
+import PumpControl
+import PumpCore
+import PumpJournal
+
+final class JournalRecorder: @unchecked Sendable {
+    private let journal: Journal
+    private let queue = DispatchQueue(label: "pumpd.journal", qos: .utility)
+    private let wallClock: @Sendable () -> Date
+    private let onFailure: @Sendable (JournalError) -> Void
+
+    init(journal: Journal, wallClock: @escaping @Sendable () -> Date, onFailure: @escaping @Sendable (JournalError) -> Void) {
+        self.journal = journal
+        self.wallClock = wallClock
+        self.onFailure = onFailure
+    }
+
+    /// Waits until every queued write is done (shutdown, tests).
+    func drain() { queue.sync {} }
+
+    /// Records one engine event for `session` (asynchronously, in order).
+    func record(_ event: EngineEvent, session: SessionID?, monotonic: MonotonicInstant) {
+        let wall = wallClock()
+        queue.async { [journal, onFailure] in
+            do throws(JournalError) {
+                try Self.write(event, session: session, monotonic: monotonic, wall: wall, to: journal)
+            } catch {
+                onFailure(error)
+            }
+        }
+    }
+
+    private static func amount(_ status: EngineStatus) -> DeliveredAmount {
+        DeliveredAmount(steps: status.deliveredSteps, volume: status.deliveredVolume, dose: status.deliveredDose)
+    }
+
+    private static func write(_ event: EngineEvent, session: SessionID?, monotonic: MonotonicInstant, wall: Date,
+                              to journal: Journal) throws(JournalError) {
+        switch event {
+        case .checkpoint(let status):
+            guard let session else { return }
+            try journal.checkpoint(session, delivered: amount(status), state: status.state.rawValue,
+                                   infusing: status.state == .running, monotonic: monotonic, wall: wall)
+        case .stateChanged(let from, let to, let status):
+            try journal.append(JournalEvent(
+                kind: kind(from: from, to: to), session: session, monotonic: monotonic, wall: wall,
+                summary: "State \(from.rawValue) → \(to.rawValue); delivered \(status.deliveredDose.formatted(maxFractionDigits: 3)) (\(status.deliveredVolume.formatted(maxFractionDigits: 3))).",
+                details: json(["from": from.rawValue, "to": to.rawValue, "delivered_ml": status.deliveredVolume.value,
+                               "delivered_mg": status.deliveredDose.value, "delivered_steps": status.deliveredSteps.count])))
+            guard let session else { return }
+            try journal.checkpoint(session, delivered: amount(status), state: to.rawValue, infusing: to == .running,
+                                   monotonic: monotonic, wall: wall)
+            if to == .completed || to == .stopped {
+                try journal.closeSession(session, outcome: to == .completed ? .completed : .stopped,
+                                         delivered: amount(status), monotonic: monotonic, wall: wall)
+            }
+        case .alarmRaised(let alarm):
+            try journal.append(JournalEvent(
+                kind: alarm.code == .emergencyStop ? .estop : .alarm, session: session, monotonic: monotonic, wall: wall,
+                summary: "Alarm \(alarm.code.rawValue) (\(alarm.priority.rawValue)): \(alarm.message)",
+                details: json(["code": alarm.code.rawValue, "priority": alarm.priority.rawValue, "message": alarm.message])))
+        case .alarmsAcknowledged(let codes):
+            // The acknowledging actor is journalled by the command handler; this records the effect.
+            try journal.append(JournalEvent(
+                kind: .acknowledge, session: session, monotonic: monotonic, wall: wall,
+                summary: "Alarms cleared: \(codes.map(\.rawValue).joined(separator: ", ")).",
+                details: json(["codes": codes.map(\.rawValue).joined(separator: ",")])))
+        case .titrated(let status):
+            guard let session else { return }
+            try journal.checkpoint(session, delivered: amount(status), state: status.state.rawValue,
+                                   infusing: status.state == .running, monotonic: monotonic, wall: wall)
+        case .backOffCompleted(let volume):
+            try journal.append(JournalEvent(
+                kind: .alarm, session: session, monotonic: monotonic, wall: wall,
+                summary: "Occlusion back-off pulled back \(volume.formatted(maxFractionDigits: 3)).",
+                details: json(["back_off_ml": volume.value])))
+        }
+    }
+
+    private static func kind(from old: PumpState, to state: PumpState) -> JournalEventKind {
+        switch state {
+        case .running: old == .paused ? .resume : (old == .interrupted ? .resumeInterrupted : .start)
+        case .paused: .pause
+        case .completed: .completion
+        case .stopped: .stop
+        case .interrupted: .interrupted
+        case .alarm: .alarm
+        case .idle: .sessionClose
+        }
+    }
+
+    static func json(_ object: [String: Any]) -> Data {
+        (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+    }
+}

@@ -1,0 +1,72 @@
+// What the journal keeps about a program so that a restarted daemon can rebuild and RE-VALIDATE it: the
+// nurse's request exactly as entered, plus the current revision's motor numbers (after titrations).
+import Foundation
+import PumpCore
+
+/// The durable description of a programmed infusion (JSON in the journal).
+public struct ProgramRecord: Codable, Sendable, Equatable {
+    /// The request as entered.
+    public var drug: String
+    public var profile: String
+    public var weightKg: Double
+    public var heightCm: Double?
+    public var sex: String?
+    public var dosingWeightBasis: String
+    public var patientID: String?
+    public var dosePerKg: Double?
+    public var doseRatePerKgPerHour: Double?
+    public var durationMin: Double?
+    public var concentrationMgPerML: Double
+    public var syringeID: String
+    public var overrideReason: String?
+    /// The current revision (1 = as started; titrations increment it).
+    public var revision: Int
+    /// The current revision's target in steps, total planned duration and remaining-part nominal rate.
+    public var targetSteps: Int64
+    public var plannedDurationMin: Double
+    public var nominalRateMLPerHour: Double
+
+    /// Records a validated request and its plan.
+    public init(request: ProgramRequest, plan: DosePlan) {
+        drug = request.drug
+        profile = request.profile
+        weightKg = request.patient.weight.value
+        heightCm = request.patient.height?.value
+        sex = request.patient.sex?.rawValue
+        dosingWeightBasis = request.patient.basis.rawValue
+        patientID = request.patient.patientID
+        dosePerKg = request.dosePerKg?.value
+        doseRatePerKgPerHour = request.doseRate?.value
+        durationMin = request.duration?.value
+        concentrationMgPerML = request.concentration.value
+        syringeID = request.syringeID
+        overrideReason = request.overrideReason
+        revision = plan.revision
+        targetSteps = plan.targetSteps.count
+        plannedDurationMin = plan.duration.value
+        nominalRateMLPerHour = plan.nominalRate.value
+    }
+
+    /// The original request, for re-validation.
+    public var request: ProgramRequest {
+        ProgramRequest(
+            drug: drug, profile: profile,
+            patient: PatientInfo(weight: Kilograms(weightKg), height: heightCm.map(Centimeters.init),
+                                 sex: sex.flatMap(PumpCore.Sex.init(rawValue:)),
+                                 basis: PumpCore.DosingWeightBasis(rawValue: dosingWeightBasis) ?? .actual,
+                                 patientID: patientID),
+            dosePerKg: dosePerKg.map(MilligramsPerKilogram.init), doseRate: doseRatePerKgPerHour.map(MilligramsPerKilogramPerHour.init),
+            duration: durationMin.map(Minutes.init), concentration: MilligramsPerMilliliter(concentrationMgPerML),
+            syringeID: syringeID, overrideReason: overrideReason)
+    }
+
+    /// JSON bytes for the journal.
+    public func encoded() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(self)) ?? Data("{}".utf8)
+    }
+
+    /// Decodes a record from the journal.
+    public static func decode(_ data: Data) -> ProgramRecord? { try? JSONDecoder().decode(ProgramRecord.self, from: data) }
+}

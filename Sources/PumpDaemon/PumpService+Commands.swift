@@ -1,0 +1,346 @@
+// Command handling: decode → authorise (SO_PEERCRED) → execute → journal → answer. Every refusal is one
+// sentence; a refused or malformed command never changes pump state (HAZ-009).
+import Foundation
+import PumpControl
+import PumpCore
+import PumpJournal
+import PumpProtocol
+import PumpServer
+import PumpSimulator
+
+extension PumpService {
+    /// Answers one request line from `peer` with one response line (no trailing newline).
+    public func handle(line: String, peer: PeerCredentials) async -> String {
+        let data = Data(line.utf8)
+        let response: Response
+        switch LineCodec.decodeRequest(data) {
+        case .failure(let error):
+            response = .failure(id: LineCodec.correlationID(in: data), error)
+        case .success(let request):
+            response = await withCheckedContinuation { continuation in
+                commandQueue.async {
+                    continuation.resume(returning: self.execute(request, peer: peer))
+                }
+            }
+        }
+        var encoded = LineCodec.encode(response)
+        if encoded.last == UInt8(ascii: "\n") { encoded.removeLast() }
+        return String(decoding: encoded, as: UTF8.self)
+    }
+
+    /// Executes a decoded request (on the command queue).
+    func execute(_ request: Request, peer: PeerCredentials) -> Response {
+        let actor = JournalActor(uid: peer.uid, gid: peer.gid, pid: peer.pid, name: peer.userName ?? "uid \(peer.uid)")
+        let readOnly: Bool = switch request.command {
+        case .status, .log, .validate: true
+        default: false
+        }
+        guard readOnly ? access.canRead(peer) : access.canControl(peer) else {
+            let message = readOnly
+                ? "User \(actor.name) may not read the pump's status (not in \(configuration.readOnlyGroup ?? "any allowed group"))."
+                : "User \(actor.name) may not control the pump (not in \(configuration.controlGroup ?? "the nurse group"))."
+            writeEvent(.commandRefused, actor: actor, "Refused \(request.command.name.rawValue): \(message)")
+            return .failure(id: request.id, ProtocolError(code: .permissionDenied, message: message))
+        }
+        let result: Result<ResultPayload, ProtocolError>
+        switch request.command {
+        case .status: result = .success(.status(statusReport()))
+        case .validate(let parameters): result = validate(parameters).map(ResultPayload.program)
+        case .start(let parameters): result = start(parameters, actor: actor)
+        case .pause: result = engineCommand(actor, .pause, "Paused") { (engine) throws(EngineRefusal) in try engine.pause() }
+        case .resume: result = engineCommand(actor, .resume, "Resumed") { (engine) throws(EngineRefusal) in try engine.resume() }
+        case .stop: result = engineCommand(actor, .stop, "Stopped by the nurse") { (engine) throws(EngineRefusal) in try engine.stop() }
+        case .estop:
+            writeEvent(.estop, actor: actor, "Emergency stop command.")
+            scheduler.sync { engine.emergencyStop(source: "the estop command of \(actor.name)") }
+            result = .success(.status(statusReport()))
+        case .ack(let code): result = acknowledge(code, actor: actor)
+        case .titrate(let parameters): result = titrate(parameters, actor: actor)
+        case .resumeInterrupted(let confirmed, let reason): result = resumeInterrupted(confirmed, reason, actor: actor)
+        case .log(let since, let limit): result = log(since: since, limit: limit)
+        case .simInject(let fault): result = inject(fault, actor: actor)
+        }
+        switch result {
+        case .success(let payload): return .success(id: request.id, payload)
+        case .failure(let error):
+            if !readOnly { writeEvent(.commandRefused, actor: actor, "Refused \(request.command.name.rawValue): \(error.message)") }
+            return .failure(id: request.id, error)
+        }
+    }
+
+    // MARK: - Status
+
+    func statusReport() -> StatusReport {
+        let (status, now) = scheduler.sync { (engine.status(), scheduler.now()) }
+        let session = activeSession
+        return WireMapping.status(status, sessionID: session.id.map { String($0.rawValue) }, backend: configuration.backend,
+                                  uncertainty: session.uncertainty, monotonicNow: now, wallNow: wallClock(),
+                                  speed: scheduler.speed)
+    }
+
+    // MARK: - Program
+
+    /// Validates a program, adding the repeat-session rule (HAZ-010). Returns the plan or a refusal.
+    func plan(for parameters: StartParameters) -> Result<(DosePlan, [Finding]), ProtocolError> {
+        let request = WireMapping.programRequest(parameters)
+        let result = planner.validate(request)
+        var findings = result.findings
+        if let patient = parameters.patientId, let journal, configuration.repeatSessionWindowHours > 0 {
+            do {
+                if let last = try journal.lastSessionEnd(patientID: patient) {
+                    let hours = wallClock().timeIntervalSince(last) / 3600
+                    if hours < configuration.repeatSessionWindowHours {
+                        let sentence = String(format: "Patient %@'s last session ended %.1f h ago, within the %.0f h repeat window; an override reason is required.",
+                                              patient, hours, configuration.repeatSessionWindowHours)
+                        let reason = parameters.overrideReason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                        if reason.isEmpty {
+                            findings.append(Finding(kind: .softLimit, limit: "session.repeat-window", message: sentence))
+                            if result.verdict == .accepted {
+                                return .failure(ProtocolError(code: .needsOverride, message: sentence, findings: findings.map(WireMapping.finding)))
+                            }
+                        } else if var plan = result.plan {
+                            plan.overrides.append(OverrideRecord(limit: "session.repeat-window", message: sentence, reason: reason, revision: plan.revision))
+                            return .success((plan, findings))
+                        }
+                    }
+                }
+            } catch {
+                return .failure(ProtocolError(code: .refused, message: "The journal could not be read (\(error)); starting is blocked."))
+            }
+        }
+        switch result.verdict {
+        case .accepted:
+            guard let plan = result.plan else { return .failure(ProtocolError(code: .internal, message: "The planner accepted a program without a plan.")) }
+            return .success((plan, findings))
+        case .needsOverride, .rejected:
+            let first = findings.first { $0.kind != .warning } ?? findings.first
+            return .failure(ProtocolError(
+                code: result.verdict == .needsOverride ? .needsOverride : .refused,
+                message: first?.message ?? "The program was not accepted.", findings: findings.map(WireMapping.finding)))
+        }
+    }
+
+    func validate(_ parameters: StartParameters) -> Result<ProgramSummary, ProtocolError> {
+        plan(for: parameters).map { plan, findings in
+            WireMapping.summary(plan, findings: findings, remaining: plan.duration, wallNow: wallClock(), speed: scheduler.speed)
+        }
+    }
+
+    func start(_ parameters: StartParameters, actor: JournalActor) -> Result<ResultPayload, ProtocolError> {
+        guard parameters.confirmed else {
+            return .failure(ProtocolError(code: .badRequest, message: "start needs confirmed: true after the program was shown."))
+        }
+        guard let journal else {
+            return .failure(ProtocolError(code: .refused, message: "The journal is unavailable; starting is blocked (HAZ-014)."))
+        }
+        let state = scheduler.sync { engine.state }
+        guard !state.hasOpenSession else {
+            return .failure(ProtocolError(code: .invalidState, message: "An infusion is already \(state.rawValue); stop it before starting another."))
+        }
+        let planned: (DosePlan, [Finding])
+        switch plan(for: parameters) {
+        case .success(let value): planned = value
+        case .failure(let error):
+            writeEvent(.validation, actor: actor, "Program refused: \(error.message)")
+            return .failure(error)
+        }
+        let (dosePlan, findings) = planned
+        guard let profile = planner.drugs.drug(named: dosePlan.drug)?.profile(id: dosePlan.profileID) else {
+            return .failure(ProtocolError(code: .internal, message: "The drug profile vanished from the library."))
+        }
+        let record = ProgramRecord(request: WireMapping.programRequest(parameters), plan: dosePlan)
+        let now = scheduler.now()
+        let sessionID: SessionID
+        do {
+            sessionID = try journal.beginSession(SessionStart(
+                patientID: parameters.patientId, drug: dosePlan.drug, profile: dosePlan.profileID, program: record.encoded(),
+                targetDose: dosePlan.totalDose, targetVolume: dosePlan.volume, targetSteps: dosePlan.targetSteps,
+                wall: wallClock(), monotonic: now, actor: actor))
+            try journal.append(JournalEvent(kind: .program, session: sessionID, actor: actor, monotonic: now, wall: wallClock(),
+                summary: "Program: \(dosePlan.drug) \(dosePlan.profileID) \(dosePlan.dosePerKg.formatted()) × \(dosePlan.dosingWeight.formatted()) = \(dosePlan.totalDose.formatted(maxFractionDigits: 2)) = \(dosePlan.volume.formatted(maxFractionDigits: 2)) at \(dosePlan.nominalRate.formatted(maxFractionDigits: 2)) over \(dosePlan.duration.formatted()), \(dosePlan.syringe.id).",
+                details: record.encoded()))
+            for finding in findings {
+                try journal.append(JournalEvent(kind: .validation, session: sessionID, actor: actor, monotonic: now, wall: wallClock(),
+                                                summary: "[\(finding.kind)] \(finding.message)"))
+            }
+            for override in dosePlan.overrides {
+                try journal.append(JournalEvent(kind: .override, session: sessionID, actor: actor, monotonic: now, wall: wallClock(),
+                                                summary: "Override of \(override.limit): \(override.reason)",
+                                                details: JournalRecorder.json(["limit": override.limit, "reason": override.reason, "message": override.message])))
+            }
+        } catch {
+            journalFailed(error)
+            return .failure(ProtocolError(code: .refused, message: "The journal could not record the program (\(error)); starting is blocked."))
+        }
+        let session = InfusionSession(id: String(sessionID.rawValue), plan: dosePlan, profile: profile,
+                                      pumpMaxRate: engine.configuration.supervisor.pumpMaxRate)
+        if let simulator {
+            let fill = configuration.simFillML.map(Milliliters.init) ?? dosePlan.syringe.nominalVolume
+            simulator.load(dosePlan.geometry, fill: fill)
+        }
+        activeSession = ActiveSession(id: sessionID, plan: dosePlan, record: record, uncertainty: .zero, resumable: true)
+        let refusal = runEngine { (engine) throws(EngineRefusal) in try engine.start(session) }
+        if let refusal {
+            do {
+                try journal.closeSession(sessionID, outcome: .abandoned, delivered: .zero, reason: refusal.message,
+                                         actor: actor, monotonic: scheduler.now(), wall: wallClock())
+            } catch {
+                journalFailed(error)
+            }
+            activeSession = ActiveSession()
+            return .failure(ProtocolError(code: .refused, message: refusal.message))
+        }
+        return .success(.status(statusReport()))
+    }
+
+    // MARK: - Running-infusion commands
+
+    func engineCommand(_ actor: JournalActor, _ kind: JournalEventKind, _ verb: String,
+                       _ action: (InfusionEngine) throws(EngineRefusal) -> Void) -> Result<ResultPayload, ProtocolError> {
+        let refusal = runEngine(action)
+        if let refusal { return .failure(ProtocolError(code: .invalidState, message: refusal.message)) }
+        writeEvent(kind, actor: actor, "\(verb) by \(actor.name).")
+        return .success(.status(statusReport()))
+    }
+
+    func acknowledge(_ code: String?, actor: JournalActor) -> Result<ResultPayload, ProtocolError> {
+        var alarmCode: AlarmCode?
+        if let code {
+            guard let known = AlarmCode(rawValue: code) else {
+                return .failure(ProtocolError(code: .badRequest, message: "Unknown alarm code \(code); known codes: \(AlarmCode.allCases.map(\.rawValue).joined(separator: ", "))."))
+            }
+            alarmCode = known
+        }
+        var cleared: [AlarmCode] = []
+        let refusal = runEngine { (engine) throws(EngineRefusal) in cleared = try engine.acknowledge(alarmCode) }
+        let outcome: Result<[AlarmCode], EngineRefusal> = refusal.map { .failure($0) } ?? .success(cleared)
+        switch outcome {
+        case .failure(let refusal): return .failure(ProtocolError(code: .invalidState, message: refusal.message))
+        case .success(let codes):
+            writeEvent(.acknowledge, actor: actor, "\(actor.name) acknowledged \(codes.map(\.rawValue).joined(separator: ", ")).")
+            return .success(.status(statusReport()))
+        }
+    }
+
+    func titrate(_ parameters: TitrateParameters, actor: JournalActor) -> Result<ResultPayload, ProtocolError> {
+        guard let current = activeSession.plan, let record = activeSession.record else {
+            return .failure(ProtocolError(code: .invalidState, message: "No running or paused infusion to titrate."))
+        }
+        let change: TitrationChange
+        if let dose = parameters.doseMgPerKg { change = .dosePerKg(MilligramsPerKilogram(dose)) }
+        else if let minutes = parameters.durationMin { change = .duration(Minutes(minutes)) }
+        else if let rate = parameters.rateMgPerKgPerH { change = .doseRate(MilligramsPerKilogramPerHour(rate)) }
+        else { return .failure(ProtocolError(code: .badRequest, message: "titrate needs one of dose_mg_per_kg, duration_min or rate_mg_per_kg_per_h.")) }
+        let status = scheduler.sync { engine.status() }
+        guard [.running, .paused].contains(status.state) else {
+            return .failure(ProtocolError(code: .invalidState, message: "Titration needs a running or paused infusion; the pump is \(status.state.rawValue)."))
+        }
+        let result = planner.titrate(current, change, deliveredVolume: status.deliveredVolume,
+                                     elapsedInfusing: status.elapsed.minutes, overrideReason: parameters.overrideReason)
+        guard result.verdict == .accepted, let newPlan = result.plan else {
+            let first = result.findings.first { $0.kind != .warning } ?? result.findings.first
+            return .failure(ProtocolError(code: result.verdict == .needsOverride ? .needsOverride : .refused,
+                                          message: first?.message ?? "The titration was not accepted.",
+                                          findings: result.findings.map(WireMapping.finding)))
+        }
+        if parameters.dryRun {
+            return .success(.program(WireMapping.summary(newPlan, findings: result.findings, remaining: newPlan.remainingDuration, wallNow: wallClock(), speed: scheduler.speed)))
+        }
+        let refusal = runEngine { (engine) throws(EngineRefusal) in try engine.titrate(to: newPlan) }
+        if let refusal { return .failure(ProtocolError(code: .refused, message: refusal.message)) }
+        var updated = record
+        updated.revision = newPlan.revision
+        updated.targetSteps = newPlan.targetSteps.count
+        updated.plannedDurationMin = newPlan.duration.value
+        updated.nominalRateMLPerHour = newPlan.nominalRate.value
+        var session = activeSession
+        session.plan = newPlan
+        session.record = updated
+        activeSession = session
+        writeEvent(.titration, actor: actor,
+                "Titrated by \(actor.name) to \(newPlan.dosePerKg.formatted()) (\(newPlan.totalDose.formatted(maxFractionDigits: 2))) over \(newPlan.duration.formatted()), \(newPlan.nominalRate.formatted(maxFractionDigits: 2)) for the rest.",
+                details: updated.encoded())
+        return .success(.status(statusReport()))
+    }
+
+    func resumeInterrupted(_ confirmed: Bool, _ reason: String?, actor: JournalActor) -> Result<ResultPayload, ProtocolError> {
+        guard confirmed else {
+            return .failure(ProtocolError(code: .badRequest, message: "resume-interrupted needs confirmed: true."))
+        }
+        let session = activeSession
+        guard scheduler.sync({ engine.state }) == .interrupted else {
+            return .failure(ProtocolError(code: .invalidState, message: "Nothing is interrupted."))
+        }
+        guard session.resumable, let record = session.record else {
+            return .failure(ProtocolError(code: .refused, message: "The interrupted program no longer passes validation against the current library; it can only be stopped."))
+        }
+        // HAZ-010: re-validate the original program against today's library before finishing it.
+        let revalidated = planner.validate(record.request)
+        guard revalidated.verdict == .accepted else {
+            let first = revalidated.findings.first { $0.kind != .warning }
+            return .failure(ProtocolError(code: .refused, message: first?.message ?? "The interrupted program no longer validates; it can only be stopped."))
+        }
+        let refusal = runEngine { (engine) throws(EngineRefusal) in try engine.resumeInterrupted() }
+        if let refusal { return .failure(ProtocolError(code: .invalidState, message: refusal.message)) }
+        writeEvent(.resumeInterrupted, actor: actor, "Interrupted infusion resumed by \(actor.name) after re-validation\(reason.map { ": \($0)" } ?? ".")")
+        return .success(.status(statusReport()))
+    }
+
+    func log(since: Date?, limit: Int?) -> Result<ResultPayload, ProtocolError> {
+        guard let journal else { return .failure(ProtocolError(code: .refused, message: "The journal is unavailable.")) }
+        do {
+            let entries = try journal.events(since: since, limit: min(max(limit ?? 50, 1), 500))
+            return .success(.log(entries.reversed().map {
+                LogEntryDTO(seq: Int($0.sequence), at: $0.event.wall,
+                            event: $0.event.kind.rawValue,
+                            message: "\($0.event.actor.name): \($0.event.summary)",
+                            sessionId: $0.event.session.map { String($0.rawValue) })
+            }))
+        } catch {
+            return .failure(ProtocolError(code: .internal, message: "The journal could not be read: \(error)."))
+        }
+    }
+
+    func inject(_ fault: SimFault, actor: JournalActor) -> Result<ResultPayload, ProtocolError> {
+        guard let simulator else {
+            return .failure(ProtocolError(code: .refused, message: "sim inject works only with the simulator backend; this pump runs on real hardware."))
+        }
+        let simulated: SimulatedFault = switch fault {
+        case .occlusion: .occlusion
+        case .occlusionRelease: .occlusionRelease
+        case .stall: .stallStart
+        case .disengage: .disengage
+        case .estopButton: .emergencyStopPress
+        case .estopRelease: .emergencyStopRelease
+        case .gpioWriteFailure: .gpioWriteFailure(.step)
+        case .syringeRemoved: .syringeRemoved
+        }
+        writeEvent(.config, actor: actor, "Simulator fault injected by \(actor.name): \(fault.rawValue).")
+        scheduler.sync { simulator.current.inject(simulated) }
+        return .success(.status(statusReport()))
+    }
+
+    /// Runs an engine command on the control queue; returns its refusal, if any.
+    func runEngine(_ body: (InfusionEngine) throws(EngineRefusal) -> Void) -> EngineRefusal? {
+        scheduler.sync { () -> EngineRefusal? in
+            do throws(EngineRefusal) {
+                try body(engine)
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
+
+    // MARK: - Journal helper
+
+    func writeEvent(_ kind: JournalEventKind, actor: JournalActor, _ summary: String, details: Data = Data("{}".utf8)) {
+        guard let journal else { return }
+        do {
+            try journal.append(JournalEvent(kind: kind, session: activeSession.id, actor: actor, monotonic: scheduler.now(),
+                                            wall: wallClock(), summary: summary, details: details))
+        } catch {
+            journalFailed(error)
+        }
+    }
+}

@@ -1,0 +1,239 @@
+// The pump service: the composition of hardware, supervisor, control loop, planner and journal that pumpd
+// runs, with every command handled in one place.
+//
+// Threads and queues:
+// - the control queue (`scheduler.queue`) owns the engine; commands hop onto it with `scheduler.sync`, which
+//   takes microseconds;
+// - a separate watchdog queue runs the supervisor's heartbeat check, so a stalled control queue is caught;
+// - the command queue serialises requests (one command at a time, journal writes included);
+// - the journal queue writes engine events durably, off the control path.
+// Start-up never resumes anything: an infusion found open in the journal comes back `interrupted`, motor off,
+// with the delivered amount from the last checkpoint and at most one checkpoint interval unknown.
+import Foundation
+import Logging
+import PumpControl
+import PumpCore
+import PumpJournal
+import PumpLibrary
+import PumpProtocol
+import PumpServer
+import PumpSimulator
+
+/// The running pump: hardware, engine, planner and journal.
+public final class PumpService: @unchecked Sendable {
+    /// The configuration in force.
+    public let configuration: DaemonConfiguration
+    let logger: Logger
+    let scheduler: DispatchScheduler
+    let watchdogScheduler: DispatchScheduler
+    let engine: InfusionEngine
+    let planner: DosePlanner
+    let simulator: SimulatorBay?
+    let journal: Journal?
+    let recorder: JournalRecorder?
+    let access: AccessPolicy
+    let wallClock: @Sendable () -> Date
+    let commandQueue = DispatchQueue(label: "pumpd.commands")
+    private let stateLock = NSLock()
+    private var active = ActiveSession()
+
+    /// What the service knows about the open session (guarded by `stateLock`).
+    struct ActiveSession {
+        var id: SessionID?
+        var plan: DosePlan?
+        var record: ProgramRecord?
+        var uncertainty = Steps.zero
+        var resumable = true
+    }
+
+    /// Builds the service: loads the libraries, opens the journal, creates the backend and the engine, and
+    /// recovers an interrupted session. Never starts the motor.
+    public init(configuration: DaemonConfiguration, hardware: PumpHardware? = nil, logger: Logger,
+                wallClock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.wallClock = wallClock
+        planner = try Self.loadPlanner(configuration)
+        access = try AccessPolicy(controlGroup: configuration.controlGroup, readOnlyGroup: configuration.readOnlyGroup,
+                                  allowRoot: configuration.allowRoot)
+        // At N× simulation speed one real millisecond is N virtual ones: keep the control period at least
+        // 25 real ms (heartbeat tolerance 50 real ms) so Dispatch jitter on a loaded machine cannot look like a
+        // missed heartbeat. On real hardware (N = 1) the configured period applies.
+        let speed = configuration.backend == .sim ? configuration.simSpeed : 1
+        scheduler = DispatchScheduler(label: "pumpd.control", qos: .userInteractive, speed: speed)
+        watchdogScheduler = scheduler.sibling(label: "pumpd.watchdog")
+        var engineConfiguration = EngineConfiguration()
+        let periodMS = speed > 1 ? max(Double(configuration.controlPeriodMS), 25 * speed) : Double(configuration.controlPeriodMS)
+        engineConfiguration.supervisor.controlPeriod = .seconds(periodMS / 1000)
+        engineConfiguration.checkpointInterval = .seconds(max(1, periodMS / 1000))
+        engineConfiguration.supervisor.occlusionPressure = MillimetersOfMercury(configuration.occlusionPressureMMHg)
+
+        let backend: PumpHardware
+        if let hardware {
+            backend = hardware
+            simulator = hardware as? SimulatorBay
+        } else {
+            switch configuration.backend {
+            case .sim:
+                let syringe = planner.syringes.syringe(id: "bd-50") ?? planner.syringes.syringes[0]
+                let bay = SimulatorBay(clock: scheduler, syringe: syringe)
+                simulator = bay
+                backend = bay
+            case .gpiod:
+                backend = try GPIOBackendFactory.make(configuration)
+                simulator = nil
+            }
+        }
+        let scheduler = self.scheduler, watchdog = watchdogScheduler
+        engine = scheduler.sync {
+            InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog, hardware: backend,
+                           configuration: engineConfiguration)
+        }
+
+        var openedJournal: Journal?
+        var openError: JournalError?
+        do {
+            openedJournal = try Journal(directory: URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true))
+        } catch {
+            openError = error
+        }
+        journal = openedJournal
+        if let openedJournal {
+            let box = WeakBox<PumpService>()
+            recorder = JournalRecorder(journal: openedJournal, wallClock: wallClock) { error in
+                box.value?.journalFailed(error)
+            }
+            box.value = self
+        } else {
+            recorder = nil
+        }
+        engine.onEvent = { [weak self] event in self?.engineEvent(event) }
+        if let openError {
+            // HAZ-014: a journal that cannot be opened is an alarm that blocks starting; nothing is deleted.
+            logger.critical("journal unavailable: \(openError)")
+            scheduler.sync {
+                engine.supervisor.trip(.journalFailure, "The journal is unavailable (\(openError)); starting is blocked.",
+                                       now: scheduler.now())
+            }
+        } else {
+            try recoverInterruptedSession()
+            journalDaemonEvent(.daemonStart, "pumpd started (backend \(configuration.backend.rawValue)).")
+        }
+    }
+
+    /// Stops the motor and the loop (SIGTERM/SIGINT and shutdown). Idempotent; ENABLE off first.
+    public func shutdown() {
+        scheduler.sync { engine.shutdown() }
+        journalDaemonEvent(.daemonStop, "pumpd stopping; motor disabled.")
+        recorder?.drain()
+    }
+
+    /// Whether the control queue answers within `timeout` (for the systemd watchdog ping).
+    public func controlLoopResponds(within timeout: DispatchTimeInterval = .milliseconds(500)) -> Bool {
+        let answered = DispatchSemaphore(value: 0)
+        scheduler.perform { answered.signal() }
+        return answered.wait(timeout: .now() + timeout) == .success
+    }
+
+    /// A one-line status for systemd's STATUS=.
+    public func statusLine() -> String {
+        let status = scheduler.sync { engine.status() }
+        return "\(status.state.rawValue); delivered \(status.deliveredDose.formatted(maxFractionDigits: 2))"
+    }
+
+    // MARK: - Session bookkeeping
+
+    var activeSession: ActiveSession {
+        get { stateLock.withLock { active } }
+        set { stateLock.withLock { active = newValue } }
+    }
+
+    func engineEvent(_ event: EngineEvent) {
+        let session = activeSession
+        recorder?.record(event, session: session.id, monotonic: scheduler.now())
+        if case .stateChanged(_, let to, _) = event, to == .completed || to == .stopped {
+            stateLock.withLock { active.uncertainty = .zero }
+        }
+    }
+
+    func journalFailed(_ error: JournalError) {
+        logger.critical("journal write failed: \(error)")
+        scheduler.perform { [engine, scheduler] in
+            engine.supervisor.trip(.journalFailure,
+                "The journal could not be written (\(error)); delivery stopped so nothing goes unrecorded.",
+                now: scheduler.now())
+        }
+    }
+
+    func journalDaemonEvent(_ kind: JournalEventKind, _ summary: String) {
+        guard let journal else { return }
+        do {
+            try journal.append(JournalEvent(kind: kind, monotonic: scheduler.now(), wall: wallClock(), summary: summary))
+        } catch {
+            journalFailed(error)
+        }
+    }
+
+    // MARK: - Start-up
+
+    static func loadPlanner(_ configuration: DaemonConfiguration) throws -> DosePlanner {
+        let drugs = try configuration.drugLibraryPath.map { try DrugLibraryLoader.load(from: URL(fileURLWithPath: $0)) }
+            ?? DrugLibraryLoader.bundled()
+        var syringes = try SyringeLibraryLoader.bundled()
+        if let path = configuration.syringeLibraryPath {
+            syringes = try syringes.merging(userFileAt: URL(fileURLWithPath: path))
+        }
+        if let path = configuration.calibrationPath {
+            syringes = try syringes.merging(userFileAt: URL(fileURLWithPath: path))
+        }
+        return DosePlanner(drugs: drugs, syringes: syringes)
+    }
+
+    /// HAZ-010: an open session in the journal comes back `interrupted`, never running.
+    private func recoverInterruptedSession() throws {
+        guard let journal, let recovered = try journal.recoverOpenSession() else { return }
+        let titrations = try journal.events(session: recovered.id).filter { $0.event.kind == .titration }
+        let record = titrations.last.flatMap { ProgramRecord.decode($0.event.details) }
+            ?? ProgramRecord.decode(recovered.start.program)
+        guard let record else {
+            logger.critical("interrupted session \(recovered.id) has an unreadable program record")
+            return
+        }
+        let result = planner.validate(record.request)
+        guard var plan = result.plan,
+              let profile = planner.drugs.drug(named: plan.drug)?.profile(id: plan.profileID) else {
+            logger.error("interrupted session \(recovered.id) no longer validates; it can only be stopped")
+            try journal.markInterrupted(recovered.id, monotonic: scheduler.now(), wall: wallClock())
+            activeSession = ActiveSession(id: recovered.id, plan: nil, record: record, uncertainty: .zero, resumable: false)
+            return
+        }
+        plan.targetSteps = Steps(record.targetSteps)
+        plan.duration = Minutes(record.plannedDurationMin)
+        plan.nominalRate = MillilitersPerHour(record.nominalRateMLPerHour)
+        let session = InfusionSession(id: String(recovered.id.rawValue), plan: plan, profile: profile,
+                                      pumpMaxRate: engine.configuration.supervisor.pumpMaxRate)
+        // At most one checkpoint interval (plus the rate limiter's burst) may have gone unrecorded.
+        var uncertainty = Steps.zero
+        if recovered.wasInfusing {
+            let interval = engine.configuration.checkpointInterval.seconds
+            uncertainty = Steps(Int64((session.limits.maxStepRate.value * interval).rounded(.up))
+                                + Int64(engine.configuration.supervisor.rateBurstSteps))
+        }
+        let known = recovered.delivered.steps
+        let startedAgo = max(0, wallClock().timeIntervalSince(recovered.start.wall))
+        simulator?.load(plan.geometry, fill: plan.syringe.nominalVolume - plan.geometry.volume(for: known + uncertainty))
+        scheduler.sync {
+            engine.restoreInterrupted(session, delivered: known + uncertainty, startedAgo: .seconds(startedAgo))
+        }
+        activeSession = ActiveSession(id: recovered.id, plan: plan, record: record, uncertainty: uncertainty, resumable: true)
+        try journal.markInterrupted(
+            recovered.id, monotonic: scheduler.now(), wall: wallClock(),
+            summary: "Came back interrupted after a restart: \(recovered.delivered.dose.formatted(maxFractionDigits: 3)) delivered at the last checkpoint, up to \(plan.geometry.volume(for: uncertainty).formatted(maxFractionDigits: 3)) more unknown.")
+        logger.warning("recovered interrupted session \(recovered.id): motor off, waiting for resume-interrupted or stop")
+    }
+}
+
+/// A weak reference holder for callbacks created before `self` is complete.
+final class WeakBox<T: AnyObject>: @unchecked Sendable {
+    weak var value: T?
+}

@@ -1,0 +1,54 @@
+// The simulator backend as pumpd sees it: a syringe bay into which a simulated syringe is "loaded" for each
+// program (the plant needs the syringe's geometry), behind one stable `PumpHardware` for the supervisor.
+// Loading is refused while the motor is enabled. The input-edge handler follows the loaded plant.
+import Foundation
+import PumpCore
+import PumpSimulator
+
+/// A `PumpHardware` that forwards to the currently loaded `SimulatedPump`.
+public final class SimulatorBay: PumpHardware, @unchecked Sendable {
+    private let lock = NSLock()
+    private let clock: MonotonicClock
+    private let parameters: PlantParameters
+    private var pump: SimulatedPump
+    private var handler: (@Sendable (PumpInputEvent) -> Void)?
+
+    /// Creates a bay with a full syringe of `syringe` loaded.
+    public init(clock: MonotonicClock, syringe: SyringeSpec, parameters: PlantParameters = .init()) {
+        self.clock = clock
+        self.parameters = parameters
+        pump = SimulatedPump(clock: clock, geometry: SyringeGeometry(syringe: syringe), fill: syringe.nominalVolume,
+                             parameters: parameters)
+    }
+
+    /// The loaded plant (for fault injection and observation).
+    public var current: SimulatedPump { lock.withLock { pump } }
+
+    /// Loads a fresh syringe. Returns false (and changes nothing) while the motor is enabled.
+    @discardableResult
+    public func load(_ geometry: SyringeGeometry, fill: Milliliters) -> Bool {
+        lock.withLock {
+            guard !pump.motorEnabled else { return false }
+            let next = SimulatedPump(clock: clock, geometry: geometry, fill: fill, parameters: parameters)
+            next.inputEventHandler = handler
+            pump = next
+            return true
+        }
+    }
+
+    public func setMotorEnabled(_ enabled: Bool) throws { try current.setMotorEnabled(enabled) }
+    public func setDirection(_ direction: MotorDirection) throws { try current.setDirection(direction) }
+    public func emitStep() throws { try current.emitStep() }
+    public func readInputs() throws -> PumpInputs { try current.readInputs() }
+    public func setAlarmIndication(_ indication: AlarmIndication) throws { try current.setAlarmIndication(indication) }
+    public var inputEventHandler: (@Sendable (PumpInputEvent) -> Void)? {
+        get { lock.withLock { handler } }
+        set {
+            lock.withLock {
+                handler = newValue
+                pump.inputEventHandler = newValue
+            }
+        }
+    }
+    public func close() { current.close() }
+}
