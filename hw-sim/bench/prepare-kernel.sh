@@ -22,10 +22,12 @@ if ! ls linux-image-"$ABI"_*.deb >/dev/null 2>&1; then log "apt-get download lin
 SRC_PKG=linux-source-$(echo "$ABI" | cut -d. -f1-2)
 if ! ls "$SRC_PKG"_*.deb >/dev/null 2>&1; then log "apt-get download $SRC_PKG"; apt-get download -q "$SRC_PKG=$VERSION" >/dev/null; fi
 
-# Kernel image: vmlinux + configfs.ko
-if [[ ! -s "$OUT/vmlinux" || ! -s "$OUT/configfs.ko" ]]; then
+# Kernel image: vmlinux + the modules the guest loads (configfs for gpio-sim; virtio-pci and 9p to share the
+# host root read-only), in dependency order (the .deb has no modules.dep: read depends= from each .ko).
+GUEST_MODULES="configfs virtio_pci 9pnet_virtio 9p"
+if [[ ! -s "$OUT/vmlinux" || ! -s "$OUT/modules/load-order" ]]; then
     log "extracting kernel image"
-    rm -rf "$OUT/image"; mkdir -p "$OUT/image"
+    rm -rf "$OUT/image" "$OUT/modules"; mkdir -p "$OUT/image" "$OUT/modules"
     dpkg-deb -x linux-image-"$ABI"_*.deb "$OUT/image"
     python3 - "$OUT/image/boot/vmlinuz-$ABI" "$OUT/vmlinux" <<'PY'
 import lzma, sys
@@ -42,9 +44,20 @@ while pos >= 0:
     pos = data.find(magic, pos + 1)
 sys.exit("no xz-compressed ELF vmlinux found in " + sys.argv[1])
 PY
-    ko=$(find "$OUT/image/lib/modules" -name 'configfs.ko*' | head -n1)
-    [[ -n "$ko" ]] || die "configfs.ko not in the image package"
-    case "$ko" in *.xz) xz -dc "$ko" > "$OUT/configfs.ko";; *) cp "$ko" "$OUT/configfs.ko";; esac
+    MODROOT="$OUT/image/lib/modules/$ABI"
+    declare -A seen=()
+    add_module() {  # depth-first: dependencies first
+        local name=$1 ko deps d
+        [[ -n "${seen[$name]:-}" ]] && return 0
+        seen[$name]=1
+        ko=$(find "$MODROOT" -name "$name.ko" -o -name "$name.ko.xz" | head -n1)
+        [[ -n "$ko" ]] || die "module $name not in linux-image-$ABI"
+        case "$ko" in *.xz) xz -dc "$ko" > "$OUT/modules/$name.ko";; *) cp "$ko" "$OUT/modules/$name.ko";; esac
+        deps=$(grep -a -o 'depends=[^[:cntrl:]]*' "$OUT/modules/$name.ko" | head -n1 | cut -d= -f2 | tr ',' ' ')
+        for d in $deps; do add_module "$d"; done
+        echo "$name" >> "$OUT/modules/load-order"
+    }
+    for m in $GUEST_MODULES; do add_module "$m"; done
     rm -rf "$OUT/image"
 fi
 
@@ -72,4 +85,4 @@ if [[ ! -s "$OUT/gpio-sim.ko" ]]; then
     cp "$MOD/gpio-sim.ko" "$OUT/gpio-sim.ko"
 fi
 grep -aq "vermagic=$ABI " "$OUT/gpio-sim.ko" || die "gpio-sim.ko vermagic does not match $ABI"
-log "kernel side ready: $OUT/{vmlinux,configfs.ko,gpio-sim.ko}"
+log "kernel side ready: $OUT/{vmlinux,modules/,gpio-sim.ko}"
