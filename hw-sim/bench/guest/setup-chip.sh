@@ -1,7 +1,7 @@
 # Sourced by guest scenario scripts (bash, inside the chroot). Creates the bench gpio-sim chip:
 # lines 0..15 carry the default pin-map names (the program under test), lines 16..31 are their bench-loopback
 # mirrors named plant-<name> (the plant requests those as inputs with edge events).
-# Sets: CHIP (e.g. gpiochip0), SIMDEV (sysfs dir with sim_gpioN), and line_offset NAME.
+# Sets: CHIP (e.g. gpiochip0), SIMDEV (sysfs dir with sim_gpioN); helpers line_offset, set_pull, line_value.
 BENCH_LINES=(pump-step pump-dir pump-enable pump-sleep pump-ms1 pump-ms2 pump-ms3 alarm-buzzer
              led-red led-yellow led-green estop syringe-present plunger-clamped end-of-travel occlusion)
 setup_chip() {
@@ -18,8 +18,11 @@ setup_chip() {
     SIMDEV=/sys/devices/platform/$(cat "$cfg/dev_name")/$CHIP
     [[ -d "$SIMDEV/sim_gpio0" ]] || { echo "PUMP-BENCH: FAIL setup: no $SIMDEV/sim_gpio0"; return 1; }
 }
-line_offset() { local i; for i in "${!BENCH_LINES[@]}"; do [[ "${BENCH_LINES[$i]}" == "$1" ]] && { echo "$i"; return; }; done; return 1; }
+declare -gA LINE_OFFSET=()
+for _i in "${!BENCH_LINES[@]}"; do LINE_OFFSET[${BENCH_LINES[$_i]}]=$_i; done
+# Builtins only below (no forks: every process start costs milliseconds under TCG).
+line_offset() { echo "${LINE_OFFSET[$1]}"; }
 # set_pull NAME up|down: drives an input line from outside (the switch), with a real edge event.
-set_pull() { echo "pull-$2" > "$SIMDEV/sim_gpio$(line_offset "$1")/pull"; }
-# line_value NAME: the physical value on a controller line (what the program drives, or its pull).
-line_value() { cat "$SIMDEV/sim_gpio$(line_offset "$1")/value"; }
+set_pull() { echo "pull-$2" > "$SIMDEV/sim_gpio${LINE_OFFSET[$1]}/pull"; }
+# line_value NAME: sets REPLY to the physical value on a controller line (what the program drives, or its pull).
+line_value() { read -r REPLY < "$SIMDEV/sim_gpio${LINE_OFFSET[$1]}/value"; }
