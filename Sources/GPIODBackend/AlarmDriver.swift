@@ -54,13 +54,16 @@ final class AlarmDriver: @unchecked Sendable {
     }
 
     /// Stops the thread and waits for it. Idempotent.
-    func stop() {
+    /// Returns false if the thread did not end in time (its lines must then not be released under it).
+    @discardableResult
+    func stop() -> Bool {
         let wasRunning = lock.withLock { () -> Bool in
             stopRequested = true
             defer { running = false }
             return running
         }
-        if wasRunning { _ = exited.wait(timeout: .now() + .seconds(1)) }
+        guard wasRunning else { return true }
+        return exited.wait(timeout: .now() + .seconds(1)) == .success
     }
 
     private func run() {

@@ -114,6 +114,7 @@ public final class GPIODPump: PumpHardware, @unchecked Sendable {
 
     /// Called on the input thread on e-stop pressed, syringe removed, plunger unclamped, end of travel and
     /// occlusion-switch edges, as soon as the edge is seen. On e-stop, ENABLE is already off when it runs.
+    /// Cleared by `close()`. A handler that captures this object strongly keeps it alive until `close()`.
     public var inputEventHandler: (@Sendable (PumpInputEvent) -> Void)? {
         get { inputs.inputEventHandler }
         set { inputs.inputEventHandler = newValue }
@@ -156,15 +157,22 @@ public final class GPIODPump: PumpHardware, @unchecked Sendable {
     /// The debounced switch levels (fault levels at once, safe levels after their debounce interval).
     /// `linePressure` and `measuredSteps` are nil: this backend has no such sensors.
     public func readInputs() throws -> PumpInputs {
-        try failSafe(.readInputs) { try inputs.snapshot() }
+        try failSafe(.readInputs) {
+            try checkOpen(.readInputs)
+            return try inputs.snapshot()
+        }
     }
 
     /// Selects the alarm light/sound pattern (see AlarmPattern).
     public func setAlarmIndication(_ indication: AlarmIndication) throws {
-        try failSafe(.indication) { try alarms.set(indication) }
+        try failSafe(.indication) {
+            try checkOpen(.indication)
+            try alarms.set(indication)
+        }
     }
 
-    /// De-asserts ENABLE, stops the threads and releases every line (ENABLE last) and the chip. Idempotent.
+    /// De-asserts ENABLE, stops the threads (≤ ~50 ms) and releases every line (ENABLE last) and the chip.
+    /// Idempotent; every later call throws "backend is closed" except `setMotorEnabled(false)` (a no-op).
     public func close() {
         let first = closeLock.withLock { () -> Bool in
             defer { closed = true }
@@ -172,10 +180,17 @@ public final class GPIODPump: PumpHardware, @unchecked Sendable {
         }
         guard first else { return }
         motor.shutDown()
-        inputs.stop()
-        alarms.stop()
+        let inputsStopped = inputs.stop()
+        let alarmsStopped = alarms.stop()
+        // A thread that did not end could still be using its lines: then keep every line requested (ENABLE
+        // stays driven to disabled) rather than free them under it; the kernel releases them at exit.
+        guard inputsStopped && alarmsStopped else { return }
         for line in otherLines { line.release() }
         enableLine.release()
         chip.close()
+    }
+
+    private func checkOpen(_ operation: HardwareError.Operation) throws {
+        if closeLock.withLock({ closed }) { throw HardwareError(operation, "backend is closed") }
     }
 }

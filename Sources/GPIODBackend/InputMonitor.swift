@@ -97,7 +97,9 @@ final class InputMonitor: @unchecked Sendable {
     }
 
     /// Stops the input thread and waits for it (at most one poll interval plus a margin). Idempotent.
-    func stop() {
+    /// Returns false if the thread did not end in time (its lines must then not be released under it).
+    @discardableResult
+    func stop() -> Bool {
         let wasRunning = lock.withLock { () -> Bool in
             stopRequested = true
             onEmergencyStop = nil
@@ -106,7 +108,8 @@ final class InputMonitor: @unchecked Sendable {
             defer { running = false }
             return running
         }
-        if wasRunning { _ = exited.wait(timeout: .now() + .seconds(1)) }
+        guard wasRunning else { return true }
+        return exited.wait(timeout: .now() + .seconds(1)) == .success
     }
 
     /// Whether the debounced e-stop input is active now (true too if monitoring failed).

@@ -66,6 +66,8 @@ final class MotorDriver: @unchecked Sendable {
     }
 
     private func disableLocked() -> HardwareError? {
+        // After shutDown() the lines may already be released: ENABLE is at its (disabled) pull.
+        if closed { return nil }
         var failure: HardwareError?
         do { try enable.set(false, operation: .disable) } catch let e as HardwareError { failure = e } catch {
             failure = HardwareError(.disable, String(describing: error))

@@ -120,3 +120,27 @@ struct PinMapTests {
             == "pin map: estop debounce 300 ms is outside 0...200 ms")
     }
 }
+
+@Suite("Documentation examples")
+struct PinMapDocumentationTests {
+    /// The Raspberry Pi example in hw-sim/bench/README.md must stay valid.
+    @Test func readmeRaspberryPiExampleLoads() throws {
+        let json = """
+        { "chip": "gpiochip0",
+          "step": {"offset": 17}, "direction": {"offset": 27}, "enable": {"offset": 22, "activeLow": true},
+          "sleep": {"offset": 23, "activeLow": true},
+          "microstep": {"lines": [{"offset": 5}, {"offset": 6}, {"offset": 13}], "levels": [true, true, true]},
+          "alarms": {"buzzer": {"offset": 12}, "red": {"offset": 16}, "yellow": {"offset": 20}, "green": {"offset": 21}},
+          "emergencyStop": {"offset": 4, "debounceMilliseconds": 5},
+          "syringePresent": {"offset": 24, "activeLow": true},
+          "plungerClamped": {"offset": 25, "activeLow": true},
+          "endOfTravel": {"offset": 26},
+          "occlusionSwitch": {"offset": 19} }
+        """
+        let map = try GPIOPinMap.load(json: Data(json.utf8))
+        #expect(map.outputLines.count == 11)
+        #expect(map.inputLines.count == 5)
+        #expect(map.microstep?.levels == [true, true, true])
+        #expect(map.emergencyStop.debounce == .milliseconds(5))
+    }
+}
