@@ -13,9 +13,13 @@ import PumpCore
 
 /// The alarm outputs at one instant.
 public struct AlarmOutputs: Sendable, Equatable {
+    /// Red LED lit.
     public var red: Bool
+    /// Yellow LED lit.
     public var yellow: Bool
+    /// Green LED lit.
     public var green: Bool
+    /// Buzzer sounding.
     public var buzzer: Bool
 
     /// Creates an output set.
