@@ -99,6 +99,8 @@ let package = Package(
             dependencies: ["PumpProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/pumpctl"
         ),
+        // Drives GPIODPump on the gpio-sim bench (hw-sim/bench); not a product, not shipped.
+        .executableTarget(name: "gpiod-bench", dependencies: ["GPIODBackend", "PumpCore"], path: "Sources/gpiod-bench"),
         .executableTarget(
             name: "pump-demo",
             dependencies: [

@@ -1,0 +1,33 @@
+// A pthread mutex with priority inheritance: the control loop may run SCHED_FIFO while the input and alarm
+// threads do not, so a plain lock could let a low-priority holder delay a step or an e-stop (priority
+// inversion). Critical sections under it are short and never block on I/O other than a GPIO ioctl.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A non-recursive mutex with the priority-inheritance protocol.
+final class PIMutex: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        var attr = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attr)
+        pthread_mutexattr_setprotocol(&attr, Int32(PTHREAD_PRIO_INHERIT))
+        pthread_mutex_init(mutex, &attr)
+        pthread_mutexattr_destroy(&attr)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Runs `body` holding the mutex.
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+}

@@ -1,0 +1,14 @@
+#!/bin/bash
+# Step (c): boots the guest under qemu TCG (qboot + the uncompressed vmlinux, PVH entry) with the host root
+# shared read-only, runs GUEST_SCRIPT [ARGS...] inside it and copies the serial console to stdout.
+# Usage: boot.sh TIMEOUT_SECONDS GUEST_SCRIPT [ARG...]   (args must not contain spaces or commas)
+# Exit status: 124 on timeout, otherwise qemu's.
+source "$(dirname "$0")/lib.sh"
+ABI=$(kernel_abi); OUT="$CACHE/$ABI"
+timeout_s=$1; script=$2; shift 2
+args=$(IFS=,; echo "$*")
+exec timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu qemu64 -smp 1 -m 1G \
+    -bios /usr/share/qemu/qboot.rom -kernel "$OUT/vmlinux" -initrd "$OUT/initramfs.cpio.gz" \
+    -append "console=ttyS0 panic=-1 loglevel=4 pumpbench.script=$script pumpbench.args=$args" \
+    -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+    -nographic -no-reboot -nodefaults -serial stdio -monitor none
