@@ -57,13 +57,13 @@ public final class PumpService: @unchecked Sendable {
         access = try AccessPolicy(controlGroup: configuration.controlGroup, readOnlyGroup: configuration.readOnlyGroup,
                                   allowRoot: configuration.allowRoot)
         // At N× simulation speed one real millisecond is N virtual ones: keep the control period at least
-        // 25 real ms (heartbeat tolerance 50 real ms) so Dispatch jitter on a loaded machine cannot look like a
+        // 50 real ms (heartbeat tolerance 100 real ms) so Dispatch jitter on a loaded machine cannot look like a
         // missed heartbeat. On real hardware (N = 1) the configured period applies.
         let speed = configuration.backend == .sim ? configuration.simSpeed : 1
         scheduler = DispatchScheduler(label: "pumpd.control", qos: .userInteractive, speed: speed)
         watchdogScheduler = scheduler.sibling(label: "pumpd.watchdog")
         var engineConfiguration = EngineConfiguration()
-        let periodMS = speed > 1 ? max(Double(configuration.controlPeriodMS), 25 * speed) : Double(configuration.controlPeriodMS)
+        let periodMS = speed > 1 ? max(Double(configuration.controlPeriodMS), 50 * speed) : Double(configuration.controlPeriodMS)
         engineConfiguration.supervisor.controlPeriod = .seconds(periodMS / 1000)
         engineConfiguration.checkpointInterval = .seconds(max(1, periodMS / 1000))
         engineConfiguration.supervisor.occlusionPressure = MillimetersOfMercury(configuration.occlusionPressureMMHg)

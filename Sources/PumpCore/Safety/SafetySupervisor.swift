@@ -51,6 +51,9 @@ public final class SafetySupervisor: @unchecked Sendable {
     private var lastHeartbeat: MonotonicInstant?
     private var latched: [Alarm] = []
     private var lastInputs = PumpInputs()
+    /// (measured, counted) at the first measurement after arming: position checks compare changes since
+    /// then, because an encoder's origin is arbitrary (a reloaded syringe, a restarted daemon).
+    private var measurementBaseline: (measured: Int64, counted: Int64)?
 
     /// Called (on whatever thread tripped) after each new latching alarm, once ENABLE is already off.
     public var onTrip: (@Sendable (Alarm) -> Void)? {
@@ -126,6 +129,7 @@ public final class SafetySupervisor: @unchecked Sendable {
         }
         motorEnabled = true
         armed = true
+        measurementBaseline = nil
         limiter = StepRateLimiter(rate: limits.maxStepRate, burst: configuration.rateBurstSteps, now: now)
         lastHeartbeat = now
         trend.reset()
@@ -255,9 +259,12 @@ public final class SafetySupervisor: @unchecked Sendable {
         }
         if configuration.isEnabled(.stepMismatch), let measured = inputs.measuredSteps {
             let counted = forwardSteps - retractedSteps
-            if abs(measured.count - counted) > configuration.stepMismatchTolerance,
+            let baseline = measurementBaseline ?? (measured.count, counted)
+            measurementBaseline = baseline
+            let moved = measured.count - baseline.measured, commanded = counted - baseline.counted
+            if abs(moved - commanded) > configuration.stepMismatchTolerance,
                let alarm = latchLocked(.stepMismatch,
-                "The plunger moved \(measured.count) steps but \(counted) were commanded (\(limits.volume(of: Steps(abs(measured.count - counted))).formatted(maxFractionDigits: 3)) unaccounted): stall or lost steps.", now) {
+                "The plunger moved \(moved) steps but \(commanded) were commanded (\(limits.volume(of: Steps(abs(moved - commanded))).formatted(maxFractionDigits: 3)) unaccounted): stall or lost steps.", now) {
                 tripped.append(alarm)
             }
         }

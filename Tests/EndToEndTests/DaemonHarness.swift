@@ -1,0 +1,166 @@
+// Runs the real pumpd and pumpctl binaries as processes (simulator backend, temp dirs, high sim speed).
+// The binaries come from the build directory (`PUMP_BIN_DIR`, default .build/debug beside the package).
+import Foundation
+import PumpProtocol
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the built executables are.
+enum Binaries {
+    static let directory: URL = {
+        if let dir = ProcessInfo.processInfo.environment["PUMP_BIN_DIR"], !dir.isEmpty {
+            return URL(fileURLWithPath: dir, isDirectory: true)
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug", isDirectory: true)
+    }()
+    static var pumpd: URL { directory.appendingPathComponent("pumpd") }
+    static var pumpctl: URL { directory.appendingPathComponent("pumpctl") }
+}
+
+/// The current user's primary group name (the socket group in tests).
+func primaryGroupName() -> String {
+    guard let group = getgrgid(getgid()), let name = group.pointee.gr_name else { return "root" }
+    return String(cString: name)
+}
+
+/// The result of one pumpctl run.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// One pumpd process with its own socket and state directory.
+final class DaemonHarness: @unchecked Sendable {
+    let directory: URL
+    let socket: String
+    let stateDirectory: String
+    let speed: Double
+    let controlGroup: String
+    private(set) var process: Process?
+
+    init(speed: Double = 200, controlGroup: String? = nil) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("pump-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        socket = directory.appendingPathComponent("pumpd.sock").path
+        stateDirectory = directory.appendingPathComponent("state").path
+        self.speed = speed
+        self.controlGroup = controlGroup ?? primaryGroupName()
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Starts pumpd and waits until its socket answers.
+    func start() throws {
+        let process = Process()
+        process.executableURL = Binaries.pumpd
+        let group = primaryGroupName()
+        process.arguments = [
+            "--backend", "sim", "--socket", socket, "--state-dir", stateDirectory, "--sim-speed", String(speed),
+            "--control-group", controlGroup, "--read-only-group", group, "--socket-group", group,
+            "--config", directory.appendingPathComponent("none.toml").path, "--log-level", "warning",
+        ]
+        try "realtime = false\n".write(to: directory.appendingPathComponent("none.toml"), atomically: true, encoding: .utf8)
+        let log = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardOutput = log
+        process.standardError = FileHandle(forWritingAtPath: directory.appendingPathComponent("pumpd.log").path)
+            ?? log
+        FileManager.default.createFile(atPath: directory.appendingPathComponent("pumpd.log").path, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: directory.appendingPathComponent("pumpd.log").path)
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: socket), ctl(["status"]).status == 0 { return }
+            guard process.isRunning else { break }
+            usleep(50_000)
+        }
+        throw HarnessError("pumpd did not come up: \(daemonLog())")
+    }
+
+    /// SIGTERM and wait.
+    func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// SIGKILL (power loss / crash) and wait.
+    func kill9() {
+        guard let process, process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    var isRunning: Bool { process?.isRunning ?? false }
+
+    func daemonLog() -> String {
+        (try? String(contentsOf: directory.appendingPathComponent("pumpd.log"), encoding: .utf8)) ?? ""
+    }
+
+    /// Runs pumpctl with `arguments` against this daemon (stdin is not a terminal).
+    func ctl(_ arguments: [String], environment extra: [String: String] = [:]) -> CommandResult {
+        runPumpctl(arguments, socket: socket, environment: extra)
+    }
+
+    /// `pumpctl status --json` decoded.
+    func status() throws -> StatusReport {
+        let result = ctl(["status", "--json"])
+        guard result.status == 0, let line = result.stdout.split(separator: "\n").last else {
+            throw HarnessError("status failed: \(result.stderr)")
+        }
+        guard case .success(let response) = LineCodec.decodeResponse(Data(line.utf8)),
+              case .status(let report)? = response.result else {
+            throw HarnessError("unreadable status: \(line)")
+        }
+        return report
+    }
+
+    /// Polls status until `condition` holds or `timeout` real seconds pass.
+    func waitFor(timeout: TimeInterval, _ condition: (StatusReport) -> Bool) throws -> StatusReport {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = try status()
+        while Date() < deadline {
+            if condition(last) { return last }
+            usleep(100_000)
+            last = try status()
+        }
+        return last
+    }
+
+    static let referenceStart = [
+        "start", "--drug", "ketamine", "--profile", "mood", "--weight-kg", "70", "--dose-mg-per-kg", "0.5",
+        "--duration-min", "40", "--concentration-mg-per-ml", "1", "--syringe", "bd-50", "--yes",
+    ]
+}
+
+func runPumpctl(_ arguments: [String], socket: String, environment extra: [String: String] = [:]) -> CommandResult {
+    let process = Process()
+    process.executableURL = Binaries.pumpctl
+    process.arguments = arguments + ["--socket", socket]
+    var environment = ProcessInfo.processInfo.environment
+    environment["NO_COLOR"] = "1"
+    for (key, value) in extra { environment[key] = value }
+    process.environment = environment
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
+    do { try process.run() } catch { return CommandResult(status: -1, stdout: "", stderr: "\(error)") }
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                         stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

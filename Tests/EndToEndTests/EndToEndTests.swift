@@ -1,0 +1,202 @@
+// End-to-end: the real pumpd and pumpctl binaries, as a nurse and a bad client would use them.
+import Foundation
+import PumpProtocol
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("pumpd + pumpctl end to end", .serialized)
+struct EndToEndTests {
+    @Test("A full session runs to completed: 35 mg delivered, motor off, journal shows it")
+    func fullSession() throws {
+        let daemon = try DaemonHarness(speed: 200)
+        try daemon.start()
+        let started = daemon.ctl(DaemonHarness.referenceStart + ["--patient-id", "E2E-1"])
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(started.stdout.contains("35.00 mg"))
+        let running = try daemon.status()
+        #expect(running.state == .running && running.motorEnabled)
+        let done = try daemon.waitFor(timeout: 60) { $0.state == .completed }
+        #expect(done.state == .completed, "last status \(done.state), log \(daemon.daemonLog())")
+        #expect(abs(done.deliveredMg - 35) < 0.001 && done.deliveredMg <= 35)
+        #expect(!done.motorEnabled)
+        #expect(done.alarms.contains { $0.code == "infusion-complete" })
+        let log = daemon.ctl(["log", "--limit", "50"])
+        #expect(log.status == 0)
+        #expect(log.stdout.contains("completion") && log.stdout.contains("program"))
+    }
+
+    @Test("HAZ-001: every kind of refusal exits non-zero with one sentence naming the limit and value")
+    func refusals() throws {
+        let daemon = try DaemonHarness()
+        try daemon.start()
+        let base = ["start", "--drug", "ketamine", "--profile", "mood", "--weight-kg", "70", "--duration-min", "40",
+                    "--syringe", "bd-50", "--yes"]
+        let cases: [(args: [String], code: Int32, mentions: String)] = [
+            (base + ["--dose-mg-per-kg", "1.2", "--concentration-mg-per-ml", "1"], 1, "1.2 mg/kg"),
+            (base + ["--dose-mg-per-kg", "0.8", "--concentration-mg-per-ml", "2"], 1, "0.8 mg/kg"),
+            (base + ["--dose-mg-per-kg", "0.5", "--concentration-mg-per-ml", "50"], 1, "50 mg/mL"),
+            (["start", "--drug", "ketamine", "--profile", "mood", "--weight-kg", "110", "--duration-min", "40",
+              "--syringe", "bd-50", "--yes", "--dose-mg-per-kg", "0.5", "--concentration-mg-per-ml", "1"], 1, "55 mL"),
+            (["start", "--drug", "ketamine", "--profile", "mood", "--weight-kg", "20", "--duration-min", "40",
+              "--syringe", "bd-50", "--yes", "--dose-mg-per-kg", "0.5", "--concentration-mg-per-ml", "1"], 1, "20 kg"),
+        ]
+        for item in cases {
+            let result = daemon.ctl(item.args)
+            #expect(result.status == item.code, "\(item.args): \(result.stderr)")
+            #expect(result.stderr.contains(item.mentions), "stderr: \(result.stderr)")
+        }
+        // Without a terminal and without --yes, start refuses instead of prompting (exit 2).
+        let noYes = daemon.ctl(Array(DaemonHarness.referenceStart.dropLast()))
+        #expect(noYes.status == 2, "\(noYes.stderr)")
+        // Bad arguments.
+        #expect(daemon.ctl(["start", "--drug", "ketamine"]).status == 2)
+        // Wrong state: nothing to pause.
+        let pause = daemon.ctl(["pause"])
+        #expect(pause.status == 1 && pause.stderr.contains("not running"))
+        // Nothing changed.
+        #expect(try daemon.status().state == .idle)
+        // Unreachable daemon.
+        let unreachable = runPumpctl(["status"], socket: daemon.directory.appendingPathComponent("nope.sock").path)
+        #expect(unreachable.status == 3 && unreachable.stderr.contains("Cannot reach pumpd"))
+    }
+
+    @Test("HAZ-011: estop over the socket: ENABLE off, latched until acknowledged, never resumes by itself")
+    func emergencyStop() throws {
+        let daemon = try DaemonHarness(speed: 50)
+        try daemon.start()
+        #expect(daemon.ctl(DaemonHarness.referenceStart).status == 0)
+        _ = try daemon.waitFor(timeout: 10) { $0.deliveredMl > 1 }
+        #expect(daemon.ctl(["estop"]).status == 0)
+        let stopped = try daemon.status()
+        #expect(stopped.state == .alarm && !stopped.motorEnabled)
+        #expect(stopped.alarms.contains { $0.code == "estop" && $0.priority == .high })
+        usleep(500_000)
+        let later = try daemon.status()
+        #expect(abs(later.deliveredMl - stopped.deliveredMl) < 1e-9, "no delivery after the e-stop")
+        #expect(daemon.ctl(["ack", "estop"]).status == 0)
+        #expect(try daemon.status().state == .paused)
+        usleep(300_000)
+        #expect(abs(try daemon.status().deliveredMl - stopped.deliveredMl) < 1e-9, "acknowledging does not restart")
+        #expect(daemon.ctl(["resume"]).status == 0)
+        #expect(try daemon.waitFor(timeout: 5) { $0.deliveredMl > stopped.deliveredMl }.deliveredMl > stopped.deliveredMl)
+    }
+
+    @Test("HAZ-010: kill -9 mid-infusion, restart: interrupted, delivered kept, motor off, no new start, explicit resume")
+    func killAndRestart() throws {
+        let daemon = try DaemonHarness(speed: 100)
+        try daemon.start()
+        #expect(daemon.ctl(DaemonHarness.referenceStart + ["--patient-id", "E2E-K"]).status == 0)
+        let before = try daemon.waitFor(timeout: 20) { $0.deliveredMl > 5 }
+        daemon.kill9()
+        try daemon.start()
+        let recovered = try daemon.status()
+        #expect(recovered.state == .interrupted)
+        #expect(!recovered.motorEnabled)
+        #expect(recovered.deliveredMl >= before.deliveredMl - 0.001)
+        #expect(recovered.deliveredUncertaintyMl > 0, "the status says what may be unknown")
+        usleep(500_000)
+        let still = try daemon.status()
+        #expect(still.state == .interrupted && abs(still.deliveredMl - recovered.deliveredMl) < 1e-9, "never resumes by itself")
+        // A new program for the same patient is refused (session still open, repeat window).
+        let again = daemon.ctl(DaemonHarness.referenceStart + ["--patient-id", "E2E-K"])
+        #expect(again.status != 0)
+        #expect(daemon.ctl(["resume-interrupted", "--yes"]).status == 0)
+        let resumed = try daemon.waitFor(timeout: 10) { $0.deliveredMl > recovered.deliveredMl + 0.5 }
+        #expect(resumed.state == .running, "alarms: \(resumed.alarms.map(\.message))")
+        #expect(daemon.ctl(["stop"]).status == 0)
+        let final = try daemon.status()
+        #expect(final.state == .stopped && final.deliveredMl <= 35)
+    }
+
+    @Test("HAZ-009: garbage, oversized and half-open input never changes state or stops the daemon")
+    func badClients() throws {
+        let daemon = try DaemonHarness()
+        try daemon.start()
+        #expect(daemon.ctl(DaemonHarness.referenceStart).status == 0)
+        let before = try daemon.status()
+        // Garbage JSON: an error line, connection survives.
+        let garbage = try RawClient(path: daemon.socket)
+        try garbage.send(Data("{not json\n".utf8))
+        #expect(garbage.readLine()?.contains("\"ok\":false") == true)
+        // A well-formed but unknown command.
+        try garbage.send(Data("{\"v\":1,\"id\":\"x\",\"command\":\"infuse-everything\"}\n".utf8))
+        #expect(garbage.readLine()?.contains("\"ok\":false") == true)
+        // Oversized line: one error line, then closed.
+        let big = try RawClient(path: daemon.socket)
+        try big.send(Data(repeating: UInt8(ascii: "a"), count: 70_000) + Data("\n".utf8))
+        #expect(big.readLine()?.contains("line-too-long") == true)
+        // Half-open: half a line, then shut down writing.
+        let half = try RawClient(path: daemon.socket)
+        try half.send(Data("{\"v\":1,\"id\":\"h\",\"command\":\"es".utf8))
+        half.shutdownWrite()
+        // Binary noise.
+        let noise = try RawClient(path: daemon.socket)
+        try noise.send(Data((0..<512).map { _ in UInt8.random(in: 0...255) }) + Data("\n".utf8))
+        usleep(300_000)
+        let after = try daemon.status()
+        #expect(daemon.isRunning)
+        #expect(after.state == .running, "state changed to \(after.state)")
+        #expect(after.motorEnabled)
+        #expect(after.deliveredMl >= before.deliveredMl)
+    }
+
+    @Test("HAZ-009: a user outside the nurse group can read status but every control command is refused")
+    func clientWithoutPermission() throws {
+        // The control group is one the test user is not in; the socket and read group are its own group.
+        let outsider = getgid() == 65534 ? "daemon" : "nogroup"
+        let daemon = try DaemonHarness(controlGroup: outsider)
+        try daemon.start()
+        #expect(daemon.ctl(["status"]).status == 0, "status stays readable")
+        for command in [DaemonHarness.referenceStart, ["estop"], ["pause"], ["stop"], ["sim", "inject", "occlusion"]] {
+            let result = daemon.ctl(command)
+            #expect(result.status == 1, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("may not control"), "\(result.stderr)")
+        }
+        #expect(try daemon.status().state == .idle)
+        #expect(daemon.ctl(["log"]).stdout.contains("command-refused"))
+    }
+}
+
+/// A raw Unix-socket client for sending bytes pumpctl never would.
+final class RawClient {
+    let fd: Int32
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else { throw HarnessError("connect failed: \(errno)") }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ data: Data) throws {
+        let sent = data.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, data.count, Int32(MSG_NOSIGNAL)) }
+        guard sent >= 0 else { throw HarnessError("send failed: \(errno)") }
+    }
+
+    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
+    /// Reads one line (up to 64 KiB) or nil on timeout/close.
+    func readLine() -> String? {
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while bytes.count < 65_536 {
+            let count = recv(fd, &byte, 1, 0)
+            guard count == 1 else { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if byte == UInt8(ascii: "\n") { break }
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
