@@ -58,6 +58,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var realtime = true
     /// SCHED_FIFO priority when `realtime`.
     public var realtimePriority: Int32 = 50
+    /// GPIO pin map file (JSON, `GPIOPinMap` format; gpiod backend). nil: the built-in default map.
+    public var gpioPinMapPath: String?
     /// GPIO chip (gpiod backend).
     public var gpioChip = "gpiochip0"
     /// GPIO line names or offsets by role (gpiod backend); empty keeps the backend's defaults.
@@ -69,7 +71,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     private static let knownKeys: Set<String> = [
         "backend", "socket", "control_group", "read_only_group", "state_dir", "sim_speed", "sim_fill_ml",
         "drug_library", "syringe_library", "calibration", "repeat_session_window_h", "control_period_ms",
-        "occlusion_pressure_mmhg", "realtime", "realtime_priority", "gpio", "socket_group", "allow_root",
+        "occlusion_pressure_mmhg", "realtime", "realtime_priority", "gpio", "socket_group", "allow_root", "gpio_pin_map",
     ]
 
     /// Applies a TOML file's settings over `self`.
@@ -112,6 +114,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         controlPeriodMS = try reader.number("control_period_ms").map { Int($0) } ?? controlPeriodMS
         occlusionPressureMMHg = try reader.number("occlusion_pressure_mmhg") ?? occlusionPressureMMHg
         realtime = try reader.bool("realtime") ?? realtime
+        gpioPinMapPath = try reader.string("gpio_pin_map") ?? gpioPinMapPath
         realtimePriority = try reader.number("realtime_priority").map { Int32($0) } ?? realtimePriority
         if let gpio = table["gpio"]?.table {
             for key in gpio.keys {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import PumpDaemon
+import PumpCore
 import Testing
 
 @Suite("pumpd configuration")
@@ -51,6 +52,46 @@ struct DaemonConfigurationTests {
             Issue.record("accepted \(text)")
         } catch {
             #expect(error.message.contains(mentions), "\(error.message)")
+        }
+    }
+}
+
+@Suite("gpiod pin map from the configuration")
+struct GPIOPinMapConfigurationTests {
+    @Test("[gpio] overrides the chip and named roles; numbers are offsets")
+    func overrides() throws {
+        var configuration = DaemonConfiguration()
+        try configuration.apply(toml: """
+            backend = "gpiod"
+            [gpio]
+            chip = "gpiochip3"
+            step = 17
+            enable = "MOTOR_EN"
+            """)
+        let map = try GPIOBackendFactory.pinMap(configuration)
+        #expect(map.chip == "gpiochip3")
+        #expect(map.step.line.offset == 17)
+        #expect(map.enable.line.name == "MOTOR_EN")
+        #expect(map.enable.activeLow, "ENABLE stays active-low (de-asserted = disabled)")
+    }
+
+    @Test("An unknown role is a configuration error naming it")
+    func unknownRole() throws {
+        var configuration = DaemonConfiguration()
+        try configuration.apply(toml: "[gpio]\nstepp = 17\n")
+        #expect(throws: ConfigurationError.self) { try GPIOBackendFactory.pinMap(configuration) }
+    }
+
+    @Test("HAZ-005: pumpd --backend gpiod without a GPIO chip fails with a typed error naming the chip")
+    func missingChip() throws {
+        var configuration = DaemonConfiguration()
+        try configuration.apply(toml: "backend = \"gpiod\"\n[gpio]\nchip = \"gpiochip97\"\n")
+        do {
+            _ = try GPIOBackendFactory.make(configuration)
+            Issue.record("opened a chip that does not exist")
+        } catch let error as HardwareError {
+            #expect(error.operation == .open)
+            #expect(error.detail.contains("gpiochip97"))
         }
     }
 }
