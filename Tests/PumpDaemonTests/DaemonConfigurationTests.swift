@@ -95,3 +95,18 @@ struct GPIOPinMapConfigurationTests {
         }
     }
 }
+
+@Suite("Shipped example configuration")
+struct ShippedConfigurationTests {
+    @Test("systemd/pumpd.toml parses with pumpd's schema and keeps the fail-safe values")
+    func exampleParses() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("systemd/pumpd.toml").path
+        var configuration = DaemonConfiguration()
+        try configuration.apply(tomlFileAt: path)
+        #expect(configuration.backend == .gpiod)
+        #expect(!configuration.allowRoot)
+        #expect(configuration.controlGroup == "pumpd-nurse")
+        #expect(configuration.repeatSessionWindowHours == 12)
+    }
+}
