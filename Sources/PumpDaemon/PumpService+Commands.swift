@@ -113,10 +113,7 @@ extension PumpService {
             guard let plan = result.plan else { return .failure(ProtocolError(code: .internal, message: "The planner accepted a program without a plan.")) }
             return .success((plan, findings))
         case .needsOverride, .rejected:
-            let first = findings.first { $0.kind != .warning } ?? findings.first
-            return .failure(ProtocolError(
-                code: result.verdict == .needsOverride ? .needsOverride : .refused,
-                message: first?.message ?? "The program was not accepted.", findings: findings.map(WireMapping.finding)))
+            return .failure(Self.refusal(result.verdict, findings, fallback: "The program was not accepted."))
         }
     }
 
@@ -238,10 +235,7 @@ extension PumpService {
         let result = planner.titrate(current, change, deliveredVolume: status.deliveredVolume,
                                      elapsedInfusing: status.elapsed.minutes, overrideReason: parameters.overrideReason)
         guard result.verdict == .accepted, let newPlan = result.plan else {
-            let first = result.findings.first { $0.kind != .warning } ?? result.findings.first
-            return .failure(ProtocolError(code: result.verdict == .needsOverride ? .needsOverride : .refused,
-                                          message: first?.message ?? "The titration was not accepted.",
-                                          findings: result.findings.map(WireMapping.finding)))
+            return .failure(Self.refusal(result.verdict, result.findings, fallback: "The titration was not accepted."))
         }
         if parameters.dryRun {
             return .success(.program(WireMapping.summary(newPlan, findings: result.findings, remaining: newPlan.remainingDuration, wallNow: wallClock(), speed: scheduler.speed)))
@@ -277,8 +271,8 @@ extension PumpService {
         // HAZ-010: re-validate the original program against today's library before finishing it.
         let revalidated = planner.validate(record.request)
         guard revalidated.verdict == .accepted else {
-            let first = revalidated.findings.first { $0.kind != .warning }
-            return .failure(ProtocolError(code: .refused, message: first?.message ?? "The interrupted program no longer validates; it can only be stopped."))
+            return .failure(Self.refusal(.rejected, revalidated.findings,
+                                         fallback: "The interrupted program no longer validates; it can only be stopped."))
         }
         let refusal = runEngine { (engine) throws(EngineRefusal) in try engine.resumeInterrupted() }
         if let refusal { return .failure(ProtocolError(code: .invalidState, message: refusal.message)) }
@@ -318,6 +312,13 @@ extension PumpService {
         writeEvent(.config, actor: actor, "Simulator fault injected by \(actor.name): \(fault.rawValue).")
         scheduler.sync { simulator.current.inject(simulated) }
         return .success(.status(statusReport()))
+    }
+
+    /// A refusal naming the first limiting finding (hard or soft limit before warnings), with all findings.
+    static func refusal(_ verdict: PumpCore.Verdict, _ findings: [Finding], fallback: String) -> ProtocolError {
+        let first = findings.first { $0.kind != .warning } ?? findings.first
+        return ProtocolError(code: verdict == .needsOverride ? .needsOverride : .refused,
+                             message: first?.message ?? fallback, findings: findings.map(WireMapping.finding))
     }
 
     /// Runs an engine command on the control queue; returns its refusal, if any.

@@ -18,10 +18,18 @@ log "swift build --product gpiod-bench"
 BENCH_BIN="$REPO_DIR/.build/debug/gpiod-bench"
 [[ -x "$BENCH_BIN" ]] || die "no $BENCH_BIN"
 
+# The guest mounts fresh tmpfs on /tmp and /run, hiding anything there on the host (CI may clone the repo
+# under /tmp). Stage the guest scripts and the bench program under the cache, which the guest sees.
+STAGE="$CACHE/stage"
+rm -rf "$STAGE" && mkdir -p "$STAGE"
+cp -r "$BENCH_DIR/guest" "$STAGE/guest"
+cp "$BENCH_BIN" "$STAGE/gpiod-bench"
+BENCH_BIN="$STAGE/gpiod-bench"
+
 LOG="$CACHE/last-run.log"
 log "booting the guest (timeout ${TIMEOUT}s), serial log: $LOG"
 start=$(date +%s.%N)
-"$BENCH_DIR/boot.sh" "$TIMEOUT" "$BENCH_DIR/guest/scenarios.sh" "$BENCH_BIN" "$CACHE/bin/plant" > "$LOG" 2>&1
+"$BENCH_DIR/boot.sh" "$TIMEOUT" "$STAGE/guest/scenarios.sh" "$BENCH_BIN" "$CACHE/bin/plant" > "$LOG" 2>&1
 status=$?
 wall=$(echo "$(date +%s.%N) - $start" | bc)
 grep -E '^PUMP-BENCH-(RESULT|CHECK)' "$LOG" | tr -d '\r'

@@ -8,7 +8,10 @@
 //   1. every one-second sample is non-decreasing (within `noise`),
 //   2. the total rise is at least `minimumRise`, and
 //   3. the second half of the window alone rose at least 40 % of `minimumRise` — the line is STILL rising,
-//      which rules out the one-off step of a start or a titration (flat after a few seconds).
+//      which rules out the one-off step of a start or a titration (flat after a few seconds), and
+//   4. the plunger did not speed up: the steps delivered in the second half are at most 1.15× those of the
+//      first half. A rise explained by rising flow (catch-up after a late timer or a starved loop) is not an
+//      occlusion; an occluded line climbs while the plunger keeps its pace.
 // At C ≈ 1.5 µL/mmHg this alarms in ~30 s at 5 mL/h, ~2 min at 1 mL/h and ~5 min at 0.5 mL/h, against
 // ~15 min and ~2 h for commercial pumps (infusion-pump-reference §0). A noisy sensor (noise above
 // `noise`) defeats the trend; the absolute threshold still applies.
@@ -18,7 +21,7 @@ struct OcclusionTrendDetector: Sendable {
     let windows: [MonotonicDuration]
     let minimumRise: Double
     let noise: Double
-    private var samples: [(at: MonotonicInstant, pressure: Double)] = []
+    private var samples: [(at: MonotonicInstant, pressure: Double, steps: Int64)] = []
 
     init(windows: [MonotonicDuration], minimumRise: MillimetersOfMercury, noise: MillimetersOfMercury) {
         self.windows = windows.sorted()
@@ -30,9 +33,9 @@ struct OcclusionTrendDetector: Sendable {
     mutating func reset() { samples.removeAll(keepingCapacity: true) }
 
     /// Adds a sample (at most one per second is kept) and answers whether a sustained climb is seen.
-    mutating func add(_ pressure: MillimetersOfMercury, at now: MonotonicInstant) -> Bool {
+    mutating func add(_ pressure: MillimetersOfMercury, deliveredSteps: Steps, at now: MonotonicInstant) -> Bool {
         if let last = samples.last, now - last.at < .seconds(Int64(1)) { return false }
-        samples.append((now, pressure.value))
+        samples.append((now, pressure.value, deliveredSteps.count))
         guard let longest = windows.last else { return false }
         while let first = samples.first, now - first.at > longest + .seconds(Int64(1)) { samples.removeFirst() }
         return windows.contains { climbs(over: $0, now: now) }
@@ -48,7 +51,10 @@ struct OcclusionTrendDetector: Sendable {
             previous = sample.pressure
         }
         guard let last = span.last?.pressure, last - span[span.startIndex].pressure >= minimumRise else { return false }
-        let middle = span[span.startIndex + span.count / 2].pressure
-        return last - middle >= 0.4 * minimumRise
+        let first = span[span.startIndex], middle = span[span.startIndex + span.count / 2]
+        guard let end = span.last, last - middle.pressure >= 0.4 * minimumRise else { return false }
+        let firstHalfRate = Double(middle.steps - first.steps) / max((middle.at - first.at).seconds, 1e-9)
+        let secondHalfRate = Double(end.steps - middle.steps) / max((end.at - middle.at).seconds, 1e-9)
+        return secondHalfRate <= firstHalfRate * 1.15 + 0.5
     }
 }

@@ -251,7 +251,7 @@ public final class SafetySupervisor: @unchecked Sendable {
         }
         guard armed, let limits else { return }
         if configuration.isEnabled(.occlusionTrend), let pressure = inputs.linePressure,
-           trend.add(pressure, at: now) {
+           trend.add(pressure, deliveredSteps: Steps(forwardSteps - retractedSteps), at: now) {
             if let alarm = latchLocked(.occlusion,
                 "Line pressure is still rising steadily (now \(pressure.formatted(maxFractionDigits: 0))): occlusion suspected.", now) {
                 tripped.append(alarm)
