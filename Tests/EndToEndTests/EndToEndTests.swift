@@ -161,6 +161,39 @@ struct EndToEndTests {
     }
 }
 
+extension EndToEndTests {
+    @Test("HAZ-014: a corrupt journal is a high alarm that blocks starting; the file is left untouched")
+    func corruptJournal() throws {
+        let daemon = try DaemonHarness()
+        try FileManager.default.createDirectory(atPath: daemon.stateDirectory, withIntermediateDirectories: true)
+        let path = daemon.stateDirectory + "/journal.sqlite"
+        let garbage = Data((0..<8192).map { _ in UInt8.random(in: 0...255) })
+        try garbage.write(to: URL(fileURLWithPath: path))
+        try daemon.start()
+        let status = try daemon.status()
+        #expect(status.alarms.contains { $0.code == "journal-failure" && $0.priority == .high })
+        let start = daemon.ctl(DaemonHarness.referenceStart)
+        #expect(start.status == 1, "\(start.stderr)")
+        #expect(try daemon.status().state == .idle && !(try daemon.status().motorEnabled))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage, "never silently recreated")
+    }
+
+    @Test("HAZ-003: SIGTERM mid-infusion disables the motor, and the restart comes back interrupted")
+    func sigtermStopsMotor() throws {
+        let daemon = try DaemonHarness(speed: 50)
+        try daemon.start()
+        #expect(daemon.ctl(DaemonHarness.referenceStart).status == 0)
+        _ = try daemon.waitFor(timeout: 10) { $0.deliveredMl > 1 }
+        daemon.stop()
+        #expect(!daemon.isRunning)
+        try daemon.start()
+        let status = try daemon.status()
+        #expect(status.state == .interrupted && !status.motorEnabled)
+        let log = daemon.ctl(["log", "--limit", "100"]).stdout
+        #expect(log.contains("motor disabled"), "the shutdown path journaled the motor stop")
+    }
+}
+
 /// A raw Unix-socket client for sending bytes pumpctl never would.
 final class RawClient {
     let fd: Int32
