@@ -194,6 +194,38 @@ extension EndToEndTests {
     }
 }
 
+extension EndToEndTests {
+    @Test("HAZ-008: 50 concurrent clients polling status during an infusion do not disturb delivery")
+    func concurrentClients() throws {
+        let daemon = try DaemonHarness(speed: 20)
+        try daemon.start()
+        #expect(daemon.ctl(DaemonHarness.referenceStart).status == 0)
+        let request = Data("{\"v\":1,\"id\":\"p\",\"command\":\"status\"}\n".utf8)
+        let deadline = Date().addingTimeInterval(6)
+        let answered = Counter()
+        DispatchQueue.concurrentPerform(iterations: 50) { _ in
+            guard let client = try? RawClient(path: daemon.socket) else { return }
+            while Date() < deadline {
+                guard (try? client.send(request)) != nil, client.readLine()?.contains("\"ok\":true") == true else { return }
+                answered.increment()
+            }
+        }
+        let status = try daemon.status()
+        #expect(answered.value > 500, "answers: \(answered.value)")
+        #expect(status.state == .running, "alarms: \(status.alarms.map(\.message))")
+        // Delivery follows its time line: 35 mL over 2400 virtual s, within 1 % of the target plus one step.
+        let expected = 35 * min(status.elapsedS, 2400) / 2400
+        #expect(abs(status.deliveredMl - expected) <= 0.01 * 35 + 0.001, "delivered \(status.deliveredMl) mL, expected \(expected)")
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
+
 /// A raw Unix-socket client for sending bytes pumpctl never would.
 final class RawClient {
     let fd: Int32
