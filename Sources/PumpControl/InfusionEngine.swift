@@ -64,10 +64,7 @@ public final class InfusionEngine: @unchecked Sendable {
         self.configuration = configuration
         let supervisor = SafetySupervisor(hardware: hardware, clock: scheduler, configuration: configuration.supervisor)
         self.supervisor = supervisor
-        self.emitter = StepEmitter(scheduler: scheduler, commanded: .zero,
-                                   maxBurst: Int64(configuration.supervisor.rateBurstSteps),
-                                   catchUpSpacing: .milliseconds(10),
-                                   budget: { supervisor.availableSteps(now: $0) }, gate: { supervisor.step(now: $0) })
+        self.emitter = Self.buildEmitter(scheduler: scheduler, supervisor: supervisor, commanded: .zero)
         tickOrigin = scheduler.now()
         supervisor.onTrip = { [weak self, scheduler] alarm in
             scheduler.perform { self?.handleTrip(alarm) }
@@ -377,16 +374,19 @@ public final class InfusionEngine: @unchecked Sendable {
 
     private func makeEmitter(commanded: Steps) -> StepEmitter {
         emitter.stop()
-        // The burst per fire equals the supervisor's token-bucket allowance, so a merged (late) fire catches
-        // up as far as the supervisor allows and no further.
-        let replacement = StepEmitter(scheduler: scheduler, commanded: commanded,
-                                      maxBurst: Int64(configuration.supervisor.rateBurstSteps),
-                                      catchUpSpacing: .milliseconds(10),
-                                      budget: { [supervisor] in supervisor.availableSteps(now: $0) },
-                                      gate: { [supervisor] in supervisor.step(now: $0) })
+        let replacement = Self.buildEmitter(scheduler: scheduler, supervisor: supervisor, commanded: commanded)
         emitter = replacement
         wireEmitter()
         return replacement
+    }
+
+    /// The one way an emitter is built: every step through the supervisor's gate, never more per fire than its
+    /// budget. The burst per fire equals the supervisor's token-bucket allowance, so a merged (late) fire catches
+    /// up as far as the supervisor allows and no further.
+    private static func buildEmitter(scheduler: PumpScheduler, supervisor: SafetySupervisor, commanded: Steps) -> StepEmitter {
+        StepEmitter(scheduler: scheduler, commanded: commanded,
+                    maxBurst: Int64(supervisor.configuration.rateBurstSteps), catchUpSpacing: .milliseconds(10),
+                    budget: { supervisor.availableSteps(now: $0) }, gate: { supervisor.step(now: $0) })
     }
 
     private func wireEmitter() {

@@ -5,17 +5,8 @@ import PumpCore
 import PumpLibrary
 import Testing
 
-struct DrugFileCase: Sendable, CustomTestStringConvertible {
-    var name: String
-    var from: String
-    var to: String
-    var kind: LibraryLoadError.Kind
-    var key: String?
-    var mentions: [String]
-    var testDescription: String { name }
-}
 
-let drugFileCases: [DrugFileCase] = [
+let drugFileCases: [LibraryFileCase] = [
     .init(name: "missing key", from: "hard_maximum = 1\n", to: "", kind: .missingKey,
           key: "drugs.ketamine.profiles.mood.dose_mg_per_kg.hard_maximum", mentions: ["is missing"]),
     .init(name: "hard max below soft max", from: "hard_maximum = 1\n", to: "hard_maximum = 0.7\n", kind: .invalidValue,
@@ -72,7 +63,7 @@ struct DrugLibraryLoaderTests {
     }
 
     @Test("HAZ-001: each malformed drug library is refused with one sentence naming file, key and value", arguments: drugFileCases)
-    func malformed(_ c: DrugFileCase) throws {
+    func malformed(_ c: LibraryFileCase) throws {
         #expect(validDrugTOML.contains(c.from), "fixture lacks \(c.from)")
         let url = try TempFile.write(validDrugTOML.replacingOccurrences(of: c.from, with: c.to), name: "drugs-under-test.toml")
         let error = try #require(throws: LibraryLoadError.self) { try DrugLibraryLoader.load(from: url) }

@@ -4,17 +4,8 @@ import PumpCore
 import PumpLibrary
 import Testing
 
-struct SyringeFileCase: Sendable, CustomTestStringConvertible {
-    var name: String
-    var from: String
-    var to: String
-    var kind: LibraryLoadError.Kind
-    var key: String?
-    var mentions: [String]
-    var testDescription: String { name }
-}
 
-let syringeFileCases: [SyringeFileCase] = [
+let syringeFileCases: [LibraryFileCase] = [
     .init(name: "negative diameter", from: "inner_diameter_mm = 26.7", to: "inner_diameter_mm = -26.7", kind: .invalidValue,
           key: "syringes[0].inner_diameter_mm", mentions: ["-26.7", "greater than zero"]),
     .init(name: "diameter in cm", from: "inner_diameter_mm = 26.7", to: "inner_diameter_mm = 2.67", kind: .invalidValue,
@@ -60,7 +51,7 @@ struct SyringeLibraryLoaderTests {
     }
 
     @Test("HAZ-007: each malformed syringe file is refused with one sentence naming file, key and value", arguments: syringeFileCases)
-    func malformed(_ c: SyringeFileCase) throws {
+    func malformed(_ c: LibraryFileCase) throws {
         #expect(validSyringeTOML.contains(c.from), "fixture lacks \(c.from)")
         let url = try TempFile.write(validSyringeTOML.replacingOccurrences(of: c.from, with: c.to), name: "syringes-under-test.toml")
         let error = try #require(throws: LibraryLoadError.self) { try SyringeLibraryLoader.load(from: url) }
