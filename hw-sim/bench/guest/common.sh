@@ -108,4 +108,4 @@ result() {
 }
 
 # ms NS: nanoseconds to a millisecond string with two decimals.
-ms() { local v=${1:-0}; printf '%d.%02d' $((v / 1000000)) $(( (v % 1000000) / 10000 )); }
+ms() { local v=${1:-0}; [[ "$v" =~ ^-?[0-9]+$ ]] || { echo "$v"; return; }; printf '%d.%02d' $((v / 1000000)) $(( (v % 1000000) / 10000 )); }

@@ -11,6 +11,9 @@
  * run). Each action time is appended to --action-file (one line per action) so the scenario script can wait
  * for it. SIGUSR1 records a mark: the alarm-output statistics are reported per window between marks.
  *
+ * Latencies are measured from when the action was started; "steps after the action" count from when it had
+ * certainly taken effect.
+ *
  * At SIGTERM/SIGINT it prints (all times CLOCK_MONOTONIC ns, ENABLE and SLEEP logical: 1 = driver enabled /
  * awake; DIR 1 = infuse):
  *   PLANT steps= steps_disabled= steps_asleep= steps_infuse= steps_retract= dir_setup_min_ns=
@@ -133,7 +136,10 @@ int main(int argc, char **argv) {
     size_t cap = 1 << 20, n = 0;
     event_t *ev = malloc(cap * sizeof *ev);
     if (!ev) die("malloc");
-    int64_t marks[MAX_MARKS], actions[MAX_ACTIONS];
+    /* actions[]: when the action had certainly taken effect (steps after it are failures); action_sent[]:
+     * when it was started (latencies are measured from here: a SIGKILLed real-time process may be gone, and
+     * its lines released, before kill() returns to the plant). */
+    int64_t marks[MAX_MARKS], actions[MAX_ACTIONS], action_sent[MAX_ACTIONS];
     int n_marks = 0, n_actions = 0;
     marks[n_marks++] = now_ns();
     long steps_since_enable = 0;
@@ -169,11 +175,11 @@ int main(int argc, char **argv) {
             }
         }
         if (armed && steps_since_enable >= action_after_steps && n_actions < MAX_ACTIONS) {
-            int64_t t;
+            int64_t t, sent;
             if (pull_path) {
                 FILE *f = fopen(pull_path, "w");
                 if (!f) die("open pull file");
-                t = now_ns();
+                t = sent = now_ns();  /* the edge happens inside fclose(): the latency is an upper bound */
                 fputs(pull_value, f);
                 if (fclose(f) != 0) die("write pull file");
             } else if (kill_pid_file) {
@@ -181,11 +187,13 @@ int main(int argc, char **argv) {
                 int pid = 0;
                 if (!f || fscanf(f, "%d", &pid) != 1 || pid <= 0) die("read pid file");
                 fclose(f);
+                sent = now_ns();
                 if (kill(pid, SIGKILL) != 0) die("kill");
                 t = now_ns();  /* after kill() returned: the target cannot run again */
             } else {
-                t = now_ns();
+                t = sent = now_ns();
             }
+            action_sent[n_actions] = sent;
             actions[n_actions++] = t;
             armed = 0;
             if (action_file) {
@@ -218,7 +226,7 @@ int main(int argc, char **argv) {
     int next_action = 0;
     for (size_t i = 0; i < n; i++) {
         event_t *e = &ev[i];
-        while (next_action < n_actions && actions[next_action] <= e->ts) { cur_action = next_action++; }
+        while (next_action < n_actions && action_sent[next_action] <= e->ts) { cur_action = next_action++; }
         if (e->line == L_ENABLE) {
             level[L_ENABLE] = e->rising;
             int logical = enable_active_low ? !e->rising : e->rising;
@@ -230,8 +238,8 @@ int main(int argc, char **argv) {
             } else {
                 off_edges++;
                 last_enable_off_ts = e->ts;
-                if (n_actions && e->ts >= actions[0] && enable_off_after_action < 0) enable_off_after_action = e->ts - actions[0];
-                if (cur_action >= 0 && act_lat[cur_action] < 0) act_lat[cur_action] = e->ts - actions[cur_action];
+                if (n_actions && e->ts >= action_sent[0] && enable_off_after_action < 0) enable_off_after_action = e->ts - action_sent[0];
+                if (cur_action >= 0 && act_lat[cur_action] < 0) act_lat[cur_action] = e->ts - action_sent[cur_action];
             }
         } else if (e->line == L_STEP) {
             steps++;
