@@ -52,10 +52,13 @@ reset_pulls() {
     set_pull pump-enable up
 }
 
-# start_plant [PLANT ARGS...]: a fresh plant following the controller's outputs.
+# start_plant [PLANT ARGS...]: a fresh plant following the controller's outputs. The plant is the instrument:
+# it runs at a real-time priority above the program under test so it always drains the kernel's line-event
+# queue (16 events per line in the v1 uAPI) in time.
+PLANT_PREFIX=${PLANT_PREFIX-chrt -f 30}
 start_plant() {
     rm -f /tmp/plant.ready /tmp/plant.out /tmp/plant.actions
-    "$PLANT" --chip "$CHIP" --ready-file /tmp/plant.ready --action-file /tmp/plant.actions "$@" > /tmp/plant.out 2>&1 &
+    $PLANT_PREFIX "$PLANT" --chip "$CHIP" --ready-file /tmp/plant.ready --action-file /tmp/plant.actions "$@" > /tmp/plant.out 2>&1 &
     PLANT_PID=$!
     local i
     for ((i = 0; i < 200; i++)); do [[ -s /tmp/plant.ready ]] && return 0; sleep 0.01; done

@@ -156,17 +156,19 @@ ctl ack > /dev/null 2>&1
 SCENARIO=pumpd-estop
 reset_pulls
 no_open_session
-start_plant --repeat --after-steps $STEPS_BEFORE_ACTION --pull "$SIMDEV/sim_gpio$(line_offset estop)/pull" pull-up
+start_plant --repeat --mark-on-first-action --after-steps $STEPS_BEFORE_ACTION --pull "$SIMDEV/sim_gpio$(line_offset estop)/pull" pull-up
 delivered_total=0
 for ((trial = 1; trial <= ESTOP_TRIALS; trial++)); do
     start_program "${PROGRAM_LONG[@]}" || break
-    wait_plant_actions "$trial" 30 || { fail estop_pressed "(trial $trial: the plant did not press the e-stop)"; break; }
+    wait_plant_actions "$trial" 30 || { status_read; fail estop_pressed "(trial $trial: the plant did not press the e-stop; pumpd: $ST_STATE $(jq -c '[.result.status.alarms[].message]' <<< "$ST_JSON"))"; break; }
     wait_status 5 'has_alarm estop' || fail estop_alarm "(trial $trial: alarms $ST_ALARMS, state $ST_STATE)"
     expect_eq_text estop_state "$ST_STATE" alarm
     expect_eq_text estop_motor "$ST_MOTOR" false
     line_value pump-enable; expect enable_line_disabled_after_estop "$REPLY" -eq 1
     if ((trial == 1)); then
-        mark_plant; sleep 1.3; mark_plant   # window 1: high-priority alarm outputs
+        # window 1, from the e-stop edge (the plant marks it) to here: the high-priority alarm outputs
+        # (the 10-pulse buzzer burst lasts 2.5 s from the alarm)
+        sleep 1.5; mark_plant
     fi
     set_pull estop down; sleep 0.05        # release the button (past its 5 ms debounce)
     delivered_total=$((delivered_total + ST_DELIVERED_STEPS))
@@ -205,7 +207,7 @@ reset_pulls
 no_open_session
 start_plant --after-steps $STEPS_BEFORE_ACTION --pull "$SIMDEV/sim_gpio$(line_offset syringe-present)/pull" pull-up
 start_program "${PROGRAM_LONG[@]}"
-wait_plant_actions 1 30 || fail syringe_pulled "(the plant did not remove the syringe)"
+wait_plant_actions 1 30 || { status_read; fail syringe_pulled "(the plant did not remove the syringe; pumpd: $ST_STATE $(jq -c '[.result.status.alarms[].message]' <<< "$ST_JSON"))"; }
 wait_status 5 'has_alarm syringe-removed' || fail syringe_alarm "(alarms $ST_ALARMS, state $ST_STATE)"
 expect_eq_text syringe_state "$ST_STATE" alarm
 expect_eq_text syringe_motor "$ST_MOTOR" false

@@ -9,7 +9,8 @@
  * gpio-sim `pull` file (--pull PATH VALUE: presses a switch) or SIGKILLs the program under test
  * (--kill-pid-file F). With --repeat the action re-arms at every ENABLE-on edge (several e-stop trials in one
  * run). Each action time is appended to --action-file (one line per action) so the scenario script can wait
- * for it. SIGUSR1 records a mark: the alarm-output statistics are reported per window between marks.
+ * for it. SIGUSR1 records a mark: the alarm-output statistics are reported per window between marks
+ * (--mark-on-first-action also marks the moment of the first action).
  *
  * Latencies are measured from when the action was started; "steps after the action" count from when it had
  * certainly taken effect.
@@ -95,7 +96,7 @@ int main(int argc, char **argv) {
     const char *chip_name = "gpiochip0", *ready_file = NULL, *pull_path = NULL, *pull_value = NULL;
     const char *kill_pid_file = NULL, *action_file = NULL;
     long action_after_steps = -1;
-    int enable_active_low = 1, sleep_active_low = 1, repeat = 0;
+    int enable_active_low = 1, sleep_active_low = 1, repeat = 0, mark_on_action = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--chip") && i + 1 < argc) chip_name = argv[++i];
         else if (!strcmp(argv[i], "--ready-file") && i + 1 < argc) ready_file = argv[++i];
@@ -104,6 +105,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--after-steps") && i + 1 < argc) action_after_steps = atol(argv[++i]);
         else if (!strcmp(argv[i], "--action-file") && i + 1 < argc) action_file = argv[++i];
         else if (!strcmp(argv[i], "--repeat")) repeat = 1;
+        else if (!strcmp(argv[i], "--mark-on-first-action")) mark_on_action = 1;
         else if (!strcmp(argv[i], "--enable-active-high")) enable_active_low = 0;
         else if (!strcmp(argv[i], "--sleep-active-high")) sleep_active_low = 0;
         else { fprintf(stderr, "plant: unknown argument %s\n", argv[i]); return 2; }
@@ -195,6 +197,7 @@ int main(int argc, char **argv) {
             }
             action_sent[n_actions] = sent;
             actions[n_actions++] = t;
+            if (mark_on_action && n_actions == 1 && n_marks < MAX_MARKS) marks[n_marks++] = sent;
             armed = 0;
             if (action_file) {
                 FILE *f = fopen(action_file, "a");
