@@ -8,6 +8,7 @@
 PD=/tmp/pumpd
 export PUMPD_SOCKET=$PD/pumpd.sock
 ESTOP_TRIALS=${ESTOP_TRIALS:-5}
+CONTROL_PERIOD_MS=${CONTROL_PERIOD_MS:-100}
 ESTOP_BOUND_MS=50       # enforced: e-stop / syringe edge -> ENABLE off, every trial
 # A short program that completes in real time: 0.002 mg/kg x 50 kg = 0.1 mg = 0.1 mL at 1 mg/mL in a BD 10 mL
 # syringe over 0.15 min (9 s), about 1550 microsteps at ~170 steps/s. The long one (0.5 mL over 1 min) is
@@ -26,6 +27,10 @@ write_pumpd_config() {
     mkdir -p "$PD/state"
     cat > "$PD/pumpd.toml" <<TOML
 backend = "gpiod"
+# The guest runs under TCG, 10-50x slower than hardware, and its clock keeps running while the host
+# deschedules qemu: the control period is doubled (heartbeat limit 200 ms instead of 100 ms) so emulator
+# stalls do not read as a stalled control loop. Everything else is the shipped default.
+control_period_ms = $CONTROL_PERIOD_MS
 drug_library = "$GUEST_DIR/pumpd/bench-drug-library.toml"
 gpio_pin_map = "$GUEST_DIR/pumpd/pin-map.json"
 
