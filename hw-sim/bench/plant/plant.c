@@ -22,7 +22,7 @@
  *         first_step_ns= sleep_at_first_step= ms_at_first_step= ms_changes_while_enabled= actions=
  *         action_ns= steps_after_action= enable_off_after_action_ns= last_step_ns= last_enable_off_ns=
  *         steps_after_enable_off= action_latencies_ns=a,b,.. action_steps_before_off=a,b,..
- *         action_steps_after_off=a,b,.. events= online_steps=
+ *         action_steps_after_off=a,b,.. events= max_stall_ms=
  *   PLANT-ALARM window=i start_ns= end_ns= <out>_rises= <out>_period_ms= <out>_on_ms= <out>_level_end=
  *         for out in buzzer, red, yellow, green (period: median time between rising edges, -1 if < 2 rises;
  *         on: median high time)
@@ -149,7 +149,14 @@ int main(int argc, char **argv) {
     int enable_now = initial[L_ENABLE] < 0 ? 0 : (enable_active_low ? !initial[L_ENABLE] : initial[L_ENABLE]);
     if (ready_file) { FILE *f = fopen(ready_file, "w"); if (f) { fprintf(f, "%d\n", getpid()); fclose(f); } }
 
+    /* Stall probe: the longest gap between two wake-ups of this loop (it wakes at least every 20 ms). The plant
+     * runs at a real-time priority, so a long gap means the whole guest stood still (the host descheduled
+     * the emulator), which the programs under test see as a stall of their own. */
+    int64_t last_wake = now_ns(), max_gap = 0;
     while (!stop_requested) {
+        int64_t woke = now_ns();
+        if (woke - last_wake > max_gap) max_gap = woke - last_wake;
+        last_wake = woke;
         if (mark_requested) { mark_requested = 0; if (n_marks < MAX_MARKS) marks[n_marks++] = now_ns(); }
         struct timespec timeout = { 0, 20 * 1000 * 1000 };
         struct gpiod_line_bulk ready;
@@ -286,7 +293,7 @@ int main(int argc, char **argv) {
     print_list("action_latencies_ns", act_lat, n_actions);
     print_list("action_steps_before_off", act_before, n_actions);
     print_list("action_steps_after_off", act_after, n_actions);
-    printf(" events=%zu\n", n);
+    printf(" events=%zu max_stall_ms=%lld\n", n, (long long)(max_gap / 1000000));
 
     /* Alarm outputs per window between marks: rising edges, median period and high time, level at the end. */
     for (int w = 0; w + 1 < n_marks; w++) {
