@@ -113,15 +113,19 @@ start_plant   # before pumpd: the plant sees every edge pumpd makes when it requ
 start_pumpd || { result "pumpd did not start"; return 0; }
 expect_eq_text idle_state "$ST_STATE" idle
 expect_eq_text idle_motor "$ST_MOTOR" false
-sleep 0.5
-mark_plant    # window 0: pumpd opening its lines and idling
+# Idle: the alarm outputs show "normal" (green), nothing else.
+line_value led-green; expect idle_green_on "$REPLY" -eq 1
+line_value led-red; expect idle_red_dark "$REPLY" -eq 0
+line_value alarm-buzzer; expect idle_buzzer_quiet "$REPLY" -eq 0
 t_start=${EPOCHREALTIME/./}
 start_program "${PROGRAM_SHORT[@]}"
-mark_plant    # window 1: the infusion
+mark_plant    # window 0 ends: pumpd opening its lines, idling, starting
+sleep 2
+mark_plant    # window 1: 2 s of the running infusion
 wait_status 60 '[[ $ST_STATE != running ]]' || fail completion "(still $ST_STATE after 60 s)"
 [[ $ST_STATE == completed ]] || fail completed_state "(state $ST_STATE: $(jq -c '[.result.status.alarms[].message]' <<< "$ST_JSON"))"
 t_done=${EPOCHREALTIME/./}
-mark_plant    # window 2: the infusion-complete alarm (medium)
+mark_plant    # window 3: the infusion-complete alarm (medium); window 2 was the rest of the run
 expect_eq_text completed_motor "$ST_MOTOR" false
 has_alarm infusion-complete || fail complete_alarm "(alarms: $ST_ALARMS)"
 line_value pump-enable; expect enable_line_disabled_after_completion "$REPLY" -eq 1
@@ -143,18 +147,17 @@ expect steps_while_asleep "${PL[steps_asleep]:-}" -eq 0
 expect_eq_text microstep_levels_at_first_step "${PL[ms_at_first_step]:-}" "001"
 expect microstep_changes_while_enabled "${PL[ms_changes_while_enabled]:-}" -eq 0
 # Alarm outputs: idle and running = green, no red, no buzzer; after completion = medium (yellow 0.5 Hz).
-expect idle_green_on "${PA[w0_green_level_end]:-}" -eq 1
-expect idle_red_dark "${PA[w0_red_rises]:-}" -eq 0
+expect startup_red_dark "${PA[w0_red_rises]:-}" -eq 0
 expect running_green_on "${PA[w1_green_level_end]:-}" -eq 1
 expect running_red_dark "${PA[w1_red_rises]:-}" -eq 0
 expect running_buzzer_quiet "${PA[w1_buzzer_rises]:-}" -eq 0
-expect medium_yellow_flashes "${PA[w2_yellow_rises]:-}" -ge 2
-expect medium_yellow_period_ms "${PA[w2_yellow_period_ms]:-}" -ge 1600
-expect medium_yellow_period_ms "${PA[w2_yellow_period_ms]:-}" -le 2400
-expect medium_red_dark "${PA[w2_red_rises]:-}" -eq 0
-expect medium_green_off "${PA[w2_green_level_end]:-}" -eq 0
+expect medium_yellow_flashes "${PA[w3_yellow_rises]:-}" -ge 2
+expect medium_yellow_period_ms "${PA[w3_yellow_period_ms]:-}" -ge 1600
+expect medium_yellow_period_ms "${PA[w3_yellow_period_ms]:-}" -le 2400
+expect medium_red_dark "${PA[w3_red_rises]:-}" -eq 0
+expect medium_green_off "${PA[w3_green_level_end]:-}" -eq 0
 common_checks
-result "program_steps=${PROGRAM_STEPS:-} counted=${PL[steps]:-} delivered_steps=$ST_DELIVERED_STEPS run_s=$(( (t_done - t_start) / 1000000 )) pumpd_start_ms=${PUMPD_START_MS:-} enable_to_first_step_ms=$(ms "${PL[enable_to_step_min_ns]:-}") sleep=${PL[sleep_at_first_step]:-} ms123=${PL[ms_at_first_step]:-} yellow_period_ms=${PA[w2_yellow_period_ms]:-} guest_stall_max_ms=${PL[max_stall_ms]:-}"
+result "program_steps=${PROGRAM_STEPS:-} counted=${PL[steps]:-} delivered_steps=$ST_DELIVERED_STEPS run_s=$(( (t_done - t_start) / 1000000 )) pumpd_start_ms=${PUMPD_START_MS:-} enable_to_first_step_ms=$(ms "${PL[enable_to_step_min_ns]:-}") sleep=${PL[sleep_at_first_step]:-} ms123=${PL[ms_at_first_step]:-} yellow_period_ms=${PA[w3_yellow_period_ms]:-} guest_stall_max_ms=${PL[max_stall_ms]:-}"
 ctl ack > /dev/null 2>&1
 
 # ---- pumpd-estop: the e-stop input edge, several trials ------------------------------------------------
