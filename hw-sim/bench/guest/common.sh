@@ -57,8 +57,9 @@ reset_pulls() {
 # queue (16 events per line in the v1 uAPI) in time.
 PLANT_PREFIX=${PLANT_PREFIX-chrt -f 30}
 start_plant() {
-    rm -f /tmp/plant.ready /tmp/plant.out /tmp/plant.actions
-    $PLANT_PREFIX "$PLANT" --chip "$CHIP" --ready-file /tmp/plant.ready --action-file /tmp/plant.actions "$@" > /tmp/plant.out 2>&1 &
+    rm -f /tmp/plant.ready /tmp/plant.out /tmp/plant.actions /tmp/plant.enable-offs
+    $PLANT_PREFIX "$PLANT" --chip "$CHIP" --ready-file /tmp/plant.ready --action-file /tmp/plant.actions \
+        --enable-file /tmp/plant.enable-offs "$@" > /tmp/plant.out 2>&1 &
     PLANT_PID=$!
     local i
     for ((i = 0; i < 200; i++)); do [[ -s /tmp/plant.ready ]] && return 0; sleep 0.01; done
@@ -74,21 +75,25 @@ stop_plant() {
     parse_into /tmp/plant.out PLANT PL
     parse_alarm_windows
 }
-# plant_actions: sets REPLY to the number of actions the plant has taken so far.
-plant_actions() {
+# count_lines FILE: sets REPLY to the number of lines in FILE (0 if missing).
+count_lines() {
     REPLY=0
-    [[ -f /tmp/plant.actions ]] || return 0
-    local line; while IFS= read -r line; do ((REPLY++)); done < /tmp/plant.actions
+    [[ -f $1 ]] || return 0
+    local line; while IFS= read -r line; do ((REPLY++)); done < "$1"
 }
-# wait_plant_actions N TIMEOUT_S: waits until the plant has taken N actions.
-wait_plant_actions() {
-    local want=$1 deadline=$(( ${EPOCHREALTIME/./} + $2 * 1000000 ))
+# wait_lines FILE N TIMEOUT_S: waits until FILE has N lines.
+wait_lines() {
+    local deadline=$(( ${EPOCHREALTIME/./} + $3 * 1000000 ))
     while :; do
-        plant_actions; ((REPLY >= want)) && return 0
+        count_lines "$1"; ((REPLY >= $2)) && return 0
         (( ${EPOCHREALTIME/./} > deadline )) && return 1
-        sleep 0.02
+        sleep 0.05
     done
 }
+# wait_plant_actions N TIMEOUT_S: waits until the plant has taken N actions.
+wait_plant_actions() { wait_lines /tmp/plant.actions "$1" "$2"; }
+# wait_enable_offs N TIMEOUT_S: waits until the plant has seen N ENABLE-off edges.
+wait_enable_offs() { wait_lines /tmp/plant.enable-offs "$1" "$2"; }
 
 # Checks every run shares: no step while disabled, ENABLE de-asserted before the start and at the end, and
 # the ENABLE line at its pull (disabled), STEP low afterwards.

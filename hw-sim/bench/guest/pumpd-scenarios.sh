@@ -122,7 +122,9 @@ start_program "${PROGRAM_SHORT[@]}"
 mark_plant    # window 0 ends: pumpd opening its lines, idling, starting
 sleep 2
 mark_plant    # window 1: 2 s of the running infusion
-wait_status 60 '[[ $ST_STATE != running ]]' || fail completion "(still $ST_STATE after 60 s)"
+# Wait for the end on the plant (ENABLE off), not by polling pumpd: the guest has no CPU to spare.
+wait_enable_offs 1 60 || fail completion "(ENABLE still on after 60 s)"
+wait_status 10 '[[ $ST_STATE != running ]]' || fail completion "(still $ST_STATE)"
 [[ $ST_STATE == completed ]] || fail completed_state "(state $ST_STATE: $(jq -c '[.result.status.alarms[].message]' <<< "$ST_JSON"))"
 t_done=${EPOCHREALTIME/./}
 mark_plant    # window 3: the infusion-complete alarm (medium); window 2 was the rest of the run
@@ -169,6 +171,7 @@ delivered_total=0
 for ((trial = 1; trial <= ESTOP_TRIALS; trial++)); do
     start_program "${PROGRAM_LONG[@]}" || break
     wait_plant_actions "$trial" 30 || { status_read; fail estop_pressed "(trial $trial: the plant did not press the e-stop; pumpd: $ST_STATE $(jq -c '[.result.status.alarms[].message]' <<< "$ST_JSON"))"; break; }
+    wait_enable_offs "$trial" 10 || fail estop_enable_off "(trial $trial: ENABLE still on)"
     wait_status 5 'has_alarm estop' || fail estop_alarm "(trial $trial: alarms $ST_ALARMS, state $ST_STATE)"
     expect_eq_text estop_state "$ST_STATE" alarm
     expect_eq_text estop_motor "$ST_MOTOR" false

@@ -8,8 +8,9 @@
  * Actions: after it has counted K steps since the last ENABLE-on edge (--after-steps K) it either writes a
  * gpio-sim `pull` file (--pull PATH VALUE: presses a switch) or SIGKILLs the program under test
  * (--kill-pid-file F). With --repeat the action re-arms at every ENABLE-on edge (several e-stop trials in one
- * run). Each action time is appended to --action-file (one line per action) so the scenario script can wait
- * for it. SIGUSR1 records a mark: the alarm-output statistics are reported per window between marks
+ * run). Each action time is appended to --action-file (one line per action), and every ENABLE-off edge to
+ * --enable-file, so the scenario script can wait for them without polling the daemon (every pumpctl start
+ * costs the slow guest CPU time). SIGUSR1 records a mark: the alarm-output statistics are reported per window between marks
  * (--mark-on-first-action also marks the moment of the first action).
  *
  * Latencies are measured from when the action was started; "steps after the action" count from when it had
@@ -94,7 +95,7 @@ static void print_list(const char *key, const int64_t *v, int n) {
 
 int main(int argc, char **argv) {
     const char *chip_name = "gpiochip0", *ready_file = NULL, *pull_path = NULL, *pull_value = NULL;
-    const char *kill_pid_file = NULL, *action_file = NULL;
+    const char *kill_pid_file = NULL, *action_file = NULL, *enable_file = NULL;
     long action_after_steps = -1;
     int enable_active_low = 1, sleep_active_low = 1, repeat = 0, mark_on_action = 0;
     for (int i = 1; i < argc; i++) {
@@ -104,6 +105,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--kill-pid-file") && i + 1 < argc) kill_pid_file = argv[++i];
         else if (!strcmp(argv[i], "--after-steps") && i + 1 < argc) action_after_steps = atol(argv[++i]);
         else if (!strcmp(argv[i], "--action-file") && i + 1 < argc) action_file = argv[++i];
+        else if (!strcmp(argv[i], "--enable-file") && i + 1 < argc) enable_file = argv[++i];
         else if (!strcmp(argv[i], "--repeat")) repeat = 1;
         else if (!strcmp(argv[i], "--mark-on-first-action")) mark_on_action = 1;
         else if (!strcmp(argv[i], "--enable-active-high")) enable_active_low = 0;
@@ -179,6 +181,10 @@ int main(int argc, char **argv) {
                 if (which == L_ENABLE) {
                     int logical = enable_active_low ? !ev[n - 1].rising : ev[n - 1].rising;
                     if (logical && !enable_now) { steps_since_enable = 0; if (repeat) armed = 1; }
+                    if (!logical && enable_now && enable_file) {
+                        FILE *f = fopen(enable_file, "a");
+                        if (f) { fprintf(f, "enable_off ns=%lld\n", (long long)ev[n - 1].ts); fclose(f); }
+                    }
                     enable_now = logical;
                 }
             }
