@@ -3,7 +3,9 @@
 // cannula — what a perfect balance would weigh — is read every S = 0.5 min.
 //
 // Programming: the pump is given rate r and a volume for T + 10 min, so the controller holds r through the
-// whole test (a flow test programs a rate, not an end time). The syringe is loaded with what that needs; at
+// whole test (a flow test programs a rate, not an end time). The plunger's displaced volume is read at the
+// same instants: a balance at the cannula sees the steps smoothed by the line (τ = R·C ≈ 1.5 s), the plunger
+// sees every step. The syringe is loaded with what that needs; at
 // 52.5 mL/h the 2-hour test needs 114 mL, more than a 50 mL syringe holds, so that run uses the BD 50 mL
 // geometry with a barrel longer than real (`exceedsSyringe`): it measures the software at the clinical
 // rate, not a feasible bench set-up.
@@ -49,8 +51,11 @@ public struct AccuracyRunConfiguration: Sendable, Equatable {
 public struct AccuracyRunOutput: Sendable {
     /// The configuration.
     public var configuration: AccuracyRunConfiguration
-    /// Balance readings V_0 … V_N every S.
+    /// Balance readings V_0 … V_N every S: the volume that left the cannula (through the line's R·C filter).
     public var readings: [BalanceReading]
+    /// The same instants read at the plunger: net volume displaced, a staircase of whole steps (no line
+    /// filtering), the strictest view of the software's step timing.
+    public var plungerReadings: [BalanceReading]
     /// Volume per step as the software believes it (the nominal geometry).
     public var stepVolume: Microliters
     /// The volume loaded into the syringe.
@@ -89,15 +94,15 @@ public enum AccuracyRunner {
         try engine.start(EvidenceSession.constantRate(configuration.rate, for: configuration.duration + Minutes(10),
                                                       geometry: geometry, fill: fill))
         clock.run(until: start + MonotonicDuration(configuration.duration))
-        let readings = pump.deliveredVolumeTimeline().map {
-            BalanceReading(elapsed: ($0.time - start).minutes, delivered: $0.delivered)
-        }
+        let timeline = pump.deliveredVolumeTimeline()
+        let readings = timeline.map { BalanceReading(elapsed: ($0.time - start).minutes, delivered: $0.delivered) }
+        let plunger = timeline.map { BalanceReading(elapsed: ($0.time - start).minutes, delivered: $0.displaced) }
         let recording = configuration.recordSteps
             ? StepRecording(stepVolume: geometry.volumePerStep, setRate: configuration.rate,
                             duration: MonotonicDuration(configuration.duration), steps: pump.stepTimes.map { $0 - start })
             : nil
         let output = AccuracyRunOutput(
-            configuration: configuration, readings: readings, stepVolume: geometry.volumePerStep, fill: fill,
+            configuration: configuration, readings: readings, plungerReadings: plunger, stepVolume: geometry.volumePerStep, fill: fill,
             exceedsSyringe: needed > configuration.syringe.nominalVolume, lostSteps: pump.lostSteps,
             alarms: alarms, finalState: engine.state, stepRecording: recording)
         engine.shutdown()

@@ -51,15 +51,18 @@ struct AccuracyCommand: ParsableCommand {
                 // (EvidenceRunsTests); the mechanics run stands for a pump measuring the pusher, so it runs without.
                 let output = try AccuracyRunner.run(AccuracyRunConfiguration(
                     rate: rate, duration: duration, mechanics: model, encoderFitted: model.isIdeal))
-                let result = try FlowAccuracyAnalysis.analyse(output.readings, setRate: rate, testProtocol: testProtocol)
                 let wall = ContinuousClock.now - wallStart
-                let item = AccuracyCase(variant: name, mechanics: model, output: output, result: result)
-                analysed.append(item)
-                let prefix = "accuracy-\(Output.rateLabel(rate))mlh-\(name)"
-                try Output.write(AccuracyFiles.flowTable(result, readings: output.readings).csv, to: out, "\(prefix).csv")
-                try Output.write(AccuracyFiles.trumpetTable(result, stepVolume: output.stepVolume).csv, to: out, "\(prefix)-trumpet.csv")
-                print("  \(Output.rateLabel(rate)) mL/h \(name): A = \(fixed(result.meanError.value, 3)) %, "
-                      + "lost steps \(output.lostSteps.total), alarms \(output.alarms.map(\.rawValue)), \(wall) wall")
+                var views = [(name, output.readings)]
+                if model.isIdeal { views.append(("\(name) at plunger", output.plungerReadings)) }
+                for (view, readings) in views {
+                    let result = try FlowAccuracyAnalysis.analyse(readings, setRate: rate, testProtocol: testProtocol)
+                    analysed.append(AccuracyCase(variant: view, mechanics: model, output: output, result: result))
+                    let prefix = "accuracy-\(Output.rateLabel(rate))mlh-\(view.replacingOccurrences(of: " at ", with: "-"))"
+                    try Output.write(AccuracyFiles.flowTable(result, readings: readings).csv, to: out, "\(prefix).csv")
+                    try Output.write(AccuracyFiles.trumpetTable(result, stepVolume: output.stepVolume).csv, to: out, "\(prefix)-trumpet.csv")
+                    print("  \(Output.rateLabel(rate)) mL/h \(view): A = \(fixed(result.meanError.value, 3)) %, "
+                          + "lost steps \(output.lostSteps.total), alarms \(output.alarms.map(\.rawValue)), run \(wall) wall")
+                }
             }
             let label = "\(Output.rateLabel(rate)) mL/h"
             let note = analysed.first?.output?.exceedsSyringe == true

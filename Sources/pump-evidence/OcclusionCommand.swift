@@ -71,7 +71,9 @@ enum OcclusionChart {
             let color = colors[index % colors.count]
             let name = "\(fixed(trial.configuration.threshold.value, 0)) mmHg, \(trial.configuration.detection.rawValue)"
             let points = trial.pressureTrace.filter { window == nil || $0.minutes <= window! + 0.05 }.map { ($0.minutes, $0.pressure) }
-            series.append(ChartSeries(name: name, points: points, color: color, lineWidth: 1.5))
+            // Trials that coincide (the trend detector alarms before either threshold) stay visible: dashed on top.
+            let dash = trial.configuration.threshold == trials.first?.configuration.threshold ? nil : "7 4"
+            series.append(ChartSeries(name: name, points: points, color: color, dash: dash, lineWidth: dash == nil ? 2.5 : 1.5))
             if let t = trial.timeToAlarm?.value, let p = trial.pressureAtAlarm?.value, window == nil || t <= window! {
                 series.append(ChartSeries(name: "", points: [(t, p)], color: color, drawsLine: false, marker: .cross))
                 annotations.append(ChartAnnotation(x: t, y: p, text: "alarm \(fixed(t, 2)) min, \(fixed(p, 0)) mmHg", color: color))

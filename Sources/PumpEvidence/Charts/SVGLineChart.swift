@@ -160,7 +160,10 @@ public struct SVGLineChart: Sendable, Equatable {
             for p in s.points { out += Self.marker(s.marker, px(p.x), py(p.y), s.color) }
         }
         for a in annotations {
-            out += "<text x=\"\(f(px(a.x) + 4))\" y=\"\(f(py(a.y) - 4))\" fill=\"\(a.color)\">\(Self.escape(a.text))</text>\n"
+            // Right of the point, or left of it in the right third of the plot so the text stays inside.
+            let right = px(a.x) > m.left + plotW * 2 / 3
+            let x = right ? px(a.x) - 4 : px(a.x) + 4
+            out += "<text x=\"\(f(x))\" y=\"\(f(py(a.y) - 4))\" fill=\"\(a.color)\"\(right ? " text-anchor=\"end\"" : "")>\(Self.escape(a.text))</text>\n"
         }
         out += "</g>\n"
         // Legend, right of the plot.

@@ -22,6 +22,11 @@ public struct StepRecordingError: Error, Equatable, CustomStringConvertible {
     public var line: Int
     /// What is wrong.
     public var reason: String
+    /// Creates an error.
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
     public var description: String { line > 0 ? "steps file line \(line): \(reason)" : "steps file: \(reason)" }
 }
 
