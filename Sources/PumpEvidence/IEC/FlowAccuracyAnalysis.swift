@@ -1,9 +1,9 @@
 // IEC 60601-2-24 flow-rate accuracy: the start-up curve, the mean error A and the trumpet curve
 // Ep(max)/Ep(min), computed from balance readings taken every S minutes.
 //
-// Method (infusion-pump-reference §2.1, IEC 60601-2-24 Ed.1 1998 clause 50 / Ed.2 2012 clause 201.12.1; the
-// reference marks the exact formulas as reconstructed, [R], and points to the public Ed.1 reprint
-// IS 13450-2-24 to check them against):
+// Method (infusion-pump-reference §2.1, "Flow-rate accuracy test"; IEC 60601-2-24 Ed.1 1998 clause 50 /
+// Ed.2 2012 clause 201.12, clause numbers from memory). The reference marks the exact formulas as
+// reconstructed, [R]; they have not been checked against the public Ed.1 reprint IS 13450-2-24 it names:
 //
 //   readings V_0 … V_N at t_k = k·S, N = T/S (volume; a balance's mass W enters as V = W/d)
 //   Q_i  = 60·(V_i − V_{i−1}) / S                       i = 1 … N        [mL/h, S in min]   start-up curve

@@ -1,6 +1,6 @@
 // The IEC 60601-2-24 flow-rate accuracy test set-up: what is sampled, how often, for how long, and which
-// observation windows the trumpet curve uses (infusion-pump-reference §2.1; Ed.1 1998 clause 50, Ed.2 2012
-// clause 201.12.1). A balance under the outlet is read every S = 0.5 min for T = 120 min; the start-up curve
+// observation windows the trumpet curve uses (infusion-pump-reference §2.1, the accuracy-of-operating-data
+// clause of IEC 60601-2-24: Ed.1 1998 clause 50, Ed.2 2012 clause 201.12 — clause numbers from memory). A balance under the outlet is read every S = 0.5 min for T = 120 min; the start-up curve
 // uses the whole run and the trumpet curve and mean error the second hour (T2 = 60 min, from 60 to 120 min).
 import Foundation
 import PumpCore
