@@ -230,6 +230,9 @@ public final class InfusionEngine: @unchecked Sendable {
         transition(to: .running)
     }
 
+    /// Sets the vital-sign limits used between sessions (a session's own limits replace them at start).
+    public func configureVitals(_ thresholds: VitalSignThresholds) { vitalsWatch.thresholds = thresholds }
+
     /// Records a vital-sign reading (HAZ-015). During an open infusion (running or paused) with the interlock
     /// on, a reading past a pause limit latches `vitals-out-of-range`: motor off, state alarm. A fresh reading
     /// clears the staleness reminder. Never starts or resumes anything.
