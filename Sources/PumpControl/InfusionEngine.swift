@@ -233,8 +233,8 @@ public final class InfusionEngine: @unchecked Sendable {
     /// Sets the vital-sign limits used between sessions (a session's own limits replace them at start).
     public func configureVitals(_ thresholds: VitalSignThresholds) { vitalsWatch.thresholds = thresholds }
 
-    /// Records a vital-sign reading (HAZ-015). During an open infusion (running or paused) with the interlock
-    /// on, a reading past a pause limit latches `vitals-out-of-range`: motor off, state alarm. A fresh reading
+    /// Records a vital-sign reading (HAZ-015). During an open infusion (running, paused or already in alarm)
+    /// with the interlock on, a reading past a pause limit latches `vitals-out-of-range`: motor off, state alarm. A fresh reading
     /// clears the staleness reminder. Never starts or resumes anything.
     @discardableResult
     public func recordVitals(_ vitals: VitalSigns) -> VitalsAssessment {
@@ -243,7 +243,7 @@ public final class InfusionEngine: @unchecked Sendable {
             clearAdvisory(.vitalsStale)
             updateIndication()
         }
-        let interlockOn = session?.vitalThresholds != nil && [.running, .paused].contains(state)
+        let interlockOn = session?.vitalThresholds != nil && [.running, .paused, .alarm].contains(state)
         guard interlockOn, !breaches.isEmpty else {
             return VitalsAssessment(breaches: breaches, paused: false, state: state)
         }

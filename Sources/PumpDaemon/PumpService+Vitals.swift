@@ -37,7 +37,7 @@ extension PumpService {
         if let problem = reading.implausibility {
             writeEvent(.vitalsDecision, actor: actor, "Vital signs refused: \(problem)",
                        details: VitalsDecisionRecord(decision: "reading-refused", limits: [], message: problem).encoded)
-            return .failure(ProtocolError(code: .badRequest, message: problem))
+            return .failure(ProtocolError(code: .refused, message: problem))
         }
         acceptVitals(reading, actor: actor)
         return .success(.status(statusReport()))

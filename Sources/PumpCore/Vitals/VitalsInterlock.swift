@@ -5,7 +5,7 @@
 //    with SBP ≥ pre-start systolic or DBP ≥ pre-start diastolic — or past any pause limit — is a soft-limit
 //    finding: the program needs an override reason (the planner's existing override path). No fresh reading
 //    is a warning.
-//  - During an infusion (running or paused): a reading with SBP ≥ pause systolic, DBP ≥ pause diastolic,
+//  - During an infusion (running, paused or in alarm): a reading with SBP ≥ pause systolic, DBP ≥ pause diastolic,
 //    HR ≥ pause heart rate or SpO2 < pause SpO2 latches `vitals-out-of-range` (high): motor off, state alarm.
 //    Acknowledging it is refused while the LATEST reading is still out of range (condition not gone);
 //    resuming is a separate command. Nothing resumes by itself.
