@@ -109,6 +109,22 @@ let package = Package(
             ],
             path: "Sources/pump-demo"
         ),
+        // Real-clock benchmarks (run on demand, not in CI at full length): the step emitter per timing mode,
+        // e-stop command → ENABLE off through the pump service, pumpd CPU/RSS. `pump-bench` is the thin CLI.
+        .target(
+            name: "PumpBench",
+            dependencies: [
+                "PumpCore", "PumpControl", "PumpDaemon", "PumpLibrary", "PumpProtocol", "PumpServer", "PumpSimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PumpBench"
+        ),
+        .executableTarget(
+            name: "pump-bench",
+            dependencies: ["PumpBench", "PumpControl", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/pump-bench"
+        ),
+        .testTarget(name: "PumpBenchTests", dependencies: ["PumpBench"], path: "Tests/PumpBenchTests"),
         .testTarget(name: "PumpCoreTests", dependencies: ["PumpCore", "PumpLibrary"], path: "Tests/PumpCoreTests"),
         .testTarget(name: "PumpSimulatorTests", dependencies: ["PumpCore", "PumpSimulator"], path: "Tests/PumpSimulatorTests"),
         .testTarget(

@@ -17,6 +17,12 @@ extension PumpService {
         case .failure(let error):
             response = .failure(id: LineCodec.correlationID(in: data), error)
         case .success(let request):
+            if case .estop = request.command, access.canControl(peer) {
+                // HAZ-011: an authorised e-stop drops ENABLE on the thread that decoded it, before it queues
+                // behind another command (a start's journal fsync, a long log query). `execute` repeats it
+                // (idempotent) and journals it.
+                engine.supervisor.emergencyStop(now: scheduler.now(), source: Self.estopSource(peer))
+            }
             response = await withCheckedContinuation { continuation in
                 commandQueue.async {
                     continuation.resume(returning: self.execute(request, peer: peer))
@@ -26,6 +32,11 @@ extension PumpService {
         var encoded = LineCodec.encode(response)
         if encoded.last == UInt8(ascii: "\n") { encoded.removeLast() }
         return String(decoding: encoded, as: UTF8.self)
+    }
+
+    /// The alarm's source phrase for an e-stop command from `peer`.
+    static func estopSource(_ peer: PeerCredentials) -> String {
+        "the estop command of \(peer.userName ?? "uid \(peer.uid)")"
     }
 
     /// Executes a decoded request (on the command queue).
@@ -51,8 +62,12 @@ extension PumpService {
         case .resume: result = engineCommand(actor, .resume, "Resumed") { (engine) throws(EngineRefusal) in try engine.resume() }
         case .stop: result = engineCommand(actor, .stop, "Stopped by the nurse") { (engine) throws(EngineRefusal) in try engine.stop() }
         case .estop:
+            // HAZ-011: ENABLE off first, straight through the (thread-safe) supervisor from this thread, before
+            // hopping onto the control queue and long before the journal's fsync.
+            let source = Self.estopSource(peer)
+            engine.supervisor.emergencyStop(now: scheduler.now(), source: source)
+            scheduler.sync { engine.emergencyStop(source: source) }
             writeEvent(.estop, actor: actor, "Emergency stop command.")
-            scheduler.sync { engine.emergencyStop(source: "the estop command of \(actor.name)") }
             result = .success(.status(statusReport()))
         case .ack(let code): result = acknowledge(code, actor: actor)
         case .titrate(let parameters): result = titrate(parameters, actor: actor)

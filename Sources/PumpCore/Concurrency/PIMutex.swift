@@ -1,16 +1,15 @@
-// A pthread mutex with priority inheritance: the control loop may run SCHED_FIFO while the input and alarm
-// threads do not, so a plain lock could let a low-priority holder delay a step or an e-stop (priority
-// inversion). Critical sections under it are short and never block on I/O other than a GPIO ioctl.
+// A pthread mutex with priority inheritance: the step thread may run SCHED_FIFO while the control queue, the
+// input and alarm threads do not, so a plain lock could let a low-priority holder delay a step or an e-stop
+// (priority inversion). Critical sections under it are short and never block on I/O other than a GPIO ioctl.
+// (Foundation re-exports the platform's pthread API, so the kernel stays Foundation-only.)
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A non-recursive mutex with the priority-inheritance protocol.
-final class PIMutex: @unchecked Sendable {
+public final class PIMutex: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    init() {
+    /// Creates an unlocked mutex.
+    public init() {
         mutex = .allocate(capacity: 1)
         var attr = pthread_mutexattr_t()
         pthread_mutexattr_init(&attr)
@@ -25,7 +24,7 @@ final class PIMutex: @unchecked Sendable {
     }
 
     /// Runs `body` holding the mutex.
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()
