@@ -20,7 +20,7 @@ public enum ProcessSampler {
     /// A `Vm…:` value in kB from the text of /proc/PID/status.
     public static func kilobytes(_ key: String, statusText: String) -> Int64? {
         for line in statusText.split(separator: "\n") where line.hasPrefix(key + ":") {
-            return line.dropFirst(key.count + 1).split(separator: " ").first.flatMap { Int64($0) }
+            return line.dropFirst(key.count + 1).split { $0 == " " || $0 == "\t" }.first.flatMap { Int64($0) }
         }
         return nil
     }
