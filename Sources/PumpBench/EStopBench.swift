@@ -55,7 +55,8 @@ public enum EStopBench {
         let group = DaemonResourceBench.primaryGroupName()
         configuration.controlGroup = group
         configuration.readOnlyGroup = group
-        configuration.allowRoot = true
+        // Authorised through the control group (getgrouplist), as a nurse would be, not through allow_root.
+        configuration.allowRoot = false
         configuration.stepTiming = stepTiming
         configuration.realtimePriority = priority
         var logger = Logger(label: "pump-bench")

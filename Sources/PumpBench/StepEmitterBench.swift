@@ -4,6 +4,9 @@
 // A control loop like the engine's runs beside it on the control queue (every 50 ms: sample inputs, heartbeat,
 // retarget at the same rate), so the emitter sees the same cancel/re-arm traffic as in pumpd. The supervisor's
 // caps are set just above the benchmark rate (rate cap 1.1×, so the token bucket is live but never the limit).
+// The heartbeat tolerance is widened to 5 s: this table measures step timing, and on a loaded machine a
+// normal-priority control queue can miss pumpd's 100 ms heartbeat (which pumpd would rightly alarm on); the
+// control tick's own worst lateness is reported beside the step figures instead.
 // Results come from the hardware's CLOCK_MONOTONIC stamps (`StepTrace`) and the emitter's own fire records.
 import Dispatch
 import Foundation
@@ -42,11 +45,13 @@ public struct StepBenchResult: Sendable, Codable {
     public var mergedFires: Int
     /// |emitted − floor(rate·t)| over every instant.
     public var cumulativeError: StepTrace.CumulativeError
+    /// Worst lateness of the 50 ms control tick on the (normal-priority) control queue, ms.
+    public var controlTickMaxLatenessMilliseconds: Double
 
     static func notRun(_ mode: BenchStepMode, rate: Double, seconds: Double, _ reason: String) -> StepBenchResult {
         StepBenchResult(mode: mode, rate: rate, seconds: seconds, notRun: reason, steps: 0, expectedSteps: 0,
                         latenessMicroseconds: Percentiles([]), lateSteps: 0, fires: 0, mergedFires: 0,
-                        cumulativeError: .init(worst: 0, ahead: 0, behind: 0))
+                        cumulativeError: .init(worst: 0, ahead: 0, behind: 0), controlTickMaxLatenessMilliseconds: 0)
     }
 }
 
@@ -77,7 +82,7 @@ public enum StepEmitterBench {
 
         let capacity = Int(rate * seconds * 1.1) + 64
         let hardware = CountingHardware(capacity: capacity)
-        let configuration = SupervisorConfiguration()
+        let configuration = SupervisorConfiguration(heartbeatTolerance: 100)
         let supervisor = SafetySupervisor(hardware: hardware, clock: control, configuration: configuration)
         let cap = rate * 1.1
         supervisor.beginSession(limits: SupervisorLimits(
@@ -122,7 +127,8 @@ public enum StepEmitterBench {
             mode: mode, rate: rate, seconds: seconds, notRun: nil, steps: trace.emissions.count,
             expectedSteps: trace.idealCount(at: window.nanoseconds), latenessMicroseconds: Percentiles(lateness),
             lateSteps: lateness.filter { $0 > lateThreshold }.count, fires: fires.count, mergedFires: fires.mergedFires,
-            cumulativeError: trace.cumulativeError)
+            cumulativeError: trace.cumulativeError,
+            controlTickMaxLatenessMilliseconds: control.sync { loop.maxLateness.seconds * 1000 })
         if let alarm = alarms.first { result.notRun = "supervisor tripped: \(alarm.code.rawValue): \(alarm.message)" }
         return result
     }
@@ -139,6 +145,8 @@ private final class ControlLoopStandIn: @unchecked Sendable {
     private var origin = MonotonicInstant.origin
     private var index: Int64 = 0
     private var task: ScheduledTask?
+    /// Worst tick lateness (on the control queue).
+    private(set) var maxLateness = MonotonicDuration.zero
 
     init(scheduler: DispatchScheduler, supervisor: SafetySupervisor, emitter: StepEmitter, rate: StepsPerSecond,
          limit: Steps, period: MonotonicDuration) {
@@ -164,6 +172,7 @@ private final class ControlLoopStandIn: @unchecked Sendable {
 
     private func tick() {
         let now = scheduler.now()
+        maxLateness = max(maxLateness, now - (origin + period * index))
         supervisor.sampleInputs(now: now)
         supervisor.heartbeat(now: now, commandedSteps: emitter.commanded, commandedRate: emitter.rate)
         emitter.retarget(rate: rate, limit: limit, at: now)

@@ -21,7 +21,8 @@ extension PumpService {
                 // HAZ-011: an authorised e-stop drops ENABLE on the thread that decoded it, before it queues
                 // behind another command (a start's journal fsync, a long log query). `execute` repeats it
                 // (idempotent) and journals it.
-                engine.supervisor.emergencyStop(now: scheduler.now(), source: Self.estopSource(peer))
+                // (The uid, not the user name: no passwd lookup before ENABLE is off. The journal names the actor.)
+                engine.supervisor.emergencyStop(now: scheduler.now(), source: "the estop command of uid \(peer.uid)")
             }
             response = await withCheckedContinuation { continuation in
                 commandQueue.async {
@@ -32,11 +33,6 @@ extension PumpService {
         var encoded = LineCodec.encode(response)
         if encoded.last == UInt8(ascii: "\n") { encoded.removeLast() }
         return String(decoding: encoded, as: UTF8.self)
-    }
-
-    /// The alarm's source phrase for an e-stop command from `peer`.
-    static func estopSource(_ peer: PeerCredentials) -> String {
-        "the estop command of \(peer.userName ?? "uid \(peer.uid)")"
     }
 
     /// Executes a decoded request (on the command queue).
@@ -64,7 +60,7 @@ extension PumpService {
         case .estop:
             // HAZ-011: ENABLE off first, straight through the (thread-safe) supervisor from this thread, before
             // hopping onto the control queue and long before the journal's fsync.
-            let source = Self.estopSource(peer)
+            let source = "the estop command of uid \(peer.uid)"
             engine.supervisor.emergencyStop(now: scheduler.now(), source: source)
             scheduler.sync { engine.emergencyStop(source: source) }
             writeEvent(.estop, actor: actor, "Emergency stop command.")
