@@ -93,10 +93,19 @@ public enum DaemonResourceBench {
         guard let infusing = ProcessSampler.sample(pid: daemon.processIdentifier, seconds: seconds) else {
             throw BenchFailure("Could not read /proc for pumpd.")
         }
-        let status = ctl(["status"]).output
-            .split(separator: "\n").prefix(3).joined(separator: " / ")
+        let status = summary(ctl(["status", "--json"]).output)
         _ = ctl(["stop"])
         return DaemonResourceResult(requested: stepTiming, granted: granted, idle: idle, infusing: infusing, statusAfter: status)
+    }
+
+    /// "state, delivered mL, alarms" from `pumpctl status --json`.
+    static func summary(_ json: String) -> String {
+        guard let line = json.split(separator: "\n").last,
+              let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return json }
+        let result = object["result"] as? [String: Any] ?? object
+        let alarms = (result["alarms"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        let delivered = result["delivered_ml"] as? Double ?? 0
+        return "state \(result["state"] ?? "?"), delivered \(String(format: "%.3f", delivered)) mL, alarms [\(alarms.joined(separator: ", "))]"
     }
 
     static func primaryGroupName() -> String {

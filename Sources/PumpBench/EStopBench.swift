@@ -69,10 +69,12 @@ public enum EStopBench {
         defer { service.shutdown() }
         let peer = PeerCredentials(pid: getpid(), uid: getuid(), gid: getgid())
 
-        func send(_ command: Command, _ id: String) async throws -> Response {
-            let line = String(decoding: try LineCodec.encode(Request(id: id, command: command)), as: UTF8.self)
+        func line(_ command: Command, _ id: String) throws -> String {
+            String(decoding: try LineCodec.encode(Request(id: id, command: command)), as: UTF8.self)
                 .trimmingCharacters(in: .newlines)
-            let answer = await service.handle(line: line, peer: peer)
+        }
+        func send(_ command: Command, _ id: String, encoded: String? = nil) async throws -> Response {
+            let answer = await service.handle(line: try encoded ?? line(command, id), peer: peer)
             switch LineCodec.decodeResponse(Data(answer.utf8)) {
             case .success(let response): return response
             case .failure(let error): throw BenchFailure("Undecodable answer to \(id): \(error.message)")
@@ -91,9 +93,10 @@ public enum EStopBench {
         for trial in 0..<trials {
             // Let the infusion run for 2–6 ms so the e-stop lands at varying phases of the step train.
             _ = DispatchSemaphore(value: 0).wait(timeout: .now() + .microseconds(2_000 + (trial % 5) * 1_000))
+            let encoded = try line(.estop, "estop-\(trial)")
             probe.reset()
             let received = MonotonicTimeBase.monotonicNanoseconds()
-            let response = try await send(.estop, "estop-\(trial)")
+            let response = try await send(.estop, "estop-\(trial)", encoded: encoded)
             guard response.ok, let disabled = probe.disabledAt else {
                 throw BenchFailure("Trial \(trial): the e-stop did not disable the motor (\(response.error?.message ?? "no ENABLE-off call")).")
             }

@@ -40,6 +40,8 @@ public struct StepBenchResult: Sendable, Codable {
     public var latenessMicroseconds: Percentiles
     /// Steps emitted more than 1 ms after their due time.
     public var lateSteps: Int
+    /// Timer wake-up lateness (wake-up − the instant the timer was set for), µs: the timer alone.
+    public var wakeupLatenessMicroseconds: Percentiles
     /// Timer wake-ups, and those that emitted more than one step (merged).
     public var fires: Int
     public var mergedFires: Int
@@ -50,7 +52,7 @@ public struct StepBenchResult: Sendable, Codable {
 
     static func notRun(_ mode: BenchStepMode, rate: Double, seconds: Double, _ reason: String) -> StepBenchResult {
         StepBenchResult(mode: mode, rate: rate, seconds: seconds, notRun: reason, steps: 0, expectedSteps: 0,
-                        latenessMicroseconds: Percentiles([]), lateSteps: 0, fires: 0, mergedFires: 0,
+                        latenessMicroseconds: Percentiles([]), lateSteps: 0, wakeupLatenessMicroseconds: Percentiles([]), fires: 0, mergedFires: 0,
                         cumulativeError: .init(worst: 0, ahead: 0, behind: 0), controlTickMaxLatenessMilliseconds: 0)
     }
 }
@@ -126,7 +128,8 @@ public enum StepEmitterBench {
         var result = StepBenchResult(
             mode: mode, rate: rate, seconds: seconds, notRun: nil, steps: trace.emissions.count,
             expectedSteps: trace.idealCount(at: window.nanoseconds), latenessMicroseconds: Percentiles(lateness),
-            lateSteps: lateness.filter { $0 > lateThreshold }.count, fires: fires.count, mergedFires: fires.mergedFires,
+            lateSteps: lateness.filter { $0 > lateThreshold }.count,
+            wakeupLatenessMicroseconds: Percentiles(fires.samples.map { Double($0) / 1000 }), fires: fires.count, mergedFires: fires.mergedFires,
             cumulativeError: trace.cumulativeError,
             controlTickMaxLatenessMilliseconds: control.sync { loop.maxLateness.seconds * 1000 })
         if let alarm = alarms.first { result.notRun = "supervisor tripped: \(alarm.code.rawValue): \(alarm.message)" }
