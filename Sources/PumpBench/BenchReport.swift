@@ -66,7 +66,7 @@ public struct BenchReport: Sendable, Codable {
             out += "\npumpd --backend sim (real clock): CPU % of one core and RSS, idle and infusing 52.5 mL/h (66.7 steps/s)\n"
             out += row(["requested", "idle CPU %", "idle RSS MiB", "inf. CPU %", "inf. RSS MiB", "inf. RSS max"], width: 13)
             for result in daemon {
-                out += row([result.requested.rawValue, format(result.idle.cpuPercent, 2), format(result.idle.rssMeanMiB, 1),
+                out += row([result.requested.rawValue + (result.nice.map { " n\($0)" } ?? ""), format(result.idle.cpuPercent, 2), format(result.idle.rssMeanMiB, 1),
                             format(result.infusing.cpuPercent, 2), format(result.infusing.rssMeanMiB, 1),
                             format(result.infusing.rssMaxMiB, 1)], width: 13)
                 out += "    granted: \(result.granted)\n    after the infusing window: \(result.statusAfter)\n"

@@ -8,6 +8,8 @@ import PumpControl
 public struct DaemonResourceResult: Sendable, Codable {
     /// Step timing requested with --step-timing.
     public var requested: StepTimingMode
+    /// The nice value pumpd ran at (nil: inherited, normally 0).
+    public var nice: Int?
     /// What pumpd logged it got ("step timing: …").
     public var granted: String
     /// Motor off, no session.
@@ -21,7 +23,8 @@ public struct DaemonResourceResult: Sendable, Codable {
 /// Runs pumpd and pumpctl as processes and samples /proc.
 public enum DaemonResourceBench {
     /// Runs pumpd from `binDirectory` with `stepTiming`, samples idle then infusing for `seconds` each.
-    public static func run(binDirectory: URL, stepTiming: StepTimingMode, seconds: Double) throws -> DaemonResourceResult {
+    /// With `nice`, pumpd runs under `nice -n N` (e.g. -10: a dedicated device where the pump comes first).
+    public static func run(binDirectory: URL, stepTiming: StepTimingMode, seconds: Double, nice: Int? = nil) throws -> DaemonResourceResult {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pump-bench-daemon-\(getpid())-\(stepTiming.rawValue)")
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -34,8 +37,9 @@ public enum DaemonResourceBench {
         let group = primaryGroupName()
 
         let daemon = Process()
-        daemon.executableURL = binDirectory.appendingPathComponent("pumpd")
-        daemon.arguments = [
+        let pumpd = binDirectory.appendingPathComponent("pumpd")
+        daemon.executableURL = nice == nil ? pumpd : URL(fileURLWithPath: "/usr/bin/nice")
+        daemon.arguments = (nice.map { ["-n", String($0), pumpd.path] } ?? []) + [
             "--backend", "sim", "--socket", socket, "--state-dir", directory.appendingPathComponent("state").path,
             "--config", config.path, "--control-group", group, "--read-only-group", group, "--socket-group", group,
             "--allow-root", "--step-timing", stepTiming.rawValue, "--log-level", "notice",
@@ -95,14 +99,19 @@ public enum DaemonResourceBench {
         }
         let status = summary(ctl(["status", "--json"]).output)
         _ = ctl(["stop"])
-        return DaemonResourceResult(requested: stepTiming, granted: granted, idle: idle, infusing: infusing, statusAfter: status)
+        return DaemonResourceResult(requested: stepTiming, nice: nice, granted: granted, idle: idle, infusing: infusing, statusAfter: status)
     }
 
     /// "state, delivered mL, alarms" from `pumpctl status --json`.
     static func summary(_ json: String) -> String {
         guard let line = json.split(separator: "\n").last,
               let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return json }
-        let result = object["result"] as? [String: Any] ?? object
+        // The raw response line nests the report: {"result": {"status": {...}}} (or flatter); find the level with "state".
+        var result = object
+        for _ in 0..<3 where result["state"] == nil {
+            guard let inner = result.values.compactMap({ $0 as? [String: Any] }).first else { break }
+            result = inner
+        }
         let alarms = (result["alarms"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
         let delivered = result["delivered_ml"] as? Double ?? 0
         return "state \(result["state"] ?? "?"), delivered \(String(format: "%.3f", delivered)) mL, alarms [\(alarms.joined(separator: ", "))]"

@@ -25,6 +25,8 @@ struct PumpBenchCommand: AsyncParsableCommand {
     @Flag(help: "Skip the step-emitter table.") var skipSteps = false
     @Flag(help: "Skip the e-stop latency table.") var skipEstop = false
     @Flag(help: "Skip the pumpd CPU/RSS table.") var skipDaemon = false
+    @Option(help: "Also run pumpd under nice -n N for the CPU/RSS table (e.g. -10: a dedicated device).")
+    var daemonNice: Int?
     @Flag(help: "Do not mlockall the bench process (pumpd locks its memory by default).") var noMlock = false
     @Flag(help: "Print JSON instead of tables.") var json = false
 
@@ -70,10 +72,13 @@ struct PumpBenchCommand: AsyncParsableCommand {
                 ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
             for mode in daemonModes {
                 progress.write(Data("pumpd: idle and infusing, \(seconds) s each, step timing \(mode.rawValue)…\n".utf8))
-                do {
-                    report.daemon.append(try DaemonResourceBench.run(binDirectory: directory, stepTiming: mode, seconds: seconds))
-                } catch {
-                    report.failures.append("pumpd (\(mode.rawValue)): \(error)")
+                for nice in [nil] + (daemonNice.map { [$0] } ?? []) {
+                    do {
+                        report.daemon.append(try DaemonResourceBench.run(binDirectory: directory, stepTiming: mode,
+                                                                         seconds: seconds, nice: nice))
+                    } catch {
+                        report.failures.append("pumpd (\(mode.rawValue), nice \(nice.map(String.init) ?? "0")): \(error)")
+                    }
                 }
             }
         }
