@@ -23,6 +23,8 @@ struct Pumpd: AsyncParsableCommand {
     @Flag(help: "Let root control the pump (bench and tests only).") var allowRoot = false
     @Option(help: "Step timing: realtime (SCHED_FIFO step thread when permitted, else dispatch) or dispatch.")
     var stepTiming: String?
+    @Flag(help: "Simulator only: a simulated patient monitor feeds vital signs.") var simVitals = false
+    @Option(help: "Plasma-estimate model: clements-nimmo-1981 (default) or domino-1982.") var plasmaModel: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
 
     func run() async throws {
@@ -48,6 +50,8 @@ struct Pumpd: AsyncParsableCommand {
             }
             settings.stepTiming = mode
         }
+        if simVitals { settings.simVitals = true }
+        if let plasmaModel { settings.plasmaModel = plasmaModel }
         do { try settings.validate() } catch { throw ValidationError(error.message) }
 
         var logger = Logger(label: "pumpd")
