@@ -13,17 +13,10 @@ extension PumpService {
     public func handle(line: String, peer: PeerCredentials) async -> String {
         let data = Data(line.utf8)
         let response: Response
-        switch LineCodec.decodeRequest(data) {
+        switch receive(data, peer: peer) {
         case .failure(let error):
             response = .failure(id: LineCodec.correlationID(in: data), error)
         case .success(let request):
-            if case .estop = request.command, access.canControl(peer) {
-                // HAZ-011: an authorised e-stop drops ENABLE on the thread that decoded it, before it queues
-                // behind another command (a start's journal fsync, a long log query). `execute` repeats it
-                // (idempotent) and journals it.
-                // (The uid, not the user name: no passwd lookup before ENABLE is off. The journal names the actor.)
-                engine.supervisor.emergencyStop(now: scheduler.now(), source: "the estop command of uid \(peer.uid)")
-            }
             response = await withCheckedContinuation { continuation in
                 commandQueue.async {
                     continuation.resume(returning: self.execute(request, peer: peer))
@@ -33,6 +26,18 @@ extension PumpService {
         var encoded = LineCodec.encode(response)
         if encoded.last == UInt8(ascii: "\n") { encoded.removeLast() }
         return String(decoding: encoded, as: UTF8.self)
+    }
+
+    /// Decodes a request line on the caller's thread. An authorised `estop` drops ENABLE right here (HAZ-011),
+    /// before the request queues behind another command (a start's journal fsync, a long log query); `execute`
+    /// repeats it (idempotent) and journals it. The alarm names the uid, not the user name, so no passwd lookup
+    /// comes before ENABLE off; the journal names the actor.
+    func receive(_ data: Data, peer: PeerCredentials) -> Result<Request, ProtocolError> {
+        let decoded = LineCodec.decodeRequest(data)
+        if case .success(let request) = decoded, case .estop = request.command, access.canControl(peer) {
+            engine.supervisor.emergencyStop(now: scheduler.now(), source: "the estop command of uid \(peer.uid)")
+        }
+        return decoded
     }
 
     /// Executes a decoded request (on the command queue).

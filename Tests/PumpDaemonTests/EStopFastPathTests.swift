@@ -8,16 +8,18 @@ import PumpServer
 import Testing
 @testable import PumpDaemon
 
-/// Signals every ENABLE-off call; inputs are "loaded, no fault".
+/// Counts ENABLE-off calls after `watch()`; inputs are "loaded, no fault".
 final class DisableSignallingHardware: PumpHardware, @unchecked Sendable {
-    let disabled = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var armed = false
+    private var count = 0
     var inputEventHandler: (@Sendable (PumpInputEvent) -> Void)?
-    /// From now on, ENABLE-off calls are signalled.
+    /// From now on, ENABLE-off calls are counted.
     func watch() { lock.withLock { armed = true } }
+    /// ENABLE-off calls since `watch()`.
+    var disableCalls: Int { lock.withLock { count } }
     func setMotorEnabled(_ enabled: Bool) throws {
-        if !enabled, lock.withLock({ armed }) { disabled.signal() }
+        lock.withLock { if !enabled, armed { count += 1 } }
     }
     func setDirection(_ direction: MotorDirection) throws {}
     func emitStep() throws {}
@@ -57,17 +59,19 @@ struct EStopFastPathTests {
         let release = DispatchSemaphore(value: 0)
         service.commandQueue.async { release.wait() }
         hardware.watch()
-        let answer = Task { await service.handle(line: #"{"v":1,"id":"e","command":"estop"}"#, peer: me) }
-        // Wait off the cooperative pool so the handler's task can run.
-        let reached = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: hardware.disabled.wait(timeout: .now() + .seconds(10))) }
+        // The receiving step (what `handle(line:)` does before it queues) disables the motor synchronously.
+        let line = Data(#"{"v":1,"id":"e","command":"estop"}"#.utf8)
+        guard case .success = service.receive(line, peer: me) else {
+            Issue.record("the estop line did not decode")
+            release.signal()
+            return
         }
-        #expect(reached == .success, "ENABLE off waited for the blocked command queue")
-        release.signal()
-        let line = await answer.value
+        #expect(hardware.disableCalls >= 1, "ENABLE off waited for the blocked command queue")
         #expect(service.engine.supervisor.latchedAlarms.contains { $0.code == .emergencyStop })
-        #expect(line.contains("\"id\":\"e\""), "\(line)")
-        #expect(!line.contains("\"error\""), "\(line)")
+        release.signal()
+        let answer = await service.handle(line: String(decoding: line, as: UTF8.self), peer: me)
+        #expect(answer.contains("\"id\":\"e\""), "\(answer)")
+        #expect(!answer.contains("\"error\""), "\(answer)")
     }
 
     @Test("HAZ-009: an estop from a peer that may not control the pump changes nothing")
