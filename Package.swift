@@ -136,7 +136,7 @@ let package = Package(
             name: "PumpDaemonTests",
             dependencies: [
                 "PumpDaemon", "PumpCore", "PumpControl", "PumpSimulator", "PumpProtocol", "PumpLibrary", "PumpJournal",
-                "PumpScenarios",
+                "PumpScenarios", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/PumpDaemonTests"
         ),
