@@ -20,7 +20,7 @@ import PumpScenarios
 import PumpServer
 
 final class DaemonScenarioRunner {
-    static let speed = 200.0
+    static let speed = 100.0
 
     /// A wall clock the scenario can jump.
     final class JumpingClock: @unchecked Sendable {
@@ -109,11 +109,7 @@ final class DaemonScenarioRunner {
         switch action.kind {
         case .wallClockJump(let seconds): wall.jump(seconds)
         case .journalDiskFull:
-            do {
-                try service.journal?.executeForTesting("PRAGMA max_page_count = 1")
-            } catch {
-                outcome.runErrors.append("could not cap the journal: \(error)")
-            }
+            fillJournalDisk(&outcome)
         case .startAgain:
             if send(startCommand()).error == nil {
                 outcome.runErrors.append("a start at \(action.atSeconds) s was accepted")
@@ -125,6 +121,34 @@ final class DaemonScenarioRunner {
         case .acknowledge(let code): _ = send(.ack(code: code?.rawValue))
         default:
             outcome.runErrors.append("timeline entry at \(action.atSeconds) s is not supported by the daemon runner")
+        }
+    }
+
+    /// The disk fills up: the journal file is capped at its current size and another writer takes the free
+    /// space left in it, so the daemon's next write that needs a page fails with SQLITE_FULL.
+    private func fillJournalDisk(_ outcome: inout ScenarioOutcome) {
+        guard let journal = service.journal else {
+            outcome.runErrors.append("the service has no journal")
+            return
+        }
+        do {
+            try journal.executeForTesting("PRAGMA max_page_count = 1")
+            // Large records first, then the smallest possible ones, until neither fits any more.
+            for details in [Data(repeating: UInt8(ascii: "f"), count: 200), Data("{}".utf8)] {
+                var filled = false
+                for _ in 0..<10_000 {
+                    do {
+                        try journal.append(JournalEvent(kind: .config, monotonic: now, wall: wall.now(),
+                                                        summary: "f", details: details))
+                    } catch .diskFull {
+                        filled = true
+                        break
+                    }
+                }
+                if !filled { outcome.runErrors.append("the capped journal never filled up") }
+            }
+        } catch {
+            outcome.runErrors.append("filling the journal failed with \(error), not diskFull")
         }
     }
 

@@ -25,6 +25,9 @@ public struct ScenarioOutcome: Sendable, CustomStringConvertible {
     /// Problems found while running the timeline (an action that had to be refused was accepted, …).
     public var runErrors: [String] = []
 
+    /// An empty outcome for `scenarioID` (runners fill it in).
+    public init(scenarioID: String) { self.scenarioID = scenarioID }
+
     /// The first delivery-stopping alarm.
     public var firstStoppingAlarm: (code: AlarmCode, atSeconds: Double)? { raised.first { $0.code.stopsDelivery } }
 
