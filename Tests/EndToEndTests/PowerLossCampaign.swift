@@ -121,13 +121,19 @@ final class PowerLossCampaign {
             let inFlight = command != nil && Double.random(in: 0..<1, using: &rng) < 0.2
             if let command, inFlight {
                 // Kill while the command is still being handled (journal writes in progress).
+                // The client must have exited before the restart, or it could deliver its command to the new
+                // daemon (that would be an explicit command, not a resumption by itself).
                 let socket = daemon.socket
-                let thread = Thread { _ = runPumpctl(command, socket: socket) }
+                let exited = DispatchSemaphore(value: 0)
+                let thread = Thread {
+                    _ = runPumpctl(command, socket: socket)
+                    exited.signal()
+                }
                 thread.start()
                 usleep(UInt32(Double.random(in: 0...40, using: &rng) * 1000))
                 daemon.kill9()
                 result.killsInFlight += 1
-                usleep(50_000)  // the client sees the connection drop and exits
+                exited.wait()
             } else {
                 if let command {
                     let answer = daemon.ctl(command)
@@ -145,7 +151,7 @@ final class PowerLossCampaign {
             try daemon.start()
             result.restartSeconds.append(Date().timeIntervalSince(restartBegan))
             let after = try daemon.status()
-            check(after, before: before, &result, fail)
+            for problem in check(after, before: before, &result) { fail(problem) }
             usleep(UInt32(parameters.observeMS * 1000))
             let later = try daemon.status()
             if later.state != after.state || abs(later.deliveredMl - after.deliveredMl) > 1e-12 || later.motorEnabled {
@@ -157,7 +163,10 @@ final class PowerLossCampaign {
         return result
     }
 
-    private func check(_ after: StatusReport, before: StatusReport?, _ result: inout CampaignResult, _ fail: (String) -> Void) {
+    /// Checks one restart; returns the problems found (and updates the statistics in `result`).
+    private func check(_ after: StatusReport, before: StatusReport?, _ result: inout CampaignResult) -> [String] {
+        var problems: [String] = []
+        func fail(_ message: String) { problems.append(message) }
         if after.state == .interrupted { result.recoveredInterrupted += 1 }
         if ![.interrupted, .idle, .completed, .stopped].contains(after.state) {
             fail("came back \(after.state.rawValue), not interrupted")
@@ -181,5 +190,6 @@ final class PowerLossCampaign {
                 fail(String(format: "counted %.6f mL before the kill but only %.6f mL (known + uncertainty) after it", counted, recovered))
             }
         }
+        return problems
     }
 }
