@@ -49,15 +49,25 @@ public struct Scenario: Sendable, Identifiable, CustomStringConvertible {
 
 /// The program a scenario starts (validated through the bundled drug and syringe libraries).
 public struct ScenarioProgram: Sendable, Equatable {
+    /// Drug name in the library.
     public var drug = "ketamine"
+    /// Profile id (mood, pain).
     public var profile = "mood"
+    /// Actual body weight, kg.
     public var weightKg = 70.0
+    /// Total dose, mg/kg (total-dose profiles).
     public var doseMgPerKg: Double?
+    /// Dose rate, mg/kg/h (continuous-rate profiles).
     public var rateMgPerKgPerH: Double?
+    /// Duration, minutes.
     public var durationMin: Double?
+    /// Concentration in the syringe, mg/mL.
     public var concentrationMgPerMl = 1.0
+    /// Syringe id in the library.
     public var syringe = "bd-50"
+    /// Reason for exceeding a soft limit, if any.
     public var overrideReason: String?
+    /// Ketamine mood, 70 kg, 1 mg/mL, BD 50 mL; dose and duration come from the file.
     public init() {}
 }
 
@@ -67,6 +77,7 @@ public struct ScenarioPlant: Sendable, Equatable {
     public var fillML: Double?
     /// True volume per step ÷ nominal (a syringe that is not what the library says).
     public var syringeVolumeFactor = 1.0
+    /// The default plant (full syringe, nominal geometry).
     public init() {}
 }
 
@@ -84,6 +95,7 @@ public enum ScenarioActionKind: Sendable, Equatable {
     case fault(SimulatedFault)
     /// The e-stop command.
     case estop
+    /// Nurse commands.
     case pause, resume, stop
     /// Acknowledge one alarm code (nil: all).
     case acknowledge(AlarmCode?)
@@ -117,8 +129,9 @@ public struct ScenarioExpectation: Sendable, Equatable {
     public var noStoppingAlarm = false
     /// Final state.
     public var state: PumpState?
-    /// Bounds on the volume the plunger really pushed out (plant truth; daemon runner: the pump's count).
+    /// Lower bound on the volume the plunger really pushed out (plant truth), mL.
     public var deliveredMinML: Double?
+    /// Upper bound on the volume the plunger really pushed out (plant truth), mL.
     public var deliveredMaxML: Double?
     /// Final ENABLE line.
     public var motorEnabled: Bool?
@@ -126,6 +139,7 @@ public struct ScenarioExpectation: Sendable, Equatable {
     public var noStepsAfterTrip = false
     /// Bolus after the last occlusion release at most this (mL).
     public var bolusMaxML: Double?
+    /// No expectation at all (the loader fills in the file's).
     public init() {}
 }
 

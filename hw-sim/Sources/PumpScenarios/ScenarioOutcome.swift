@@ -12,7 +12,7 @@ public struct ScenarioOutcome: Sendable, CustomStringConvertible {
     public var raised: [(code: AlarmCode, atSeconds: Double)] = []
     /// Final state.
     public var state: PumpState = .idle
-    /// Volume the plunger really pushed out (engine runner: plant truth; daemon runner: the pump's count), mL.
+    /// Volume the plunger really pushed out (plant truth, in both runners), mL.
     public var deliveredML = 0.0
     /// Final ENABLE line.
     public var motorEnabled = false
