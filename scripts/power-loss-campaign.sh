@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The long power-loss campaign on demand: kill -9 of the real pumpd at KILLS (default 1000) seeded random points
 # across infusions, each followed by a restart (hw-sim/scenarios/haz010-power-loss-campaign.toml sets the seed,
-# speed and delays; CI runs the same test with the file's 25 kills). Prints one `power-loss-result` line.
+# speed and delays; CI runs the same test with the file's 20 kills). Prints one `power-loss-result` line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH

@@ -1,5 +1,5 @@
 // Runs the power-loss campaign scenario (hw-sim/scenarios/haz010-power-loss-campaign.toml) with the real
-// binaries. CI runs the file's `kills` (25); `PUMP_POWER_LOSS_KILLS=1000` (scripts/power-loss-campaign.sh) runs
+// binaries. CI runs the file's `kills` (20); `PUMP_POWER_LOSS_KILLS=1000` (scripts/power-loss-campaign.sh) runs
 // the long version on demand.
 import Foundation
 import PumpScenarios
