@@ -45,9 +45,17 @@ public final class InfusionEngine: @unchecked Sendable {
     private var tickOrigin: MonotonicInstant
     private var tickIndex: Int64 = 0
     private var lastBackOff = Milliliters.zero
+    /// The vital-sign interlock's state: the newest reading (kept between sessions for the pre-start check)
+    /// and the staleness reminders (HAZ-015).
+    public private(set) var vitalsWatch = VitalsWatch(thresholds: .provisionalDefaults)
 
     /// Receives every engine event (on the executor).
     public var onEvent: ((EngineEvent) -> Void)?
+    /// When set, every session needs a durably recorded delivery lease before its steps pass the gate
+    /// (the daemon sets its journal here; virtual-time tests usually leave it nil).
+    public var leaseRecorder: DeliveryLeaseRecorder?
+    /// True while a lease request is being recorded.
+    private var leaseRequestOutstanding = false
 
     /// TEST-ONLY: ticks before this instant are skipped (control-loop starvation).
     public var suppressTicksUntilForTesting: MonotonicInstant?
@@ -90,12 +98,14 @@ public final class InfusionEngine: @unchecked Sendable {
             throw EngineRefusal("An infusion is already \(state.rawValue); stop it before starting another.")
         }
         let now = scheduler.now()
-        supervisor.beginSession(limits: newSession.limits)
+        supervisor.beginSession(limits: newSession.limits, requiresLease: leaseRecorder != nil)
         session = newSession
         startedAt = now
         advisory.removeAll()
         nearEndRaised = false
         lastBackOff = .zero
+        if let thresholds = newSession.vitalThresholds { vitalsWatch.thresholds = thresholds }
+        vitalsWatch.resetReminders()
         emitter = makeEmitter(commanded: .zero)
         target = makeTarget(newSession, plannedEnd: now + MonotonicDuration(newSession.duration))
         do {
@@ -146,6 +156,15 @@ public final class InfusionEngine: @unchecked Sendable {
 
     /// Acknowledges alarms (all, or one code). Latched alarms clear only when their condition is gone.
     public func acknowledge(_ code: AlarmCode?) throws(EngineRefusal) -> [AlarmCode] {
+        // HAZ-015: the vital-sign alarm's condition is the newest reading; it is gone only when a newer reading
+        // is back within the limits.
+        if code == nil || code == .vitalsOutOfRange,
+           supervisor.latchedAlarms.contains(where: { $0.code == .vitalsOutOfRange }) {
+            let persisting = vitalsWatch.persistingBreaches
+            if !persisting.isEmpty {
+                throw EngineRefusal("Cannot acknowledge vitals-out-of-range: the newest vital signs are still out of range (\(persisting.map(\.message).joined(separator: " "))) Enter a new reading first.")
+            }
+        }
         var cleared: [AlarmCode] = []
         let advisoryMatches = advisory.filter { code == nil || $0.code == code }.map(\.code)
         advisory.removeAll { advisoryMatches.contains($0.code) }
@@ -195,7 +214,7 @@ public final class InfusionEngine: @unchecked Sendable {
     public func restoreInterrupted(_ restored: InfusionSession, delivered: Steps, startedAgo: MonotonicDuration) {
         emitter.stop()
         supervisor.disarm()
-        supervisor.beginSession(limits: restored.limits, alreadyDelivered: delivered)
+        supervisor.beginSession(limits: restored.limits, alreadyDelivered: delivered, requiresLease: leaseRecorder != nil)
         session = restored
         startedAt = scheduler.now() - startedAgo
         emitter = makeEmitter(commanded: delivered)
@@ -214,6 +233,30 @@ public final class InfusionEngine: @unchecked Sendable {
         target = makeTarget(restored, plannedEnd: now + MonotonicDuration(remainingTime))
         try arm(now: now)
         transition(to: .running)
+    }
+
+    /// Sets the vital-sign limits used between sessions (a session's own limits replace them at start).
+    public func configureVitals(_ thresholds: VitalSignThresholds) { vitalsWatch.thresholds = thresholds }
+
+    /// Records a vital-sign reading (HAZ-015). During an open infusion (running, paused or already in alarm)
+    /// with the interlock on, a reading past a pause limit latches `vitals-out-of-range`: motor off, state alarm. A fresh reading
+    /// clears the staleness reminder. Never starts or resumes anything.
+    @discardableResult
+    public func recordVitals(_ vitals: VitalSigns) -> VitalsAssessment {
+        let breaches = vitalsWatch.record(vitals)
+        if advisory.contains(where: { $0.code == .vitalsStale }) {
+            clearAdvisory(.vitalsStale)
+            updateIndication()
+        }
+        let interlockOn = session?.vitalThresholds != nil && [.running, .paused, .alarm].contains(state)
+        guard interlockOn, !breaches.isEmpty else {
+            return VitalsAssessment(breaches: breaches, paused: false, state: state)
+        }
+        emitter.stop()
+        supervisor.trip(.vitalsOutOfRange,
+                        "Infusion paused by the vital-sign interlock: \(breaches.map(\.message).joined(separator: " "))",
+                        now: scheduler.now())
+        return VitalsAssessment(breaches: breaches, paused: true, state: state)
     }
 
     // MARK: - Status
@@ -281,6 +324,18 @@ public final class InfusionEngine: @unchecked Sendable {
         case .paused: pausedReminder(now: now)
         default: break
         }
+        if state == .running || state == .paused { vitalsReminder(now: now) }
+    }
+
+    /// HAZ-015: a medium reminder when the newest vital signs are older than the drug's staleness interval.
+    private func vitalsReminder(now: MonotonicInstant) {
+        guard let thresholds = session?.vitalThresholds, let startedAt,
+              let age = vitalsWatch.staleReminderDue(now: now, sessionStart: startedAt) else { return }
+        clearAdvisory(.vitalsStale)
+        let what = vitalsWatch.latest == nil || vitalsWatch.latest.map({ $0.measuredAt < startedAt }) == true
+            ? "No vital signs were entered since the infusion started \(Int(age.seconds / 60)) min ago"
+            : "The last vital signs are \(Int(age.seconds / 60)) min old"
+        raiseAdvisory(.vitalsStale, "\(what) (limit \(thresholds.staleAfter.formatted(maxFractionDigits: 1))); take and enter new ones.", now)
     }
 
     private func controlStep(now: MonotonicInstant) {
@@ -291,6 +346,7 @@ public final class InfusionEngine: @unchecked Sendable {
             complete()
             return
         }
+        renewLeaseIfNeeded()
         var decision = RateController.decide(target, delivered: delivered, now: now)
         decision.rate = StepsPerSecond(decision.rate.value * rateMultiplierForTesting)
         lastDecision = decision
@@ -323,10 +379,35 @@ public final class InfusionEngine: @unchecked Sendable {
         } catch {
             throw EngineRefusal(error.message)
         }
+        renewLeaseIfNeeded()
         let decision = RateController.decide(target, delivered: supervisor.deliveredSteps, now: now)
         lastDecision = decision
         // HAZ-008 / driver timing: the first step comes no sooner than the driver's enable settle time.
         emitter.start(at: now + configuration.enableSettleTime, rate: decision.rate, limit: target.targetSteps)
+    }
+
+    /// Asks the lease recorder for more allowance when less than half a window is left (one request at a time).
+    /// The grant is applied on the executor, and only in the arm generation it was asked for.
+    private func renewLeaseIfNeeded() {
+        guard let leaseRecorder, !leaseRequestOutstanding, supervisor.isArmed, let session,
+              let ceiling = supervisor.deliveryLeaseCeiling else { return }
+        let policy = DeliveryLeasePolicy(window: configuration.leaseWindow, cappedRate: session.limits.maxStepRate,
+                                         burst: configuration.supervisor.rateBurstSteps)
+        let delivered = supervisor.deliveredSteps
+        guard let next = policy.renewal(delivered: delivered, ceiling: ceiling, cap: session.limits.maxTotalSteps) else {
+            return
+        }
+        let generation = supervisor.deliveryLeaseGeneration
+        leaseRequestOutstanding = true
+        leaseRecorder.recordLease(delivered: delivered, ceiling: next) { [weak self, scheduler] recorded in
+            scheduler.perform {
+                guard let self else { return }
+                self.leaseRequestOutstanding = false
+                if recorded, self.supervisor.grantDeliveryLease(upTo: next, generation: generation) { return }
+                // A stale generation (paused or re-armed meanwhile): ask again for the current one.
+                if recorded, self.state == .running { self.renewLeaseIfNeeded() }
+            }
+        }
     }
 
     private func complete() {

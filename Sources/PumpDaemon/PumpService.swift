@@ -8,7 +8,8 @@
 // - the command queue serialises requests (one command at a time, journal writes included);
 // - the journal queue writes engine events durably, off the control path.
 // Start-up never resumes anything: an infusion found open in the journal comes back `interrupted`, motor off,
-// with the delivered amount from the last checkpoint and at most one checkpoint interval unknown.
+// with the delivered amount from the last checkpoint and, as unknown, at most what the last journalled delivery
+// lease allowed beyond it.
 import Foundation
 import Logging
 import PumpControl
@@ -34,6 +35,10 @@ public final class PumpService: @unchecked Sendable {
     let access: AccessPolicy
     let wallClock: @Sendable () -> Date
     let commandQueue = DispatchQueue(label: "pumpd.commands")
+    /// The running plasma-concentration estimate (display only).
+    let plasma = PlasmaEstimateBook()
+    /// The simulated patient monitor (sim backend with `sim_vitals`), else nil.
+    let simulatedMonitor: SimulatedMonitor?
     private let stateLock = NSLock()
     private var active = ActiveSession()
 
@@ -66,6 +71,9 @@ public final class PumpService: @unchecked Sendable {
         let periodMS = speed > 1 ? max(Double(configuration.controlPeriodMS), 50 * speed) : Double(configuration.controlPeriodMS)
         engineConfiguration.supervisor.controlPeriod = .seconds(periodMS / 1000)
         engineConfiguration.checkpointInterval = .seconds(max(1, periodMS / 1000))
+        // A lease covers two checkpoint intervals: at N× simulation speed a durable write takes N times longer
+        // in simulated time, so the window stretches with the interval.
+        engineConfiguration.leaseWindow = engineConfiguration.checkpointInterval * 2
         engineConfiguration.supervisor.occlusionPressure = MillimetersOfMercury(configuration.occlusionPressureMMHg)
 
         let backend: PumpHardware
@@ -89,6 +97,8 @@ public final class PumpService: @unchecked Sendable {
             InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog, hardware: backend,
                            configuration: engineConfiguration)
         }
+        simulatedMonitor = configuration.simVitals && simulator != nil
+            ? SimulatedMonitor(interval: .seconds(configuration.simVitalsIntervalS)) : nil
 
         var openedJournal: Journal?
         var openError: JournalError?
@@ -100,10 +110,18 @@ public final class PumpService: @unchecked Sendable {
         journal = openedJournal
         if let openedJournal {
             let box = WeakBox<PumpService>()
-            recorder = JournalRecorder(journal: openedJournal, wallClock: wallClock) { error in
+            let journalRecorder = JournalRecorder(journal: openedJournal, wallClock: wallClock) { error in
                 box.value?.journalFailed(error)
             }
+            recorder = journalRecorder
             box.value = self
+            // HAZ-010: no step passes the gate before a lease covering it is on disk.
+            let leases = JournalLeaseRecorder(recorder: journalRecorder, session: { [box] in
+                guard let service = box.value, let id = service.activeSession.id,
+                      let plan = service.activeSession.plan else { return nil }
+                return (id, plan.geometry, plan.concentration)
+            }, monotonicNow: { [scheduler] in scheduler.now() })
+            scheduler.sync { engine.leaseRecorder = leases }
         } else {
             recorder = nil
         }
@@ -119,6 +137,9 @@ public final class PumpService: @unchecked Sendable {
             try recoverInterruptedSession()
             journalDaemonEvent(.daemonStart, "pumpd started (backend \(configuration.backend.rawValue)).")
         }
+        let thresholds = vitalThresholds(forDrug: nil)
+        scheduler.sync { engine.configureVitals(thresholds) }
+        startSimulatedMonitor()
     }
 
     /// Stops the motor and the loop (SIGTERM/SIGINT and shutdown). Idempotent; ENABLE off first.
@@ -150,7 +171,14 @@ public final class PumpService: @unchecked Sendable {
 
     func engineEvent(_ event: EngineEvent) {
         let session = activeSession
-        recorder?.record(event, session: session.id, monotonic: scheduler.now())
+        let now = scheduler.now()
+        switch event {
+        case .checkpoint(let status), .stateChanged(_, _, let status), .titrated(let status):
+            plasma.record(status.deliveredDose, at: now)
+            observePatient(status, at: now)
+        default: break
+        }
+        recorder?.record(event, session: session.id, monotonic: now)
         if case .stateChanged(_, let to, _) = event, to == .completed || to == .stopped {
             stateLock.withLock { active.uncertainty = .zero }
         }
@@ -212,9 +240,10 @@ public final class PumpService: @unchecked Sendable {
         plan.nominalRate = MillilitersPerHour(record.nominalRateMLPerHour)
         let session = InfusionSession(id: String(recovered.id.rawValue), plan: plan, profile: profile,
                                       pumpMaxRate: engine.configuration.supervisor.pumpMaxRate)
-        // At most one checkpoint interval (plus the rate limiter's burst) may have gone unrecorded.
-        var uncertainty = Steps.zero
-        if recovered.wasInfusing {
+        // The journalled lease bounds what can have gone unrecorded. A journal written before leases existed
+        // falls back to one checkpoint interval at the capped rate plus the rate limiter's burst.
+        var uncertainty = recovered.leasedUncertainty ?? .zero
+        if recovered.wasInfusing, recovered.leasedUncertainty == nil {
             let interval = engine.configuration.checkpointInterval.seconds
             uncertainty = Steps(Int64((session.limits.maxStepRate.value * interval).rounded(.up))
                                 + Int64(engine.configuration.supervisor.rateBurstSteps))
@@ -226,6 +255,13 @@ public final class PumpService: @unchecked Sendable {
             engine.restoreInterrupted(session, delivered: known + uncertainty, startedAgo: .seconds(startedAgo))
         }
         activeSession = ActiveSession(id: recovered.id, plan: plan, record: record, uncertainty: uncertainty, resumable: true)
+        // The estimate's history comes from the checkpoints, placed on this boot's monotonic line by their
+        // wall-clock age (display only; HAZ-012 does not apply to an estimate nothing acts on).
+        let now = scheduler.now(), wallNow = wallClock()
+        let history = try journal.checkpoints(session: recovered.id).map {
+            CumulativeDoseSample(at: now - .seconds(max(0, wallNow.timeIntervalSince($0.wall)) * scheduler.speed), cumulative: $0.delivered.dose)
+        }
+        plasma.begin(model: plasmaModel(forDrug: plan.drug), bodyWeight: plan.patient.weight, at: now, history: history)
         try journal.markInterrupted(
             recovered.id, monotonic: scheduler.now(), wall: wallClock(),
             summary: "Came back interrupted after a restart: \(recovered.delivered.dose.formatted(maxFractionDigits: 3)) delivered at the last checkpoint, up to \(plan.geometry.volume(for: uncertainty).formatted(maxFractionDigits: 3)) more unknown.")

@@ -41,6 +41,8 @@ final class DaemonHarness: @unchecked Sendable {
     let speed: Double
     let controlGroup: String
     private(set) var process: Process?
+    /// Extra pumpd.toml lines (e.g. `sim_vitals = true`).
+    var extraConfig = ""
 
     init(speed: Double = 200, controlGroup: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pump-e2e-\(UUID().uuidString.prefix(8))")
@@ -66,7 +68,7 @@ final class DaemonHarness: @unchecked Sendable {
             "--control-group", controlGroup, "--read-only-group", group, "--socket-group", group,
             "--config", directory.appendingPathComponent("none.toml").path, "--log-level", "warning",
         ]
-        try "realtime = false\n".write(to: directory.appendingPathComponent("none.toml"), atomically: true, encoding: .utf8)
+        try ("realtime = false\n" + extraConfig).write(to: directory.appendingPathComponent("none.toml"), atomically: true, encoding: .utf8)
         let log = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = log
         process.standardError = FileHandle(forWritingAtPath: directory.appendingPathComponent("pumpd.log").path)
