@@ -118,7 +118,7 @@ final class DaemonScenarioRunner {
         case .pause: _ = send(.pause)
         case .resume: _ = send(.resume)
         case .stop: _ = send(.stop)
-        case .acknowledge(let code): _ = send(.ack(code: code?.rawValue))
+        case .acknowledge(let code, _): _ = send(.ack(code: code?.rawValue))
         default:
             outcome.runErrors.append("timeline entry at \(action.atSeconds) s is not supported by the daemon runner")
         }

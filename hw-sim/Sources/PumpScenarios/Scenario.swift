@@ -97,8 +97,8 @@ public enum ScenarioActionKind: Sendable, Equatable {
     case estop
     /// Nurse commands.
     case pause, resume, stop
-    /// Acknowledge one alarm code (nil: all).
-    case acknowledge(AlarmCode?)
+    /// Acknowledge one alarm code (nil: all); `expectRefused` says it must be refused.
+    case acknowledge(AlarmCode?, expectRefused: Bool)
     /// A titration, re-validated by the planner; `expectRefused` says the planner or engine must refuse it.
     case titrate(TitrationChange, overrideReason: String?, expectRefused: Bool)
     /// A second start while the infusion is open (must be refused).
@@ -115,6 +115,8 @@ public enum ScenarioActionKind: Sendable, Equatable {
     case wallClockJump(seconds: Double)
     /// The journal's storage is full from now on (daemon runner).
     case journalDiskFull
+    /// A vital-sign reading is entered (systolic/diastolic mmHg, heart rate /min, SpO2 %).
+    case vitals(systolic: Double, diastolic: Double, heartRate: Double, oxygenSaturation: Double)
 }
 
 /// The expected outcome.

@@ -11,11 +11,11 @@ extension ScenarioLoader {
         "disengage": [], "reengage": [], "syringe-removed": [], "stuck-sensor": ["sensor", "value"],
         "unstick-sensor": ["sensor"], "gpio-write-failure": ["operation"], "gpio-read-failure": [],
         "clear-gpio-failures": [], "estop-button": [], "estop-release": [], "estop": [], "pause": [], "resume": [],
-        "stop": [], "acknowledge": ["code"],
+        "stop": [], "acknowledge": ["code", "expect_refused"],
         "titrate": ["dose_mg_per_kg", "duration_min", "rate_mg_per_kg_per_h", "override_reason", "expect_refused"],
         "start-again": [], "loop-hang": ["duration_s"], "lateness-burst": ["duration_s", "lateness_ms"],
         "planner-rate-fault": ["multiplier"], "planner-target-fault": ["extra_ml"], "wall-clock-jump": ["jump_s"],
-        "journal-disk-full": [],
+        "journal-disk-full": [], "vitals": ["sbp", "dbp", "hr", "spo2"],
     ]
 
     static func action(_ reader: Reader, _ file: String) throws -> ScenarioAction {
@@ -82,7 +82,7 @@ extension ScenarioLoader {
                 }
                 return code
             }
-            result = .acknowledge(code)
+            result = .acknowledge(code, expectRefused: try reader.bool("expect_refused", file) ?? false)
         case "titrate":
             let change: TitrationChange
             if let dose = try reader.number("dose_mg_per_kg", file) {
@@ -103,6 +103,9 @@ extension ScenarioLoader {
         case "planner-rate-fault": result = .plannerRateFault(multiplier: try need("multiplier"))
         case "planner-target-fault": result = .plannerTargetFault(extraML: try need("extra_ml"))
         case "wall-clock-jump": result = .wallClockJump(seconds: try need("jump_s"))
+        case "vitals":
+            result = .vitals(systolic: try need("sbp"), diastolic: try need("dbp"), heartRate: try need("hr"),
+                             oxygenSaturation: try need("spo2"))
         default: result = .journalDiskFull
         }
         return ScenarioAction(atSeconds: at, kind: result)

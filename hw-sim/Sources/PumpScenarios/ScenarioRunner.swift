@@ -55,8 +55,10 @@ public struct ScenarioRunner: Sendable {
         let engine = InfusionEngine(scheduler: clock, hardware: pump, configuration: configuration)
         let log = EventLog(clock: clock, pump: pump)
         engine.onEvent = { log.record($0) }
-        let session = InfusionSession(id: scenario.id, plan: plan, profile: profile,
+        var session = InfusionSession(id: scenario.id, plan: plan, profile: profile,
                                       pumpMaxRate: configuration.supervisor.pumpMaxRate)
+        // The vital-sign interlock with the drug's library limits, as pumpd sets it (HAZ-015).
+        session.vitalThresholds = planner.drugs.drug(named: plan.drug)?.vitalSigns
         do {
             try engine.start(session)
         } catch {
@@ -133,7 +135,11 @@ final class ActionContext: @unchecked Sendable {
         case .pause: try? engine.pause()
         case .resume: try? engine.resume()
         case .stop: try? engine.stop()
-        case .acknowledge(let code): _ = try? engine.acknowledge(code)
+        case .acknowledge(let code, let expectRefused):
+            let cleared = (try? engine.acknowledge(code)) != nil
+            if expectRefused, cleared {
+                errors.append("the acknowledge at \(action.atSeconds) s was accepted, expected a refusal")
+            }
         case .titrate(let change, let reason, let expectRefused):
             titrate(change, reason: reason, expectRefused: expectRefused, at: action.atSeconds)
         case .startAgain:
@@ -151,6 +157,11 @@ final class ActionContext: @unchecked Sendable {
             engine.rateMultiplierForTesting = multiplier
         case .plannerTargetFault(let extraML):
             engine.extraTargetStepsForTesting = plan.geometry.steps(forVolume: Milliliters(extraML)).count
+        case .vitals(let systolic, let diastolic, let heartRate, let oxygenSaturation):
+            engine.recordVitals(VitalSigns(
+                systolic: MillimetersOfMercury(systolic), diastolic: MillimetersOfMercury(diastolic),
+                heartRate: BeatsPerMinute(heartRate), oxygenSaturation: OxygenSaturation(oxygenSaturation),
+                measuredAt: now, source: .manual))
         case .wallClockJump, .journalDiskFull:
             errors.append("timeline entry at \(action.atSeconds) s needs the daemon runner")
         }
