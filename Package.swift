@@ -100,6 +100,13 @@ let package = Package(
             dependencies: ["PumpProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/pumpctl"
         ),
+        // Fault-injection scenarios as data (hw-sim/scenarios/*.toml): the loader and the virtual-time runner
+        // (InfusionEngine + SimulatedPump). Test support; not shipped.
+        .target(
+            name: "PumpScenarios",
+            dependencies: ["PumpCore", "PumpLibrary", "PumpSimulator", "PumpControl", "TOMLKit"],
+            path: "hw-sim/Sources/PumpScenarios"
+        ),
         // Drives GPIODPump on the gpio-sim bench (hw-sim/bench); not a product, not shipped.
         .executableTarget(name: "gpiod-bench", dependencies: ["GPIODBackend", "PumpCore"], path: "Sources/gpiod-bench"),
         .executableTarget(
@@ -154,15 +161,23 @@ let package = Package(
             dependencies: ["PumpCore", "PumpLibrary", "PumpSimulator", "PumpControl"],
             path: "Tests/PumpControlTests"
         ),
+        .testTarget(
+            name: "ScenarioTests",
+            dependencies: ["PumpScenarios", "PumpCore", "PumpControl", "PumpSimulator"],
+            path: "Tests/ScenarioTests"
+        ),
         .testTarget(name: "GPIODBackendTests", dependencies: ["GPIODBackend", "PumpCore"], path: "Tests/GPIODBackendTests"),
         .testTarget(name: "PumpProtocolTests", dependencies: ["PumpProtocol"], path: "Tests/PumpProtocolTests"),
         .testTarget(name: "PumpJournalTests", dependencies: ["PumpJournal", "PumpCore"], path: "Tests/PumpJournalTests"),
         .testTarget(name: "PumpServerTests", dependencies: ["PumpServer", "PumpProtocol"], path: "Tests/PumpServerTests"),
         .testTarget(
             name: "PumpDaemonTests",
-            dependencies: ["PumpDaemon", "PumpCore", "PumpControl", "PumpSimulator", "PumpProtocol", "PumpLibrary"],
+            dependencies: [
+                "PumpDaemon", "PumpCore", "PumpControl", "PumpSimulator", "PumpProtocol", "PumpLibrary", "PumpJournal",
+                "PumpScenarios", .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/PumpDaemonTests"
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["PumpProtocol"], path: "Tests/EndToEndTests"),
+        .testTarget(name: "EndToEndTests", dependencies: ["PumpProtocol", "PumpScenarios"], path: "Tests/EndToEndTests"),
     ]
 )
