@@ -53,9 +53,9 @@ reset_pulls() {
 }
 
 # start_plant [PLANT ARGS...]: a fresh plant following the controller's outputs. The plant is the instrument:
-# it runs at a real-time priority above the program under test so it always drains the kernel's line-event
-# queue (16 events per line in the v1 uAPI) in time.
-PLANT_PREFIX=${PLANT_PREFIX-chrt -f 30}
+# it runs at a real-time priority above the program under test (pumpd: 20, its step thread 50) so it always
+# drains the kernel's line-event queue (16 events per line in the v1 uAPI) in time.
+PLANT_PREFIX=${PLANT_PREFIX-chrt -f 60}
 start_plant() {
     rm -f /tmp/plant.ready /tmp/plant.out /tmp/plant.actions /tmp/plant.enable-offs
     $PLANT_PREFIX "$PLANT" --chip "$CHIP" --ready-file /tmp/plant.ready --action-file /tmp/plant.actions \
