@@ -25,6 +25,8 @@ public struct ProgramRecord: Codable, Sendable, Equatable {
     public var targetSteps: Int64
     public var plannedDurationMin: Double
     public var nominalRateMLPerHour: Double
+    /// The weight the dose was computed on, kg (absent in records written before reports existed).
+    public var dosingWeightKg: Double?
 
     /// Records a validated request and its plan.
     public init(request: ProgramRequest, plan: DosePlan) {
@@ -45,6 +47,7 @@ public struct ProgramRecord: Codable, Sendable, Equatable {
         targetSteps = plan.targetSteps.count
         plannedDurationMin = plan.duration.value
         nominalRateMLPerHour = plan.nominalRate.value
+        dosingWeightKg = plan.dosingWeight.value
     }
 
     /// The original request, for re-validation.

@@ -27,6 +27,10 @@ public enum Command: Sendable, Equatable {
     case log(since: Date?, limit: Int?)
     /// Ask the simulator backend to produce a fault.
     case simInject(fault: SimFault)
+    /// List past sessions, newest first, optionally of one patient and limited in number.
+    case sessions(patientId: String?, limit: Int?)
+    /// Everything the journal holds about one session (the latest when `sessionId` is nil), for a report.
+    case reportData(sessionId: String?)
 
     /// The wire name of this command.
     public var name: CommandName {
@@ -43,6 +47,8 @@ public enum Command: Sendable, Equatable {
         case .resumeInterrupted: .resumeInterrupted
         case .log: .log
         case .simInject: .simInject
+        case .sessions: .sessions
+        case .reportData: .reportData
         }
     }
 }
@@ -52,6 +58,8 @@ public enum CommandName: String, Sendable, CaseIterable {
     case validate, start, status, pause, resume, titrate, stop, estop, ack, log
     case resumeInterrupted = "resume-interrupted"
     case simInject = "sim-inject"
+    case sessions
+    case reportData = "report-data"
 
     /// The keys allowed in this command's `params` object.
     var parameterKeys: Set<String> {
@@ -63,6 +71,8 @@ public enum CommandName: String, Sendable, CaseIterable {
         case .resumeInterrupted: ["confirmed", "override_reason"]
         case .log: ["since", "limit"]
         case .simInject: ["fault"]
+        case .sessions: ["patient_id", "limit"]
+        case .reportData: ["session_id"]
         }
     }
 }
@@ -71,4 +81,6 @@ public enum CommandName: String, Sendable, CaseIterable {
 enum SmallParameterKey: String, CodingKey {
     case code, confirmed, since, limit, fault
     case overrideReason = "override_reason"
+    case patientId = "patient_id"
+    case sessionId = "session_id"
 }
