@@ -15,7 +15,7 @@ struct ReportChart {
     static let width = 1000.0
     static let left = 70.0
     static let right = 930.0
-    static let top = 34.0
+    static let top = 54.0
     static let deliveryHeight = 210.0
     static let plasmaHeight = 110.0
     static let vitalsHeight = 140.0
@@ -108,7 +108,7 @@ struct ReportChart {
         out.polyline(points.map { (time.position($0.tS / 60), dose.position($0.deliveredMg)) }, stroke: Colour.dose, width: 2.4)
         out.legend([("Rate, mL/h", Colour.rate, "line"), ("Cumulative dose, mg", Colour.dose, "line"),
                     ("Paused", Colour.paused, "box"), ("Alarm state", Colour.alarmShade, "box")],
-                   x: Self.left + 8, y: top + 16)
+                   x: Self.left + 60, y: top - 8)
     }
 
     private func plasma(_ out: inout SVGWriter, top: Double) {
@@ -127,7 +127,7 @@ struct ReportChart {
             out.polyline(points.map { (time.position($0.0 / 60), scale.position($0.1)) }, stroke: Colour.plasma, width: 2.2)
         }
         out.legend([("Estimated plasma concentration, ng/mL — population-model estimate\(model), not a measurement",
-                     Colour.plasma, "line")], x: Self.left + 8, y: top + 16)
+                     Colour.plasma, "line")], x: Self.left + 60, y: top - 8)
     }
 
     private func vitals(_ out: inout SVGWriter, top: Double) {
@@ -138,7 +138,6 @@ struct ReportChart {
         out.frame(x: Self.left, y: top, width: Self.right - Self.left, height: Self.vitalsHeight)
         out.axisLabels(scale, x: Self.left - 6, anchor: "end", colour: Colour.pressure)
         out.axisLabels(spo2, x: Self.right + 6, anchor: "start", colour: Colour.spo2)
-        out.text("bpm/mmHg", x: Self.left - 6, y: top - 8, anchor: "end", colour: Colour.pressure, size: 12, weight: "bold")
         out.text("SpO₂ %", x: Self.right + 6, y: top - 8, anchor: "start", colour: Colour.spo2, size: 12, weight: "bold")
         let vitals = report.vitals
         if vitals.isEmpty {
@@ -159,8 +158,8 @@ struct ReportChart {
         }
         let saturation = vitals.compactMap { point in point.spo2Percent.map { (x(point), spo2.position($0)) } }
         out.polyline(saturation, stroke: Colour.spo2, width: 1.6)
-        out.legend([("Heart rate", Colour.heartRate, "dot"), ("Blood pressure ▼ systolic ▲ diastolic", Colour.pressure, "line"),
-                    ("SpO₂", Colour.spo2, "line")], x: Self.left + 8, y: top + 16)
+        out.legend([("Heart rate, /min", Colour.heartRate, "dot"), ("Blood pressure, mmHg (▼ systolic, ▲ diastolic)", Colour.pressure, "line"),
+                    ("SpO₂, %", Colour.spo2, "line")], x: Self.left + 60, y: top - 8)
     }
 
     // MARK: Axis and markers
@@ -179,9 +178,9 @@ struct ReportChart {
         for (index, alarm) in report.alarms.enumerated() {
             let x = time.position(alarm.tS / 60)
             let colour = Colour.alarm(alarm.priority)
-            out.line(x1: x, y1: Self.top - 4, x2: x, y2: bottom, colour: colour, width: 1.4, dash: "5 3")
-            out.circle(x: x, y: Self.top - 14, r: 9, fill: colour)
-            out.text(String(index + 1), x: x, y: Self.top - 10, anchor: "middle", colour: "#ffffff", size: 11, weight: "bold")
+            out.line(x1: x, y1: Self.top - 31, x2: x, y2: bottom, colour: colour, width: 1.4, dash: "5 3")
+            out.circle(x: x, y: Self.top - 40, r: 9, fill: colour)
+            out.text(String(index + 1), x: x, y: Self.top - 36, anchor: "middle", colour: "#ffffff", size: 11, weight: "bold")
         }
     }
 

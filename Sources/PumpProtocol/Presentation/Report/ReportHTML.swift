@@ -159,8 +159,8 @@ private struct Page {
     func eventSection() -> String {
         let rows = report.events.map { event in
             "<tr class=\"\(event.actor.isDaemon ? "daemon" : "person")\"><td class=\"mono\">\(time(event.at))</td>"
-                + "<td class=\"num mono\">\(minutes(event.tS))</td><td>\(e(event.actor.described))</td>"
-                + "<td class=\"mono\">\(e(event.kind))</td><td>\(e(event.summary))</td></tr>"
+                + "<td class=\"num mono\">\(minutes(event.tS))</td><td class=\"nowrap\">\(e(event.actor.described))</td>"
+                + "<td class=\"mono nowrap\">\(e(event.kind))</td><td>\(e(event.summary))</td></tr>"
         }
         let omitted = report.eventsOmitted > 0
             ? "<p class=\"note\">\(report.eventsOmitted) routine events are not listed here; pumpctl log shows them all.</p>" : ""

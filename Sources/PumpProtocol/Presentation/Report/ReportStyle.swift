@@ -23,7 +23,7 @@ enum ReportStyle {
         .columns > section { flex: 1 1 0; min-width: 0; }
         section { margin-bottom: 8px; }
         table { border-collapse: collapse; width: 100%; }
-        table.kv th { text-align: left; font-weight: normal; color: #555555; width: 34%; padding: 1.5px 6px 1.5px 0;
+        table.kv th { text-align: left; font-weight: normal; color: #555555; width: 30%; padding: 1.5px 6px 1.5px 0;
                       vertical-align: top; }
         table.kv td { padding: 1.5px 0; font-weight: 600; }
         table.list th { text-align: left; font-size: 8pt; text-transform: uppercase; color: #555555;
@@ -31,6 +31,7 @@ enum ReportStyle {
         table.list td { padding: 2px 5px 2px 0; border-bottom: 1px solid #e3e3e3; vertical-align: top; }
         table.list td.num, table.list th.num { text-align: right; font-variant-numeric: tabular-nums; }
         table.list tr.daemon td { color: #6b6b6b; }
+        table.list td.nowrap { white-space: nowrap; }
         tr { break-inside: avoid; page-break-inside: avoid; }
         .mono { font-family: 'DejaVu Sans Mono', 'Liberation Mono', monospace; font-size: 8.5pt; }
         .prio { display: inline-block; min-width: 4.4em; text-align: center; font-size: 7.5pt; font-weight: bold;
