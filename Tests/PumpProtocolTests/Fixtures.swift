@@ -58,6 +58,8 @@ enum Fixtures {
         .resumeInterrupted(confirmed: true, overrideReason: "Restart after power cut, 12 mg already given"),
         .resumeInterrupted(confirmed: true, overrideReason: nil),
         .log(since: start, limit: 50), .log(since: nil, limit: nil),
+        .sessions(patientId: "P-0042", limit: 6), .sessions(patientId: nil, limit: nil),
+        .reportData(sessionId: "12"), .reportData(sessionId: nil),
     ] + SimFault.allCases.map { Command.simInject(fault: $0) }
 
     static func line(_ text: String) -> Data { Data(text.utf8) }

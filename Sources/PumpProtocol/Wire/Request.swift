@@ -34,7 +34,7 @@ extension Request: Codable {
         id = try container.decode(String.self, forKey: .id)
         let rawName = try container.decode(String.self, forKey: .command)
         guard let name = CommandName(rawValue: rawName) else {
-            throw SchemaError(message: "Unknown command \"\(rawName.prefix(40))\" in protocol version \(protocolVersion).")
+            throw SchemaError(message: "Unknown command \"\(printable(rawName.prefix(40)))\" in protocol version \(protocolVersion).")
         }
         command = try Self.decodeCommand(name, from: container)
     }
