@@ -27,8 +27,8 @@ enum ReportFixtures {
                                   plasmaNgPerMl: t == 0 ? 0 : 40 + ml * 8)
         }
         let vitals = stride(from: 0.0, through: 1500, by: 300).map { t in
-            VitalsPointDTO(at: start.addingTimeInterval(t), tS: t, heartRateBpm: 72 + t / 100, systolicMmHg: 128,
-                           diastolicMmHg: 81, spo2Percent: 98)
+            VitalsPointDTO(at: start.addingTimeInterval(t), tS: t, sbpMmHg: 128 + t / 100, dbpMmHg: 81, hrBpm: 72,
+                           spo2Percent: 98, source: "monitor")
         }
         return SessionReportDTO(
             session: summary(),

@@ -55,16 +55,27 @@ public struct SessionReportDTO: Sendable, Equatable, Codable {
 
 /// The program of a session as it was started (titrations appear as events).
 public struct ReportProgramDTO: Sendable, Equatable, Codable {
+    /// Drug name.
     public var drug: String
+    /// Drug-library profile.
     public var profile: String
+    /// Measured body weight, kg.
     public var actualWeightKg: Double
+    /// Weight the dose was computed on, kg.
     public var dosingWeightKg: Double?
+    /// Which weight that is (`actual`, `ideal`, `adjusted`).
     public var dosingWeightBasis: String
+    /// Height, cm, when given.
     public var heightCm: Double?
+    /// Total dose per kg of dosing weight (mood profile), mg/kg.
     public var doseMgPerKg: Double?
+    /// Dose rate (pain profile), mg/kg/h.
     public var rateMgPerKgPerH: Double?
+    /// Programmed duration, minutes.
     public var durationMin: Double
+    /// Concentration in the syringe, mg/mL.
     public var concentrationMgPerMl: Double
+    /// Syringe model.
     public var syringe: String
     /// Total dose as started, mg.
     public var totalMg: Double
@@ -123,8 +134,11 @@ public struct ReportProgramDTO: Sendable, Equatable, Codable {
 public struct ActorDTO: Sendable, Equatable, Codable {
     /// User name (or "uid N"), "pumpd" for the daemon's own records.
     public var name: String
+    /// Kernel-reported user id; nil for pumpd.
     public var uid: UInt32?
+    /// Kernel-reported group id.
     public var gid: UInt32?
+    /// Kernel-reported process id.
     public var pid: Int32?
 
     /// Creates an actor.
@@ -172,7 +186,9 @@ public struct ReportEventDTO: Sendable, Equatable, Codable {
 
 /// A soft limit that was overridden during the session.
 public struct ReportOverrideDTO: Sendable, Equatable, Codable {
+    /// Wall-clock time.
     public var at: Date
+    /// Pump time since the session opened, seconds.
     public var tS: Double
     /// Stable name of the limit.
     public var limit: String
@@ -198,11 +214,15 @@ public struct ReportOverrideDTO: Sendable, Equatable, Codable {
 
 /// An alarm raised during the session.
 public struct ReportAlarmDTO: Sendable, Equatable, Codable {
+    /// Wall-clock time.
     public var at: Date
+    /// Pump time since the session opened, seconds.
     public var tS: Double
     /// Stable alarm code, e.g. `occlusion`.
     public var code: String
+    /// IEC 60601-1-8 priority.
     public var priority: AlarmPriorityDTO
+    /// One sentence.
     public var message: String
 
     /// Creates an alarm record.
@@ -224,7 +244,9 @@ public struct ReportAlarmDTO: Sendable, Equatable, Codable {
 public struct ReportPointDTO: Sendable, Equatable, Codable {
     /// Pump time since the session opened, seconds.
     public var tS: Double
+    /// Delivered so far, mL.
     public var deliveredMl: Double
+    /// Delivered so far, mg.
     public var deliveredMg: Double
     /// Mean rate since the previous point, mL/h.
     public var rateMlPerH: Double
@@ -253,35 +275,40 @@ public struct ReportPointDTO: Sendable, Equatable, Codable {
     }
 }
 
-/// One set of vital signs; any of them may be missing.
+/// One vital-sign reading recorded during the session (keys as in `status.vitals`).
 public struct VitalsPointDTO: Sendable, Equatable, Codable {
+    /// Wall-clock time it was received.
     public var at: Date
+    /// Pump time since the session opened, seconds.
     public var tS: Double
-    public var heartRateBpm: Double?
-    public var systolicMmHg: Double?
-    public var diastolicMmHg: Double?
-    public var spo2Percent: Double?
-    public var respiratoryRatePerMin: Double?
+    /// Systolic blood pressure, mmHg.
+    public var sbpMmHg: Double
+    /// Diastolic blood pressure, mmHg.
+    public var dbpMmHg: Double
+    /// Heart rate, beats per minute.
+    public var hrBpm: Double
+    /// SpO2, percent.
+    public var spo2Percent: Double
+    /// Who produced it (`manual`, `monitor`, `simulator`).
+    public var source: String?
 
     /// Creates a vitals point.
-    public init(at: Date, tS: Double, heartRateBpm: Double? = nil, systolicMmHg: Double? = nil, diastolicMmHg: Double? = nil,
-                spo2Percent: Double? = nil, respiratoryRatePerMin: Double? = nil) {
+    public init(at: Date, tS: Double, sbpMmHg: Double, dbpMmHg: Double, hrBpm: Double, spo2Percent: Double, source: String? = nil) {
         self.at = at
         self.tS = tS
-        self.heartRateBpm = heartRateBpm
-        self.systolicMmHg = systolicMmHg
-        self.diastolicMmHg = diastolicMmHg
+        self.sbpMmHg = sbpMmHg
+        self.dbpMmHg = dbpMmHg
+        self.hrBpm = hrBpm
         self.spo2Percent = spo2Percent
-        self.respiratoryRatePerMin = respiratoryRatePerMin
+        self.source = source
     }
 
     enum CodingKeys: String, CodingKey {
-        case at
+        case at, source
         case tS = "t_s"
-        case heartRateBpm = "heart_rate_bpm"
-        case systolicMmHg = "systolic_mmhg"
-        case diastolicMmHg = "diastolic_mmhg"
+        case sbpMmHg = "sbp_mmhg"
+        case dbpMmHg = "dbp_mmhg"
+        case hrBpm = "hr_bpm"
         case spo2Percent = "spo2_percent"
-        case respiratoryRatePerMin = "respiratory_rate_per_min"
     }
 }

@@ -9,8 +9,7 @@ public enum ReportCSV {
     /// The header row's column names.
     public static let columns = [
         "t_s", "time", "record", "state", "delivered_ml", "delivered_mg", "rate_ml_per_h", "plasma_ng_per_ml",
-        "heart_rate_bpm", "systolic_mmhg", "diastolic_mmhg", "spo2_percent", "respiratory_rate_per_min",
-        "alarm_code", "alarm_priority",
+        "sbp_mmhg", "dbp_mmhg", "hr_bpm", "spo2_percent", "vitals_source", "alarm_code", "alarm_priority",
     ]
 
     /// The CSV text, header first.
@@ -26,9 +25,8 @@ public enum ReportCSV {
         for vitals in report.vitals {
             rows.append((vitals.tS, 1, [
                 "record": "vitals", "time": ISO8601.format(vitals.at),
-                "heart_rate_bpm": vitals.heartRateBpm.map(number) ?? "", "systolic_mmhg": vitals.systolicMmHg.map(number) ?? "",
-                "diastolic_mmhg": vitals.diastolicMmHg.map(number) ?? "", "spo2_percent": vitals.spo2Percent.map(number) ?? "",
-                "respiratory_rate_per_min": vitals.respiratoryRatePerMin.map(number) ?? "",
+                "sbp_mmhg": number(vitals.sbpMmHg), "dbp_mmhg": number(vitals.dbpMmHg), "hr_bpm": number(vitals.hrBpm),
+                "spo2_percent": number(vitals.spo2Percent), "vitals_source": vitals.source ?? "",
             ]))
         }
         for alarm in report.alarms {

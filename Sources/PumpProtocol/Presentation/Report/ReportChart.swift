@@ -145,18 +145,16 @@ struct ReportChart {
                      anchor: "middle", colour: Colour.target, size: 13)
         }
         let x = { (point: VitalsPointDTO) in time.position(point.tS / 60) }
-        let heart = vitals.compactMap { point in point.heartRateBpm.map { (x(point), scale.position($0)) } }
+        let heart = vitals.map { (x($0), scale.position($0.hrBpm)) }
         out.polyline(heart, stroke: Colour.heartRate, width: 1.6)
         for (px, py) in heart { out.circle(x: px, y: py, r: 2.6, fill: Colour.heartRate) }
         for point in vitals {
-            if let systolic = point.systolicMmHg, let diastolic = point.diastolicMmHg {
-                out.line(x1: x(point), y1: scale.position(systolic), x2: x(point), y2: scale.position(diastolic),
-                         colour: Colour.pressure, width: 1)
-            }
-            if let systolic = point.systolicMmHg { out.marker(x: x(point), y: scale.position(systolic), down: true, colour: Colour.pressure) }
-            if let diastolic = point.diastolicMmHg { out.marker(x: x(point), y: scale.position(diastolic), down: false, colour: Colour.pressure) }
+            out.line(x1: x(point), y1: scale.position(point.sbpMmHg), x2: x(point), y2: scale.position(point.dbpMmHg),
+                     colour: Colour.pressure, width: 1)
+            out.marker(x: x(point), y: scale.position(point.sbpMmHg), down: true, colour: Colour.pressure)
+            out.marker(x: x(point), y: scale.position(point.dbpMmHg), down: false, colour: Colour.pressure)
         }
-        let saturation = vitals.compactMap { point in point.spo2Percent.map { (x(point), spo2.position($0)) } }
+        let saturation = vitals.map { (x($0), spo2.position($0.spo2Percent)) }
         out.polyline(saturation, stroke: Colour.spo2, width: 1.6)
         out.legend([("Heart rate, /min", Colour.heartRate, "dot"), ("Blood pressure, mmHg (▼ systolic, ▲ diastolic)", Colour.pressure, "line"),
                     ("SpO₂, %", Colour.spo2, "line")], x: Self.left + 60, y: top - 8)
