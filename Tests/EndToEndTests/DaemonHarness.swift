@@ -40,9 +40,12 @@ final class DaemonHarness: @unchecked Sendable {
     let stateDirectory: String
     let speed: Double
     let controlGroup: String
+    /// Extra lines for pumpd's configuration file (e.g. `control_period_ms = 200`).
+    let extraConfig: String
     private(set) var process: Process?
 
-    init(speed: Double = 200, controlGroup: String? = nil) throws {
+    init(speed: Double = 200, controlGroup: String? = nil, extraConfig: String = "") throws {
+        self.extraConfig = extraConfig
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pump-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         socket = directory.appendingPathComponent("pumpd.sock").path
@@ -66,7 +69,7 @@ final class DaemonHarness: @unchecked Sendable {
             "--control-group", controlGroup, "--read-only-group", group, "--socket-group", group,
             "--config", directory.appendingPathComponent("none.toml").path, "--log-level", "warning",
         ]
-        try "realtime = false\n".write(to: directory.appendingPathComponent("none.toml"), atomically: true, encoding: .utf8)
+        try ("realtime = false\n" + extraConfig).write(to: directory.appendingPathComponent("none.toml"), atomically: true, encoding: .utf8)
         let log = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = log
         process.standardError = FileHandle(forWritingAtPath: directory.appendingPathComponent("pumpd.log").path)
