@@ -57,6 +57,7 @@ struct WatchEndToEndTests {
     func liveView() throws {
         let daemon = try Self.daemon()
         let (tmux, raw) = try Self.watch(daemon, color: false)
+        defer { tmux.close() }
         let idle = tmux.waitForScreen(timeout: 10) { $0.contains("IDLE") && $0.contains("Updated") }
         #expect(idle.contains("pumpctl watch") && idle.contains("IDLE"), "\(idle)")
 
@@ -95,12 +96,21 @@ struct WatchEndToEndTests {
         // NO_COLOR: no colour or attribute code in the stream nor on the screen.
         #expect(Self.sgrCount(Self.rawBytes(raw)) == 0)
         #expect(!tmux.capture(escapes: true).contains("\u{1B}["))
+
+        // Ctrl-C leaves and gives the cursor back.
+        tmux.send("C-c")
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, !String(decoding: Self.rawBytes(raw), as: UTF8.self).hasSuffix(ANSI.reset + ANSI.showCursor + "\r\n") {
+            usleep(100_000)
+        }
+        #expect(String(decoding: Self.rawBytes(raw), as: UTF8.self).hasSuffix(ANSI.reset + ANSI.showCursor + "\r\n"))
     }
 
     @Test("without NO_COLOR the banner is coloured by priority: high is white on red")
     func colour() throws {
         let daemon = try Self.daemon()
         let (tmux, raw) = try Self.watch(daemon, color: true)
+        defer { tmux.close() }
         try #require(daemon.ctl(DaemonHarness.referenceStart).status == 0)
         _ = tmux.waitForScreen(timeout: 10) { $0.contains("RUNNING") }
         #expect(daemon.ctl(["estop"]).status == 0)
