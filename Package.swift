@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "pumpd", targets: ["pumpd"]),
         .executable(name: "pumpctl", targets: ["pumpctl"]),
         .executable(name: "pump-demo", targets: ["pump-demo"]),
+        .executable(name: "pump-evidence", targets: ["pump-evidence"]),
     ],
     dependencies: [
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
@@ -108,6 +109,27 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/pump-demo"
+        ),
+        // IEC 60601-2-24 flow-accuracy analysis, CSV/markdown tables and the SVG chart writer. Foundation only.
+        .target(name: "PumpEvidence", dependencies: ["PumpCore"], path: "Sources/PumpEvidence"),
+        // The evidence runs: flow tests and occlusion trials in virtual time, real-clock step recording.
+        .target(
+            name: "EvidenceRuns", dependencies: ["PumpCore", "PumpControl", "PumpSimulator", "PumpEvidence"],
+            path: "Sources/EvidenceRuns"
+        ),
+        .executableTarget(
+            name: "pump-evidence",
+            dependencies: [
+                "EvidenceRuns", "PumpEvidence", "PumpCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/pump-evidence"
+        ),
+        .testTarget(name: "PumpEvidenceTests", dependencies: ["PumpEvidence", "PumpCore"], path: "Tests/PumpEvidenceTests"),
+        .testTarget(
+            name: "EvidenceRunsTests",
+            dependencies: ["EvidenceRuns", "PumpEvidence", "PumpCore", "PumpControl", "PumpSimulator"],
+            path: "Tests/EvidenceRunsTests"
         ),
         .testTarget(name: "PumpCoreTests", dependencies: ["PumpCore", "PumpLibrary"], path: "Tests/PumpCoreTests"),
         .testTarget(name: "PumpSimulatorTests", dependencies: ["PumpCore", "PumpSimulator"], path: "Tests/PumpSimulatorTests"),

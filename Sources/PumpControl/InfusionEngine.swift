@@ -45,6 +45,9 @@ public final class InfusionEngine: @unchecked Sendable {
     private var tickOrigin: MonotonicInstant
     private var tickIndex: Int64 = 0
     private var lastBackOff = Milliliters.zero
+    /// The vital-sign interlock's state: the newest reading (kept between sessions for the pre-start check)
+    /// and the staleness reminders (HAZ-015).
+    public private(set) var vitalsWatch = VitalsWatch(thresholds: .provisionalDefaults)
 
     /// Receives every engine event (on the executor).
     public var onEvent: ((EngineEvent) -> Void)?
@@ -101,6 +104,8 @@ public final class InfusionEngine: @unchecked Sendable {
         advisory.removeAll()
         nearEndRaised = false
         lastBackOff = .zero
+        if let thresholds = newSession.vitalThresholds { vitalsWatch.thresholds = thresholds }
+        vitalsWatch.resetReminders()
         emitter = makeEmitter(commanded: .zero)
         target = makeTarget(newSession, plannedEnd: now + MonotonicDuration(newSession.duration))
         do {
@@ -151,6 +156,15 @@ public final class InfusionEngine: @unchecked Sendable {
 
     /// Acknowledges alarms (all, or one code). Latched alarms clear only when their condition is gone.
     public func acknowledge(_ code: AlarmCode?) throws(EngineRefusal) -> [AlarmCode] {
+        // HAZ-015: the vital-sign alarm's condition is the newest reading; it is gone only when a newer reading
+        // is back within the limits.
+        if code == nil || code == .vitalsOutOfRange,
+           supervisor.latchedAlarms.contains(where: { $0.code == .vitalsOutOfRange }) {
+            let persisting = vitalsWatch.persistingBreaches
+            if !persisting.isEmpty {
+                throw EngineRefusal("Cannot acknowledge vitals-out-of-range: the newest vital signs are still out of range (\(persisting.map(\.message).joined(separator: " "))) Enter a new reading first.")
+            }
+        }
         var cleared: [AlarmCode] = []
         let advisoryMatches = advisory.filter { code == nil || $0.code == code }.map(\.code)
         advisory.removeAll { advisoryMatches.contains($0.code) }
@@ -221,6 +235,30 @@ public final class InfusionEngine: @unchecked Sendable {
         transition(to: .running)
     }
 
+    /// Sets the vital-sign limits used between sessions (a session's own limits replace them at start).
+    public func configureVitals(_ thresholds: VitalSignThresholds) { vitalsWatch.thresholds = thresholds }
+
+    /// Records a vital-sign reading (HAZ-015). During an open infusion (running, paused or already in alarm)
+    /// with the interlock on, a reading past a pause limit latches `vitals-out-of-range`: motor off, state alarm. A fresh reading
+    /// clears the staleness reminder. Never starts or resumes anything.
+    @discardableResult
+    public func recordVitals(_ vitals: VitalSigns) -> VitalsAssessment {
+        let breaches = vitalsWatch.record(vitals)
+        if advisory.contains(where: { $0.code == .vitalsStale }) {
+            clearAdvisory(.vitalsStale)
+            updateIndication()
+        }
+        let interlockOn = session?.vitalThresholds != nil && [.running, .paused, .alarm].contains(state)
+        guard interlockOn, !breaches.isEmpty else {
+            return VitalsAssessment(breaches: breaches, paused: false, state: state)
+        }
+        emitter.stop()
+        supervisor.trip(.vitalsOutOfRange,
+                        "Infusion paused by the vital-sign interlock: \(breaches.map(\.message).joined(separator: " "))",
+                        now: scheduler.now())
+        return VitalsAssessment(breaches: breaches, paused: true, state: state)
+    }
+
     // MARK: - Status
 
     /// A consistent snapshot.
@@ -286,6 +324,18 @@ public final class InfusionEngine: @unchecked Sendable {
         case .paused: pausedReminder(now: now)
         default: break
         }
+        if state == .running || state == .paused { vitalsReminder(now: now) }
+    }
+
+    /// HAZ-015: a medium reminder when the newest vital signs are older than the drug's staleness interval.
+    private func vitalsReminder(now: MonotonicInstant) {
+        guard let thresholds = session?.vitalThresholds, let startedAt,
+              let age = vitalsWatch.staleReminderDue(now: now, sessionStart: startedAt) else { return }
+        clearAdvisory(.vitalsStale)
+        let what = vitalsWatch.latest == nil || vitalsWatch.latest.map({ $0.measuredAt < startedAt }) == true
+            ? "No vital signs were entered since the infusion started \(Int(age.seconds / 60)) min ago"
+            : "The last vital signs are \(Int(age.seconds / 60)) min old"
+        raiseAdvisory(.vitalsStale, "\(what) (limit \(thresholds.staleAfter.formatted(maxFractionDigits: 1))); take and enter new ones.", now)
     }
 
     private func controlStep(now: MonotonicInstant) {

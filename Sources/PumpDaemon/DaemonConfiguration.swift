@@ -64,6 +64,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var gpioChip = "gpiochip0"
     /// GPIO line names or offsets by role (gpiod backend); empty keeps the backend's defaults.
     public var gpioLines: [String: String] = [:]
+    /// Plasma-concentration model for the estimate (nil: the drug library's choice, else Clements & Nimmo).
+    public var plasmaModel: String?
+    /// Overrides the drug library's vital-sign staleness interval, minutes (nil: the library's value).
+    public var vitalsStaleMin: Double?
+    /// Simulator only: a simulated patient monitor feeds vital signs from the patient model.
+    public var simVitals = false
+    /// Simulator only: seconds (pump time) between simulated monitor readings.
+    public var simVitalsIntervalS: Double = 300
 
     /// The built-in defaults.
     public init() {}
@@ -72,6 +80,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         "backend", "socket", "control_group", "read_only_group", "state_dir", "sim_speed", "sim_fill_ml",
         "drug_library", "syringe_library", "calibration", "repeat_session_window_h", "control_period_ms",
         "occlusion_pressure_mmhg", "realtime", "realtime_priority", "gpio", "socket_group", "allow_root", "gpio_pin_map",
+        "plasma_model", "vitals_stale_min", "sim_vitals", "sim_vitals_interval_s",
     ]
 
     /// Applies a TOML file's settings over `self`.
@@ -116,6 +125,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
         realtime = try reader.bool("realtime") ?? realtime
         gpioPinMapPath = try reader.string("gpio_pin_map") ?? gpioPinMapPath
         realtimePriority = try reader.number("realtime_priority").map { Int32($0) } ?? realtimePriority
+        plasmaModel = try reader.string("plasma_model") ?? plasmaModel
+        vitalsStaleMin = try reader.number("vitals_stale_min") ?? vitalsStaleMin
+        simVitals = try reader.bool("sim_vitals") ?? simVitals
+        simVitalsIntervalS = try reader.number("sim_vitals_interval_s") ?? simVitalsIntervalS
         if let gpio = table["gpio"]?.table {
             for key in gpio.keys {
                 if key == "chip" {
@@ -152,6 +165,18 @@ public struct DaemonConfiguration: Sendable, Equatable {
         }
         if let fill = simFillML, !(fill > 0 && fill <= 100) {
             throw ConfigurationError("sim_fill_ml must be between 0 and 100, not \(fill).")
+        }
+        if let plasmaModel, PlasmaConcentrationModel.named(plasmaModel) == nil {
+            throw ConfigurationError("plasma_model must be one of \(PlasmaConcentrationModel.all.map(\.id).joined(separator: ", ")), not '\(plasmaModel)'.")
+        }
+        if let stale = vitalsStaleMin, !(stale > 0 && stale <= 120) {
+            throw ConfigurationError("vitals_stale_min must be above 0 and at most 120, not \(stale).")
+        }
+        guard simVitalsIntervalS.isFinite, simVitalsIntervalS >= 10, simVitalsIntervalS <= 3600 else {
+            throw ConfigurationError("sim_vitals_interval_s must be between 10 and 3600, not \(simVitalsIntervalS).")
+        }
+        if simVitals, backend != .sim {
+            throw ConfigurationError("sim_vitals applies to the simulator only; on real hardware vital signs come from pumpctl vitals or a monitor bridge.")
         }
         guard !socketPath.isEmpty, socketPath.utf8.count < 108 else {
             throw ConfigurationError("socket path must be 1–107 bytes long, not '\(socketPath)'.")

@@ -61,6 +61,7 @@ extension PumpService {
         case .simInject(let fault): result = inject(fault, actor: actor)
         case .sessions(let patientId, let limit): result = sessions(patientId: patientId, limit: limit)
         case .reportData(let sessionId): result = reportData(sessionId: sessionId)
+        case .vitals(let parameters): result = vitals(parameters, actor: actor)
         }
         switch result {
         case .success(let payload): return .success(id: request.id, payload)
@@ -73,41 +74,58 @@ extension PumpService {
     // MARK: - Status
 
     func statusReport() -> StatusReport {
-        let (status, now) = scheduler.sync { (engine.status(), scheduler.now()) }
+        let (status, now, latest, thresholds) = scheduler.sync {
+            let status = engine.status(), now = scheduler.now()
+            plasma.record(status.deliveredDose, at: now)
+            return (status, now, engine.vitalsWatch.latest, engine.vitalsWatch.thresholds)
+        }
         let session = activeSession
+        let wallNow = wallClock()
         return WireMapping.status(status, sessionID: session.id.map { String($0.rawValue) }, backend: configuration.backend,
-                                  uncertainty: session.uncertainty, monotonicNow: now, wallNow: wallClock(),
-                                  speed: scheduler.speed)
+                                  uncertainty: session.uncertainty, monotonicNow: now, wallNow: wallNow,
+                                  speed: scheduler.speed, plasma: plasma.estimate(at: now),
+                                  vitals: vitalsReport(latest: latest, thresholds: thresholds, monotonicNow: now, wallNow: wallNow))
     }
 
     // MARK: - Program
 
-    /// Validates a program, adding the repeat-session rule (HAZ-010). Returns the plan or a refusal.
+    /// Validates a program, adding the daemon's own rules: the repeat-session window (HAZ-010) and the
+    /// pre-start vital-sign check (HAZ-015). Their soft findings take the program's override reason like the
+    /// planner's own soft limits. Returns the plan or a refusal.
     func plan(for parameters: StartParameters) -> Result<(DosePlan, [Finding]), ProtocolError> {
         let request = WireMapping.programRequest(parameters)
         let result = planner.validate(request)
         var findings = result.findings
+        var extra: [Finding] = []
         if let patient = parameters.patientId, let journal, configuration.repeatSessionWindowHours > 0 {
             do {
                 if let last = try journal.lastSessionEnd(patientID: patient) {
                     let hours = wallClock().timeIntervalSince(last) / 3600
                     if hours < configuration.repeatSessionWindowHours {
-                        let sentence = String(format: "Patient %@'s last session ended %.1f h ago, within the %.0f h repeat window; an override reason is required.",
-                                              patient, hours, configuration.repeatSessionWindowHours)
-                        let reason = parameters.overrideReason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-                        if reason.isEmpty {
-                            findings.append(Finding(kind: .softLimit, limit: "session.repeat-window", message: sentence))
-                            if result.verdict == .accepted {
-                                return .failure(ProtocolError(code: .needsOverride, message: sentence, findings: findings.map(WireMapping.finding)))
-                            }
-                        } else if var plan = result.plan {
-                            plan.overrides.append(OverrideRecord(limit: "session.repeat-window", message: sentence, reason: reason, revision: plan.revision))
-                            return .success((plan, findings))
-                        }
+                        extra.append(Finding(kind: .softLimit, limit: "session.repeat-window", message: String(
+                            format: "Patient %@'s last session ended %.1f h ago, within the %.0f h repeat window; an override reason is required.",
+                            patient, hours, configuration.repeatSessionWindowHours)))
                     }
                 }
             } catch {
                 return .failure(ProtocolError(code: .refused, message: "The journal could not be read (\(error)); starting is blocked."))
+            }
+        }
+        extra += preStartVitalsFindings(drug: parameters.drug)
+        let extraSoft = extra.filter { $0.kind == .softLimit }
+        findings += extra.filter { $0.kind != .softLimit }
+        if !extraSoft.isEmpty {
+            let reason = parameters.overrideReason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if reason.isEmpty {
+                findings = extraSoft + findings
+                if result.verdict == .accepted {
+                    return .failure(Self.refusal(.needsOverride, findings, fallback: "An override reason is required."))
+                }
+            } else if var plan = result.plan {
+                for finding in extraSoft {
+                    plan.overrides.append(OverrideRecord(limit: finding.limit, message: finding.message, reason: reason, revision: plan.revision))
+                }
+                return .success((plan, extraSoft + findings))
             }
         }
         switch result.verdict {
@@ -171,13 +189,22 @@ extension PumpService {
             journalFailed(error)
             return .failure(ProtocolError(code: .refused, message: "The journal could not record the program (\(error)); starting is blocked."))
         }
-        let session = InfusionSession(id: String(sessionID.rawValue), plan: dosePlan, profile: profile,
+        var session = InfusionSession(id: String(sessionID.rawValue), plan: dosePlan, profile: profile,
                                       pumpMaxRate: engine.configuration.supervisor.pumpMaxRate)
+        session.vitalThresholds = vitalThresholds(forDrug: dosePlan.drug)
+        plasma.begin(model: plasmaModel(forDrug: dosePlan.drug), bodyWeight: dosePlan.patient.weight, at: scheduler.now())
         if let simulator {
             let fill = configuration.simFillML.map(Milliliters.init) ?? dosePlan.syringe.nominalVolume
             simulator.load(dosePlan.geometry, fill: fill)
         }
         activeSession = ActiveSession(id: sessionID, plan: dosePlan, record: record, uncertainty: .zero, resumable: true)
+        for finding in findings where finding.limit.hasPrefix("vitals.") {
+            let override = dosePlan.overrides.first { $0.limit == finding.limit }
+            let decision = override != nil ? "pre-start-overridden" : finding.kind == .warning ? "pre-start-no-vitals" : "pre-start-finding"
+            writeEvent(.vitalsDecision, actor: actor, "Pre-start vital-sign check: \(finding.message)\(override.map { " Overridden: \($0.reason)" } ?? "")",
+                       details: VitalsDecisionRecord(decision: decision, limits: [finding.limit], message: finding.message,
+                                                     overrideReason: override?.reason).encoded)
+        }
         let refusal = runEngine { (engine) throws(EngineRefusal) in try engine.start(session) }
         if let refusal {
             do {
@@ -305,7 +332,7 @@ extension PumpService {
         guard let simulator else {
             return .failure(ProtocolError(code: .refused, message: "sim inject works only with the simulator backend; this pump runs on real hardware."))
         }
-        let simulated: SimulatedFault = switch fault {
+        let simulated: SimulatedFault? = switch fault {
         case .occlusion: .occlusion
         case .occlusionRelease: .occlusionRelease
         case .stall: .stallStart
@@ -314,6 +341,16 @@ extension PumpService {
         case .estopRelease: .emergencyStopRelease
         case .gpioWriteFailure: .gpioWriteFailure(.step)
         case .syringeRemoved: .syringeRemoved
+        case .hypertensiveSurge, .hypertensiveSurgeRelease: nil
+        }
+        guard let simulated else {
+            // Patient faults act on the simulated monitor's patient model, not on the pump plant.
+            guard let monitor = simulatedMonitor else {
+                return .failure(ProtocolError(code: .refused, message: "\(fault.rawValue) needs the simulated patient monitor; start pumpd with --sim-vitals."))
+            }
+            monitor.setSurge(fault == .hypertensiveSurge)
+            writeEvent(.config, actor: actor, "Simulator fault injected by \(actor.name): \(fault.rawValue).")
+            return .success(.status(statusReport()))
         }
         writeEvent(.config, actor: actor, "Simulator fault injected by \(actor.name): \(fault.rawValue).")
         scheduler.sync { simulator.current.inject(simulated) }

@@ -49,7 +49,8 @@ extension PumpService {
     private func builder(for record: SessionRecord, journal: Journal) throws(JournalError) -> SessionReportBuilder {
         let live: String? = activeSession.id == record.id && record.close == nil
             ? scheduler.sync { engine.state.rawValue } : nil
-        return SessionReportBuilder(record: record, events: try journal.events(session: record.id), liveState: live)
+        return SessionReportBuilder(record: record, events: try journal.events(session: record.id), liveState: live,
+                                    plasmaModel: plasmaModel(forDrug: record.start.drug))
     }
 
     /// The report, thinned until its answer fits one protocol line (a very long session with many events).

@@ -35,6 +35,10 @@ public final class PumpService: @unchecked Sendable {
     let access: AccessPolicy
     let wallClock: @Sendable () -> Date
     let commandQueue = DispatchQueue(label: "pumpd.commands")
+    /// The running plasma-concentration estimate (display only).
+    let plasma = PlasmaEstimateBook()
+    /// The simulated patient monitor (sim backend with `sim_vitals`), else nil.
+    let simulatedMonitor: SimulatedMonitor?
     private let stateLock = NSLock()
     private var active = ActiveSession()
 
@@ -93,6 +97,8 @@ public final class PumpService: @unchecked Sendable {
             InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog, hardware: backend,
                            configuration: engineConfiguration)
         }
+        simulatedMonitor = configuration.simVitals && simulator != nil
+            ? SimulatedMonitor(interval: .seconds(configuration.simVitalsIntervalS)) : nil
 
         var openedJournal: Journal?
         var openError: JournalError?
@@ -131,6 +137,9 @@ public final class PumpService: @unchecked Sendable {
             try recoverInterruptedSession()
             journalDaemonEvent(.daemonStart, "pumpd started (backend \(configuration.backend.rawValue)).")
         }
+        let thresholds = vitalThresholds(forDrug: nil)
+        scheduler.sync { engine.configureVitals(thresholds) }
+        startSimulatedMonitor()
     }
 
     /// Stops the motor and the loop (SIGTERM/SIGINT and shutdown). Idempotent; ENABLE off first.
@@ -162,7 +171,14 @@ public final class PumpService: @unchecked Sendable {
 
     func engineEvent(_ event: EngineEvent) {
         let session = activeSession
-        recorder?.record(event, session: session.id, monotonic: scheduler.now())
+        let now = scheduler.now()
+        switch event {
+        case .checkpoint(let status), .stateChanged(_, _, let status), .titrated(let status):
+            plasma.record(status.deliveredDose, at: now)
+            observePatient(status, at: now)
+        default: break
+        }
+        recorder?.record(event, session: session.id, monotonic: now)
         if case .stateChanged(_, let to, _) = event, to == .completed || to == .stopped {
             stateLock.withLock { active.uncertainty = .zero }
         }
@@ -239,6 +255,13 @@ public final class PumpService: @unchecked Sendable {
             engine.restoreInterrupted(session, delivered: known + uncertainty, startedAgo: .seconds(startedAgo))
         }
         activeSession = ActiveSession(id: recovered.id, plan: plan, record: record, uncertainty: uncertainty, resumable: true)
+        // The estimate's history comes from the checkpoints, placed on this boot's monotonic line by their
+        // wall-clock age (display only; HAZ-012 does not apply to an estimate nothing acts on).
+        let now = scheduler.now(), wallNow = wallClock()
+        let history = try journal.checkpoints(session: recovered.id).map {
+            CumulativeDoseSample(at: now - .seconds(max(0, wallNow.timeIntervalSince($0.wall)) * scheduler.speed), cumulative: $0.delivered.dose)
+        }
+        plasma.begin(model: plasmaModel(forDrug: plan.drug), bodyWeight: plan.patient.weight, at: now, history: history)
         try journal.markInterrupted(
             recovered.id, monotonic: scheduler.now(), wall: wallClock(),
             summary: "Came back interrupted after a restart: \(recovered.delivered.dose.formatted(maxFractionDigits: 3)) delivered at the last checkpoint, up to \(plan.geometry.volume(for: uncertainty).formatted(maxFractionDigits: 3)) more unknown.")

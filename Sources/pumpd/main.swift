@@ -20,6 +20,8 @@ struct Pumpd: AsyncParsableCommand {
     @Option(help: "Group allowed to read status.") var readOnlyGroup: String?
     @Option(help: "Group owning the socket file.") var socketGroup: String?
     @Flag(help: "Let root control the pump (bench and tests only).") var allowRoot = false
+    @Flag(help: "Simulator only: a simulated patient monitor feeds vital signs.") var simVitals = false
+    @Option(help: "Plasma-estimate model: clements-nimmo-1981 (default) or domino-1982.") var plasmaModel: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
 
     func run() async throws {
@@ -39,6 +41,8 @@ struct Pumpd: AsyncParsableCommand {
         if let readOnlyGroup { settings.readOnlyGroup = readOnlyGroup }
         if let socketGroup { settings.socketGroup = socketGroup }
         if allowRoot { settings.allowRoot = true }
+        if simVitals { settings.simVitals = true }
+        if let plasmaModel { settings.plasmaModel = plasmaModel }
         do { try settings.validate() } catch { throw ValidationError(error.message) }
 
         var logger = Logger(label: "pumpd")

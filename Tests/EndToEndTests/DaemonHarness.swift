@@ -40,12 +40,11 @@ final class DaemonHarness: @unchecked Sendable {
     let stateDirectory: String
     let speed: Double
     let controlGroup: String
-    /// Extra lines for pumpd's configuration file (e.g. `control_period_ms = 200`).
-    let extraConfig: String
     private(set) var process: Process?
+    /// Extra pumpd.toml lines (e.g. `sim_vitals = true`).
+    var extraConfig = ""
 
-    init(speed: Double = 200, controlGroup: String? = nil, extraConfig: String = "") throws {
-        self.extraConfig = extraConfig
+    init(speed: Double = 200, controlGroup: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pump-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         socket = directory.appendingPathComponent("pumpd.sock").path

@@ -13,7 +13,8 @@ import Testing
 @Suite("pumpctl watch under tmux", .serialized, .enabled(if: TmuxSession.available, "tmux is not installed (scripts/setup-debian.sh installs it)"))
 struct WatchEndToEndTests {
     static func daemon() throws -> DaemonHarness {
-        let daemon = try DaemonHarness(speed: 1, extraConfig: "control_period_ms = 200\n")
+        let daemon = try DaemonHarness(speed: 1)
+        daemon.extraConfig = "control_period_ms = 200\n"
         try daemon.start()
         return daemon
     }

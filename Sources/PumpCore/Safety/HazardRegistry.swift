@@ -61,6 +61,9 @@ public enum HazardRegistry {
         Hazard(id: "HAZ-014", title: "Loss of the journal hides what was delivered",
                cause: "Full disk, corrupt database, I/O error.",
                mitigation: "SQLite WAL with synchronous=FULL; any journal error is an alarm that blocks starting and stops delivery."),
+        Hazard(id: "HAZ-015", title: "Infusion continues through a haemodynamic or respiratory adverse reaction",
+               cause: "Ketamine raises blood pressure (about +16/+11 mmHg at the end of 0.5 mg/kg over 40 min, with occasional severe surges); vital signs not checked, or checked and not acted on.",
+               mitigation: "Vital-sign interlock with drug-library limits (defaults needing clinical sign-off): BP at or above the pre-start limit needs an override reason; a reading past a pause limit latches a high-priority alarm that stops delivery and cannot be acknowledged while the newest reading is still out of range; resuming is a separate command; stale vital signs raise a medium reminder; every reading and decision is journaled."),
     ]
 
     /// The hazard with `id`, if registered.

@@ -7,6 +7,11 @@
 // - The final target follows the last titration: target mg = opening target × final steps ÷ opening steps
 //   (steps are proportional to volume, so this is exact up to one step).
 // - Delivered is the close record's amount, else the last checkpoint's (an open session).
+// - The plasma estimate is recomputed from every checkpoint (not the thinned ones) with the session's model
+//   and total body weight, on pump time, and sampled at the thinned points: display only, labelled as a
+//   population-model estimate.
+// - Vital signs come from the `vitals` events; only manual entries are also listed as events (monitor and
+//   simulator readings would drown the table).
 import Foundation
 import PumpCore
 import PumpJournal
@@ -19,6 +24,8 @@ struct SessionReportBuilder {
     var events: [JournalEntry]
     /// The pump state when this is the daemon's open session (running, paused, alarm, interrupted).
     var liveState: String?
+    /// The model for the plasma estimate; nil leaves the estimate out.
+    var plasmaModel: PlasmaConcentrationModel?
 
     /// Limits that keep the report within one protocol line.
     struct Limits {
@@ -30,7 +37,7 @@ struct SessionReportBuilder {
     /// The event kinds always listed in a report, however many events there are.
     static let essentialKinds: Set<JournalEventKind> = [
         .sessionOpen, .program, .override, .start, .titration, .pause, .resume, .alarm, .acknowledge, .estop,
-        .estopClear, .completion, .stop, .interrupted, .resumeInterrupted, .sessionClose,
+        .estopClear, .completion, .stop, .interrupted, .resumeInterrupted, .sessionClose, .vitalsDecision,
     ]
 
     // MARK: - Summary
@@ -90,10 +97,16 @@ struct SessionReportBuilder {
         var listed: [ReportEventDTO] = []
         var overrides: [ReportOverrideDTO] = []
         var essential: [Bool] = []
+        var vitals: [VitalsPointDTO] = []
         for entry in events {
             let event = entry.event
             let t = clock.seconds(monotonic: event.monotonic, wall: event.wall)
             let actor = Self.actor(event.actor)
+            if event.kind == .vitals, let reading = VitalsJournalRecord.decode(event.details) {
+                vitals.append(VitalsPointDTO(at: event.wall, tS: Self.round(t, 3), sbpMmHg: reading.sbpMmHg, dbpMmHg: reading.dbpMmHg,
+                                             hrBpm: reading.hrBpm, spo2Percent: reading.spo2Percent, source: reading.source))
+                if reading.source != "manual" { continue }
+            }
             listed.append(ReportEventDTO(seq: Int(entry.sequence), at: event.wall, tS: t, kind: event.kind.rawValue,
                                          actor: actor, summary: event.summary))
             essential.append(Self.essentialKinds.contains(event.kind))
@@ -116,7 +129,8 @@ struct SessionReportBuilder {
                 rateMlPerH: first?.nominalRateMLPerHour ?? 0, revisions: programs.last?.revision ?? 1,
                 startedBy: Self.actor(start.actor)),
             events: kept, eventsOmitted: omitted, overrides: overrides, alarms: alarms(clock: &alarmClock),
-            timeline: timeline(checkpoints, maxPoints: limits.maxPoints), generatedAt: generatedAt)
+            timeline: timeline(checkpoints, maxPoints: limits.maxPoints), vitals: Self.thin(vitals, max: limits.maxVitals),
+            plasmaModel: plasmaModel?.id, generatedAt: generatedAt)
     }
 
     /// The checkpoints in pump time, thinned, with mean rates.
@@ -128,10 +142,30 @@ struct SessionReportBuilder {
         }
         let thinned = TimelineThinning.thin(timed, maxPoints: maxPoints)
         let rates = TimelineThinning.rates(thinned)
-        return zip(thinned, rates).map { point, rate in
-            ReportPointDTO(tS: Self.round(point.t, 3), deliveredMl: Self.round(point.deliveredML, 6),
-                           deliveredMg: Self.round(point.deliveredMG, 6), rateMlPerH: Self.round(rate, 4), state: point.state)
+        let plasma = plasmaEstimates(all: timed, at: thinned.map(\.t))
+        return thinned.indices.map { index in
+            let point = thinned[index]
+            return ReportPointDTO(tS: Self.round(point.t, 3), deliveredMl: Self.round(point.deliveredML, 6),
+                                  deliveredMg: Self.round(point.deliveredMG, 6), rateMlPerH: Self.round(rates[index], 4),
+                                  state: point.state, plasmaNgPerMl: plasma.map { Self.round($0[index], 2) })
         }
+    }
+
+    /// The plasma estimate at pump times `instants` from the full-resolution delivered-dose curve `all`.
+    func plasmaEstimates(all: [TimedCheckpoint], at instants: [Double]) -> [Double]? {
+        guard let plasmaModel, let weight = programs.first?.weightKg, weight > 0, !all.isEmpty else { return nil }
+        let instant = { (t: Double) in MonotonicInstant(nanoseconds: Int64((t * 1e9).rounded())) }
+        var doses = DeliveredDoseTimeline()
+        doses.record(cumulative: .zero, at: instant(0))
+        for point in all { doses.record(cumulative: Milligrams(point.deliveredMG), at: instant(point.t)) }
+        return plasmaModel.concentrations(at: instants.map(instant), timeline: doses, bodyWeight: Kilograms(weight))?.map(\.value)
+    }
+
+    /// At most `max` of `points`, evenly spaced, the first and last kept.
+    static func thin<T>(_ points: [T], max: Int) -> [T] {
+        guard points.count > max, max > 1 else { return points }
+        let step = Double(points.count - 1) / Double(max - 1)
+        return (0..<max).map { points[Int((Double($0) * step).rounded())] }
     }
 
     /// Keeps every essential event and as many others as fit, earliest and latest first; returns the omitted count.

@@ -31,6 +31,8 @@ public enum Command: Sendable, Equatable {
     case sessions(patientId: String?, limit: Int?)
     /// Everything the journal holds about one session (the latest when `sessionId` is nil), for a report.
     case reportData(sessionId: String?)
+    /// Record a vital-sign reading (nurse entry or monitor bridge); may pause the infusion (HAZ-015).
+    case vitals(VitalsParameters)
 
     /// The wire name of this command.
     public var name: CommandName {
@@ -49,13 +51,14 @@ public enum Command: Sendable, Equatable {
         case .simInject: .simInject
         case .sessions: .sessions
         case .reportData: .reportData
+        case .vitals: .vitals
         }
     }
 }
 
 /// The wire name of a command (the value of `"command"`).
 public enum CommandName: String, Sendable, CaseIterable {
-    case validate, start, status, pause, resume, titrate, stop, estop, ack, log
+    case validate, start, status, pause, resume, titrate, stop, estop, ack, log, vitals
     case resumeInterrupted = "resume-interrupted"
     case simInject = "sim-inject"
     case sessions
@@ -73,6 +76,7 @@ public enum CommandName: String, Sendable, CaseIterable {
         case .simInject: ["fault"]
         case .sessions: ["patient_id", "limit"]
         case .reportData: ["session_id"]
+        case .vitals: Set(VitalsParameters.CodingKeys.allCases.map(\.stringValue))
         }
     }
 }

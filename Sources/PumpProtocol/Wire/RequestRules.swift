@@ -44,6 +44,12 @@ extension Request {
             return textViolation(patientId, "patient_id")
         case let .reportData(sessionId):
             return textViolation(sessionId, "session_id")
+        case let .vitals(parameters):
+            if [parameters.sbpMmHg, parameters.dbpMmHg, parameters.hrBpm, parameters.spo2Percent].contains(where: { !$0.isFinite }) {
+                return "Every vital sign must be a finite number."
+            }
+            if parameters.source == .simulator { return "The source simulator is reserved for the daemon's own patient model." }
+            return nil
         case .status, .pause, .resume, .stop, .estop, .simInject:
             return nil
         }
