@@ -34,7 +34,9 @@ struct ReportEndToEndTests {
         try daemon.start()
         let started = daemon.ctl(Self.start(patient: "R-1", dose: "0.8", concentration: "2", reason: Self.overrideReason))
         try #require(started.status == 0, "\(started.stderr)")
+        #expect(daemon.ctl(["vitals", "--sbp", "124", "--dbp", "78", "--hr", "70", "--spo2", "98"]).status == 0)
         _ = try daemon.waitFor(timeout: 20) { $0.deliveredMl > 1 }
+        #expect(daemon.ctl(["vitals", "--sbp", "131", "--dbp", "84", "--hr", "76", "--spo2", "97"]).status == 0)
         #expect(daemon.ctl(["sim", "inject", "occlusion"]).status == 0)
         let alarmed = try daemon.waitFor(timeout: 30) { $0.state == .alarm }
         try #require(alarmed.alarms.contains { $0.code == "occlusion" }, "\(alarmed.state) \(alarmed.alarms)")
@@ -76,6 +78,14 @@ struct ReportEndToEndTests {
         #expect(report.timeline.contains { $0.state == "alarm" } && report.timeline.contains { $0.state == "paused" })
         #expect(zip(report.timeline, report.timeline.dropFirst()).allSatisfy { $1.tS >= $0.tS })
 
+        // Vital signs as entered, and the plasma estimate with its model.
+        #expect(report.vitals.map(\.sbpMmHg) == [124, 131] && report.vitals.map(\.hrBpm) == [70, 76])
+        #expect(report.vitals.allSatisfy { $0.source == "manual" })
+        #expect(report.events.filter { $0.kind == "vitals" }.allSatisfy { $0.actor.uid == getuid() })
+        #expect(report.plasmaModel == "clements-nimmo-1981")
+        #expect((report.timeline.last?.plasmaNgPerMl ?? 0) > 0)
+        #expect(report.timeline.first?.plasmaNgPerMl == 0)
+
         // The journal (pumpctl log) holds the same alarms.
         let log = daemon.ctl(["log", "--limit", "200", "--json"])
         guard case .log(let entries)? = try Self.payload(log) else { throw HarnessError("no log") }
@@ -94,6 +104,7 @@ struct ReportEndToEndTests {
         let lastMg = try #require(deliveryRows.last.flatMap { Double($0[column("delivered_mg")]) })
         #expect(abs(lastMg - final.deliveredMg) < 1e-5)
         #expect(rows.filter { $0[column("record")] == "alarm" }.count == report.alarms.count)
+        #expect(rows.filter { $0[column("record")] == "vitals" }.map { $0[column("sbp_mmhg")] } == ["124", "131"])
 
         // HTML: self-contained and showing the same numbers.
         let html = daemon.ctl(["report", "--session", try #require(final.sessionId)])
@@ -102,6 +113,8 @@ struct ReportEndToEndTests {
         #expect(page.contains(">\(QuantityFormat.mg(final.deliveredMg))<") && page.contains(">\(QuantityFormat.ml(final.deliveredMl))<"))
         #expect(page.contains("<span id=\"alarm-count\">\(report.alarms.count)</span>"))
         #expect(page.contains(Self.overrideReason) && page.contains("occlusion") && page.contains("STOPPED"))
+        #expect(page.contains("population-model estimate (clements-nimmo-1981)") && !page.contains("No plasma estimate")
+                && !page.contains("No vital signs in this record"))
         #expect(!page.contains("http://") && !page.contains("https://") && !page.lowercased().contains("<script")
                 && !page.lowercased().contains("<link"))
 

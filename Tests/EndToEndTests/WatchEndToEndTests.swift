@@ -54,7 +54,7 @@ struct WatchEndToEndTests {
         return count
     }
 
-    @Test("the live view shows amounts, rate and time left, then a high alarm banner with one bell, in 80×24, in place, without colour under NO_COLOR")
+    @Test("the live view shows amounts, rate, time left, plasma estimate and vitals, then a high alarm banner with one bell, in 80×24, in place, without colour under NO_COLOR")
     func liveView() throws {
         let daemon = try Self.daemon()
         let (tmux, raw) = try Self.watch(daemon, color: false)
@@ -63,7 +63,10 @@ struct WatchEndToEndTests {
         #expect(idle.contains("pumpctl watch") && idle.contains("IDLE"), "\(idle)")
 
         try #require(daemon.ctl(DaemonHarness.referenceStart + ["--patient-id", "W-1"]).status == 0)
-        let running = tmux.waitForScreen(timeout: 15) { $0.contains("RUNNING") && !$0.contains("Delivered   0.00 mg") }
+        try #require(daemon.ctl(["vitals", "--sbp", "128", "--dbp", "81", "--hr", "72", "--spo2", "98"]).status == 0)
+        let running = tmux.waitForScreen(timeout: 15) {
+            $0.contains("RUNNING") && !$0.contains("Delivered   0.00 mg") && $0.contains("Vitals") && $0.contains("Plasma")
+        }
         #expect(running.contains("RUNNING"), "\(running)")
         #expect(running.contains("Patient W-1 · dosing weight 70.0 kg"))
         #expect(running.contains("ketamine 1.00 mg/mL"))
@@ -73,6 +76,9 @@ struct WatchEndToEndTests {
         #expect(running.contains("Motor enabled"))
         #expect(running.contains("[░") && running.contains("]   0 %"))
         #expect(running.contains("No active alarms"))
+        // The plasma estimate (labelled as a model estimate) and the last vital signs with their age.
+        #expect(running.contains("ng/mL est. (clements-nimmo-1981, population model)"), "\(running)")
+        #expect(running.contains("Vitals      128/81 mmHg, HR 72 bpm, SpO2 98 % (manual, 00:"), "\(running)")
         #expect(Self.fits(running), "\(running)")
 
         // A new high-priority alarm: a banner with its priority marker, code and message, and one bell.
