@@ -144,7 +144,7 @@ let package = Package(
         .testTarget(name: "PumpServerTests", dependencies: ["PumpServer", "PumpProtocol"], path: "Tests/PumpServerTests"),
         .testTarget(
             name: "PumpDaemonTests",
-            dependencies: ["PumpDaemon", "PumpCore", "PumpControl", "PumpSimulator", "PumpProtocol", "PumpLibrary"],
+            dependencies: ["PumpDaemon", "PumpCore", "PumpControl", "PumpSimulator", "PumpProtocol", "PumpLibrary", "PumpJournal"],
             path: "Tests/PumpDaemonTests"
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["PumpProtocol"], path: "Tests/EndToEndTests"),

@@ -276,6 +276,8 @@ extension PumpService {
         updated.targetSteps = newPlan.targetSteps.count
         updated.plannedDurationMin = newPlan.duration.value
         updated.nominalRateMLPerHour = newPlan.nominalRate.value
+        updated.totalMg = newPlan.totalDose.value
+        updated.volumeML = newPlan.volume.value
         var session = activeSession
         session.plan = newPlan
         session.record = updated

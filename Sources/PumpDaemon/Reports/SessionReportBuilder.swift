@@ -4,8 +4,8 @@
 // Rules:
 // - Alarms are the events that carry an alarm code and priority in their details (written for every raised
 //   alarm, the e-stop included); state-change events into `alarm` and back-off notes are not counted twice.
-// - The final target follows the last titration: target mg = opening target × final steps ÷ opening steps
-//   (steps are proportional to volume, so this is exact up to one step).
+// - The final target follows the last titration's program record, in whole motor steps as `status` shows it
+//   (target steps × mL per step, the ratio every checkpoint carries); before any step: the record's mg/mL.
 // - Delivered is the close record's amount, else the last checkpoint's (an open session).
 // - The plasma estimate is recomputed from every checkpoint (not the thinned ones) with the session's model
 //   and total body weight, on pump time, and sampled at the thinned points: display only, labelled as a
@@ -66,8 +66,14 @@ struct SessionReportBuilder {
         let (first, last) = programs
         let dosingWeight = first?.dosingWeightKg ?? first?.dosePerKg.flatMap { $0 > 0 ? start.targetDose.value / $0 : nil }
         let stepRatio = start.targetSteps.count > 0 ? Double(last?.targetSteps ?? start.targetSteps.count) / Double(start.targetSteps.count) : 1
-        let targetMg = start.targetDose.value * stepRatio
         let delivered = record.close?.delivered ?? record.lastCheckpoint?.delivered ?? .zero
+        var targetMg = last?.totalMg ?? start.targetDose.value * stepRatio
+        var targetMl = last?.volumeML ?? start.targetVolume.value * stepRatio
+        if let steps = last?.targetSteps, let concentration = last?.concentrationMgPerML, delivered.steps.count > 0 {
+            // What the pump targets: whole steps (rounded down), as `status` reports it.
+            targetMl = Double(steps) * delivered.volume.value / Double(delivered.steps.count)
+            targetMg = targetMl * concentration
+        }
         var clock = PumpClock(openMonotonic: start.monotonic, openWall: start.wall)
         let alarmList = alarms(clock: &clock)
         var endClock = PumpClock(openMonotonic: start.monotonic, openWall: start.wall)
@@ -81,7 +87,7 @@ struct SessionReportBuilder {
             sessionId: String(record.id.rawValue), patientId: start.patientID, startedAt: start.wall, endedAt: record.close?.wall,
             drug: start.drug, profile: start.profile, concentrationMgPerMl: first?.concentrationMgPerML, syringe: first?.syringeID,
             dosingWeightKg: dosingWeight, doseMgPerKg: dosingWeight.flatMap { $0 > 0 ? targetMg / $0 : nil },
-            targetMg: targetMg, targetMl: start.targetVolume.value * stepRatio,
+            targetMg: targetMg, targetMl: targetMl,
             deliveredMg: delivered.dose.value, deliveredMl: delivered.volume.value, durationS: duration,
             outcome: record.close?.outcome.rawValue ?? liveState ?? (interrupted ? "interrupted" : "open"),
             endReason: record.close?.reason, alarmCount: alarmList.count, alarmCodes: alarmList.map(\.code))

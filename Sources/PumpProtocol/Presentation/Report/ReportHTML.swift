@@ -78,13 +78,13 @@ private struct Page {
             ("Dosing weight", (program.dosingWeightKg.map(QuantityFormat.kg) ?? "--") + " (\(program.dosingWeightBasis))"),
         ]
         if let dose = program.doseMgPerKg {
-            rows.append(("Dose", "\(QuantityFormat.mgPerKg(dose)) = \(QuantityFormat.mg(program.totalMg)) = \(QuantityFormat.ml(program.volumeMl))"))
+            rows.append(("Dose as started", "\(QuantityFormat.mgPerKg(dose)) = \(QuantityFormat.mg(program.totalMg)) = \(QuantityFormat.ml(program.volumeMl))"))
         } else {
-            rows.append(("Dose", "\(QuantityFormat.mg(program.totalMg)) = \(QuantityFormat.ml(program.volumeMl))"))
+            rows.append(("Dose as started", "\(QuantityFormat.mg(program.totalMg)) = \(QuantityFormat.ml(program.volumeMl))"))
         }
         var rate = "\(QuantityFormat.mlPerH(program.rateMlPerH))"
         if let perKg = program.rateMgPerKgPerH { rate += " (\(QuantityFormat.mgPerKgPerH(perKg)))" }
-        rows.append(("Rate", rate + " over \(QuantityFormat.minutes(program.durationMin))"))
+        rows.append(("Rate as started", rate + " over \(QuantityFormat.minutes(program.durationMin))"))
         rows.append(("Revisions", program.revisions == 1 ? "1 (not titrated)" : "\(program.revisions) (titrated)"))
         rows.append(("Started by", program.startedBy.described))
         return "<section id=\"program\"><h2>Program</h2>\n" + keyValues(rows) + "</section>"
@@ -95,7 +95,7 @@ private struct Page {
         let counts = report.alarmCountsByPriority.filter { $0.count > 0 }.map { "\($0.count) \($0.priority.rawValue)" }
         let rows: [(String, String)] = [
             ("Delivered", "<span id=\"delivered-mg\">\(QuantityFormat.mg(session.deliveredMg))</span> (<span id=\"delivered-ml\">\(QuantityFormat.ml(session.deliveredMl))</span>)\(percent)"),
-            ("Target", "\(QuantityFormat.mg(session.targetMg)) (\(QuantityFormat.ml(session.targetMl)))"
+            ("Final target", "\(QuantityFormat.mg(session.targetMg)) (\(QuantityFormat.ml(session.targetMl)))"
                 + (session.doseMgPerKg.map { " = \(QuantityFormat.mgPerKg($0))" } ?? "")),
             ("Outcome", e(session.outcome) + (session.endReason.map { " — \(e($0))" } ?? "")),
             ("Pump time", QuantityFormat.duration(seconds: session.durationS, rounding: .down)),
@@ -128,7 +128,7 @@ private struct Page {
             return "<tr><td><span class=\"marker\" style=\"background:\(colour)\">\(index + 1)</span></td>"
                 + "<td class=\"mono\">\(time(alarm.at))</td><td class=\"num mono\">\(minutes(alarm.tS))</td>"
                 + "<td><span class=\"prio \(alarm.priority.rawValue)\">\(alarm.priority.rawValue.uppercased())</span></td>"
-                + "<td class=\"mono\">\(e(alarm.code))</td><td>\(e(alarm.message))</td></tr>"
+                + "<td class=\"mono nowrap\">\(e(alarm.code))</td><td>\(e(alarm.message))</td></tr>"
         }
         return """
             <section id="alarms"><h2>Alarms (\(report.alarms.count))</h2>
