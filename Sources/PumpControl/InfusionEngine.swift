@@ -13,6 +13,9 @@
 //   any open state --latching alarm--> alarm --acknowledge (condition gone)--> paused (or completed)
 //   recovery --> interrupted --resume-interrupted--> running;  interrupted --stop--> stopped
 // All methods must be called on the scheduler's executor (the daemon hops there with `perform`).
+// Step timing: the emitter's timers run on `stepScheduler`, which is the control scheduler itself (Dispatch) or
+// a dedicated real-time step thread sharing its time line. The emitter is thread-safe; its completion callback
+// hops back onto the control executor, and only acts if that emitter is still the engine's current one.
 import Foundation
 import PumpCore
 
@@ -26,6 +29,7 @@ public final class InfusionEngine: @unchecked Sendable {
     public let configuration: EngineConfiguration
     private let scheduler: PumpScheduler
     private let watchdogScheduler: PumpScheduler
+    private let stepScheduler: PumpScheduler
     private var emitter: StepEmitter
 
     /// Current state.
@@ -64,15 +68,17 @@ public final class InfusionEngine: @unchecked Sendable {
     /// TEST-ONLY: the controller's target is raised by this many steps beyond the plan (a planner fault).
     public var extraTargetStepsForTesting: Int64 = 0
 
-    /// Creates the engine; the motor is disabled and the loop starts ticking at once.
-    public init(scheduler: PumpScheduler, watchdogScheduler: PumpScheduler? = nil, hardware: PumpHardware,
-                configuration: EngineConfiguration = .init()) {
+    /// Creates the engine; the motor is disabled and the loop starts ticking at once. `stepScheduler` (default:
+    /// `scheduler`) keeps the step deadlines; it must share `scheduler`'s time line.
+    public init(scheduler: PumpScheduler, watchdogScheduler: PumpScheduler? = nil, stepScheduler: PumpScheduler? = nil,
+                hardware: PumpHardware, configuration: EngineConfiguration = .init()) {
         self.scheduler = scheduler
         self.watchdogScheduler = watchdogScheduler ?? scheduler
+        self.stepScheduler = stepScheduler ?? scheduler
         self.configuration = configuration
         let supervisor = SafetySupervisor(hardware: hardware, clock: scheduler, configuration: configuration.supervisor)
         self.supervisor = supervisor
-        self.emitter = Self.buildEmitter(scheduler: scheduler, supervisor: supervisor, commanded: .zero)
+        self.emitter = Self.buildEmitter(scheduler: stepScheduler ?? scheduler, supervisor: supervisor, commanded: .zero)
         tickOrigin = scheduler.now()
         supervisor.onTrip = { [weak self, scheduler] alarm in
             scheduler.perform { self?.handleTrip(alarm) }
@@ -288,8 +294,8 @@ public final class InfusionEngine: @unchecked Sendable {
             motorEnabled: supervisor.isMotorEnabled, alarms: alarms, lastBackOffVolume: lastBackOff)
     }
 
-    /// Emitter lateness statistics (fires, worst lateness).
-    public var emitterLateness: (fires: Int, maximum: MonotonicDuration) { (emitter.lateness.count, emitter.lateness.maximum) }
+    /// Emitter lateness statistics of the current session (fires, merged fires, worst lateness).
+    public var emitterLateness: LatenessRecorder { emitter.lateness }
 
     // MARK: - Loop
 
@@ -455,7 +461,7 @@ public final class InfusionEngine: @unchecked Sendable {
 
     private func makeEmitter(commanded: Steps) -> StepEmitter {
         emitter.stop()
-        let replacement = Self.buildEmitter(scheduler: scheduler, supervisor: supervisor, commanded: commanded)
+        let replacement = Self.buildEmitter(scheduler: stepScheduler, supervisor: supervisor, commanded: commanded)
         emitter = replacement
         wireEmitter()
         return replacement
@@ -471,8 +477,19 @@ public final class InfusionEngine: @unchecked Sendable {
     }
 
     private func wireEmitter() {
-        emitter.onLimitReached = { [weak self] in self?.complete() }
-        emitter.onRefused = { [weak self] in self?.emitter.stop() }
+        let current = emitter
+        let completeIfCurrent: () -> Void = { [weak self, weak current] in
+            guard let self, let current, self.emitter === current, self.state == .running else { return }
+            self.complete()
+        }
+        if stepScheduler === scheduler {
+            emitter.onLimitReached = completeIfCurrent
+        } else {
+            // The emitter fired on the step thread: the engine's state lives on the control executor.
+            emitter.onLimitReached = { [scheduler] in scheduler.perform(completeIfCurrent) }
+        }
+        // The emitter has already stopped itself; the supervisor's trip (if any) reaches the engine via onTrip.
+        emitter.onRefused = { [weak current] in current?.stop() }
     }
 
     private func makeTarget(_ session: InfusionSession, plannedEnd: MonotonicInstant) -> InfusionTarget {

@@ -13,7 +13,7 @@ extension PumpService {
     public func handle(line: String, peer: PeerCredentials) async -> String {
         let data = Data(line.utf8)
         let response: Response
-        switch LineCodec.decodeRequest(data) {
+        switch receive(data, peer: peer) {
         case .failure(let error):
             response = .failure(id: LineCodec.correlationID(in: data), error)
         case .success(let request):
@@ -26,6 +26,18 @@ extension PumpService {
         var encoded = LineCodec.encode(response)
         if encoded.last == UInt8(ascii: "\n") { encoded.removeLast() }
         return String(decoding: encoded, as: UTF8.self)
+    }
+
+    /// Decodes a request line on the caller's thread. An authorised `estop` drops ENABLE right here (HAZ-011),
+    /// before the request queues behind another command (a start's journal fsync, a long log query); `execute`
+    /// repeats it (idempotent) and journals it. The alarm names the uid, not the user name, so no passwd lookup
+    /// comes before ENABLE off; the journal names the actor.
+    func receive(_ data: Data, peer: PeerCredentials) -> Result<Request, ProtocolError> {
+        let decoded = LineCodec.decodeRequest(data)
+        if case .success(let request) = decoded, case .estop = request.command, access.canControl(peer) {
+            engine.supervisor.emergencyStop(now: scheduler.now(), source: "the estop command of uid \(peer.uid)")
+        }
+        return decoded
     }
 
     /// Executes a decoded request (on the command queue).
@@ -51,8 +63,12 @@ extension PumpService {
         case .resume: result = engineCommand(actor, .resume, "Resumed") { (engine) throws(EngineRefusal) in try engine.resume() }
         case .stop: result = engineCommand(actor, .stop, "Stopped by the nurse") { (engine) throws(EngineRefusal) in try engine.stop() }
         case .estop:
+            // HAZ-011: ENABLE off first, straight through the (thread-safe) supervisor from this thread, before
+            // hopping onto the control queue and long before the journal's fsync.
+            let source = "the estop command of uid \(peer.uid)"
+            engine.supervisor.emergencyStop(now: scheduler.now(), source: source)
+            scheduler.sync { engine.emergencyStop(source: source) }
             writeEvent(.estop, actor: actor, "Emergency stop command.")
-            scheduler.sync { engine.emergencyStop(source: "the estop command of \(actor.name)") }
             result = .success(.status(statusReport()))
         case .ack(let code): result = acknowledge(code, actor: actor)
         case .titrate(let parameters): result = titrate(parameters, actor: actor)

@@ -27,6 +27,8 @@ public final class PumpService: @unchecked Sendable {
     let logger: Logger
     let scheduler: DispatchScheduler
     let watchdogScheduler: DispatchScheduler
+    /// Where step deadlines are kept, and what was granted (logged, journaled and in sd_notify STATUS).
+    let stepTimingChoice: StepTimingChoice
     let engine: InfusionEngine
     let planner: DosePlanner
     let simulator: SimulatorBay?
@@ -93,9 +95,13 @@ public final class PumpService: @unchecked Sendable {
             }
         }
         let scheduler = self.scheduler, watchdog = watchdogScheduler
+        let stepTiming = StepTimingChoice.make(requested: configuration.stepTiming, control: scheduler,
+                                               priority: configuration.realtimePriority)
+        stepTimingChoice = stepTiming
+        logger.notice("step timing: \(stepTiming.report)")
         engine = scheduler.sync {
-            InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog, hardware: backend,
-                           configuration: engineConfiguration)
+            InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog, stepScheduler: stepTiming.scheduler,
+                           hardware: backend, configuration: engineConfiguration)
         }
         simulatedMonitor = configuration.simVitals && simulator != nil
             ? SimulatedMonitor(interval: .seconds(configuration.simVitalsIntervalS)) : nil
@@ -135,7 +141,8 @@ public final class PumpService: @unchecked Sendable {
             }
         } else {
             try recoverInterruptedSession()
-            journalDaemonEvent(.daemonStart, "pumpd started (backend \(configuration.backend.rawValue)).")
+            journalDaemonEvent(.daemonStart,
+                "pumpd started (backend \(configuration.backend.rawValue); step timing \(stepTimingChoice.report)).")
         }
         let thresholds = vitalThresholds(forDrug: nil)
         scheduler.sync { engine.configureVitals(thresholds) }
@@ -145,6 +152,7 @@ public final class PumpService: @unchecked Sendable {
     /// Stops the motor and the loop (SIGTERM/SIGINT and shutdown). Idempotent; ENABLE off first.
     public func shutdown() {
         scheduler.sync { engine.shutdown() }
+        stepTimingChoice.shutdown()
         journalDaemonEvent(.daemonStop, "pumpd stopping; motor disabled.")
         recorder?.drain()
     }
@@ -156,10 +164,13 @@ public final class PumpService: @unchecked Sendable {
         return answered.wait(timeout: .now() + timeout) == .success
     }
 
+    /// The step timing requested and granted (SCHED_FIFO step thread or Dispatch timer).
+    public var stepTimingReport: StepTimingReport { stepTimingChoice.report }
+
     /// A one-line status for systemd's STATUS=.
     public func statusLine() -> String {
         let status = scheduler.sync { engine.status() }
-        return "\(status.state.rawValue); delivered \(status.deliveredDose.formatted(maxFractionDigits: 2))"
+        return "\(status.state.rawValue); delivered \(status.deliveredDose.formatted(maxFractionDigits: 2)); steps \(stepTimingChoice.report.granted.rawValue)"
     }
 
     // MARK: - Session bookkeeping
