@@ -96,7 +96,7 @@ final class TmuxSession {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var cArguments = argv.map { strdup($0) }
+        let cArguments = argv.map { strdup($0) }
         defer { cArguments.forEach { free($0) } }
         var pid: pid_t = 0
         var terminated = cArguments + [nil]
