@@ -1,5 +1,7 @@
 // End-to-end: session history and session reports through the real pumpd and pumpctl. The report's numbers
 // are checked against what pumpd said in `status` and what its journal says in `log`, in all three formats.
+// 100× and 2 mg/mL keep the step rate (and the CPU the simulator needs) low, so a loaded machine does not
+// trip heartbeat-missed in the middle of the scenario.
 import Foundation
 import PumpProtocol
 import Testing
@@ -11,7 +13,7 @@ import Glibc
 struct ReportEndToEndTests {
     static let overrideReason = "Clinician order: partial response at 0.5 mg/kg"
 
-    static func start(patient: String, dose: String = "0.5", concentration: String = "1", reason: String? = nil) -> [String] {
+    static func start(patient: String, dose: String = "0.5", concentration: String = "2", reason: String? = nil) -> [String] {
         var arguments = ["start", "--drug", "ketamine", "--profile", "mood", "--weight-kg", "70", "--dose-mg-per-kg", dose,
                          "--duration-min", "40", "--concentration-mg-per-ml", concentration, "--syringe", "bd-50",
                          "--patient-id", patient, "--yes"]
@@ -30,7 +32,7 @@ struct ReportEndToEndTests {
 
     @Test("A session with an override and an occlusion: report JSON, CSV and HTML match status and the journal")
     func reportMatchesJournal() throws {
-        let daemon = try DaemonHarness(speed: 200)
+        let daemon = try DaemonHarness(speed: 100)
         try daemon.start()
         let started = daemon.ctl(Self.start(patient: "R-1", dose: "0.8", concentration: "2", reason: Self.overrideReason))
         try #require(started.status == 0, "\(started.stderr)")
@@ -125,7 +127,7 @@ struct ReportEndToEndTests {
 
     @Test("pumpctl sessions lists each patient's sessions newest first with dose, delivered, end and alarms")
     func sessionHistory() throws {
-        let daemon = try DaemonHarness(speed: 200)
+        let daemon = try DaemonHarness(speed: 100)
         try daemon.start()
         #expect(daemon.ctl(["sessions"]).stdout.contains("No sessions"))
         var delivered: [Double] = []
@@ -143,7 +145,10 @@ struct ReportEndToEndTests {
         guard case .sessions(let all)? = try Self.payload(daemon.ctl(["sessions", "--json"])) else { throw HarnessError("no list") }
         #expect(all.map(\.patientId) == ["H-2", "H-1", "H-1"])
         #expect(zip(all.map(\.deliveredMg), delivered.reversed()).allSatisfy { abs($0 - $1) < 1e-6 })
-        #expect(all.allSatisfy { $0.outcome == "stopped" && $0.alarmCount == 0 && abs($0.targetMg - 35) < 1e-3 && $0.doseMgPerKg == 0.5 })
+        for session in all {
+            #expect(session.outcome == "stopped" && session.alarmCount == 0, "\(session.outcome) \(session.alarmCodes)")
+            #expect(abs(session.targetMg - 35) < 1e-3 && abs((session.doseMgPerKg ?? 0) - 0.5) < 1e-4, "\(session.targetMg) \(session.doseMgPerKg ?? 0)")
+        }
         guard case .sessions(let mine)? = try Self.payload(daemon.ctl(["sessions", "--patient", "H-1", "--json"])) else {
             throw HarnessError("no list")
         }
