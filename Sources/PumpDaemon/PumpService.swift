@@ -121,6 +121,9 @@ public final class PumpService: @unchecked Sendable {
         }
     }
 
+    /// The simulator backend's syringe bay, when the service runs on the simulator (observation and faults).
+    public var simulatorBay: SimulatorBay? { simulator }
+
     /// Stops the motor and the loop (SIGTERM/SIGINT and shutdown). Idempotent; ENABLE off first.
     public func shutdown() {
         scheduler.sync { engine.shutdown() }

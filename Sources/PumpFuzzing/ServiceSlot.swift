@@ -1,0 +1,128 @@
+// One pump service the fuzz target talks to: a real PumpService on the simulator backend with its journal on
+// tmpfs, created in a known state (idle, or a reference session started and paused) and re-created whenever
+// an accepted command moved it away from that state, so every input meets the same pump.
+import Foundation
+import Logging
+import PumpDaemon
+import PumpProtocol
+import PumpServer
+
+/// A PumpService in a known starting state, with the way to rebuild it.
+final class ServiceSlot {
+    let scenario: FuzzInput.Scenario
+    private let root: URL
+    private var generation = 0
+    private(set) var service: PumpService
+    private(set) var directory: URL
+    /// The state the slot is built in; a refused command must leave it exactly so.
+    private(set) var baseline: PumpSnapshot
+    /// Frames handled since the service was built (the journal grows with refused control commands).
+    var framesSinceBuild = 0
+
+    /// The nurse the harness itself acts as to build and observe the pump.
+    static let operatorPeer = FuzzPeers.credentials(.nurse)
+
+    init(scenario: FuzzInput.Scenario, root: URL) throws {
+        self.scenario = scenario
+        self.root = root
+        (service, directory, baseline) = try Self.build(scenario, root: root, generation: 0)
+    }
+
+    /// Replaces the service by a fresh one in the starting state (new journal directory).
+    func rebuild() throws {
+        retire()
+        generation += 1
+        (service, directory, baseline) = try Self.build(scenario, root: root, generation: generation)
+        framesSinceBuild = 0
+    }
+
+    /// Shuts the service down (motor off) and deletes its journal.
+    func retire() {
+        service.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The service's state now.
+    func snapshot() throws(FuzzViolation) -> PumpSnapshot {
+        try Self.snapshot(service)
+    }
+
+    static func snapshot(_ service: PumpService) throws(FuzzViolation) -> PumpSnapshot {
+        let line = #"{"v":1,"id":"fuzz-probe","command":"status"}"#
+        let reply = blocking("") { await service.handle(line: line, peer: operatorPeer) }
+        guard case .success(let response) = LineCodec.decodeResponse(Data(reply.utf8)),
+              case .status(let report)? = response.result else {
+            throw FuzzViolation("status-unreadable", "the operator's status request was answered with \(reply.prefix(300))")
+        }
+        return PumpSnapshot(report, bay: service.simulatorBay)
+    }
+
+    private static func build(_ scenario: FuzzInput.Scenario, root: URL, generation: Int) throws
+        -> (PumpService, URL, PumpSnapshot) {
+        let directory = root.appendingPathComponent("\(scenario)-\(generation)", isDirectory: true)
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = DaemonConfiguration()
+        configuration.backend = .sim
+        configuration.stateDirectory = directory.path
+        configuration.socketPath = directory.appendingPathComponent("unused.sock").path
+        configuration.controlGroup = FuzzPeers.controlGroup
+        configuration.readOnlyGroup = FuzzPeers.readOnlyGroup
+        configuration.allowRoot = false
+        configuration.realtime = false
+        let logger = Logger(label: "pump-fuzz") { _ in SwiftLogNoOpLogHandler() }
+        let service = try PumpService(configuration: configuration, logger: logger)
+        if scenario == .paused {
+            for request in [referenceStart, Request(id: "fuzz-pause", command: .pause)] {
+                let line = String(decoding: try LineCodec.encode(request).dropLast(), as: UTF8.self)
+                let reply = blocking("") { await service.handle(line: line, peer: operatorPeer) }
+                guard reply.contains(#""ok":true"#) else {
+                    service.shutdown()
+                    throw FuzzViolation("scenario-setup-failed", "\(request.command.name.rawValue): \(reply.prefix(300))")
+                }
+            }
+        }
+        return (service, directory, try snapshot(service))
+    }
+
+    /// The README's reference program (ketamine 0.5 mg/kg × 70 kg over 40 min, 1 mg/mL, bd-50).
+    static let referenceStart = Request(id: "fuzz-start", command: .start(StartParameters(
+        drug: "ketamine", profile: .mood, weightKg: 70, doseMgPerKg: 0.5, durationMin: 40,
+        concentrationMgPerMl: 1, syringe: "bd-50", patientId: "FUZZ-1", confirmed: true)))
+}
+
+/// The three kinds of peer, as kernel credentials, and the groups the fuzzed daemon is configured with.
+/// The uids have no passwd entry, so each peer's groups are exactly its primary group.
+enum FuzzPeers {
+    static let controlGroup = "root"
+    static let readOnlyGroup = "nogroup"
+
+    static func credentials(_ peer: FuzzInput.Peer) -> PeerCredentials {
+        switch peer {
+        case .nurse: PeerCredentials(pid: 4242, uid: 424_242, gid: 0)
+        case .observer: PeerCredentials(pid: 4243, uid: 424_243, gid: 65534)
+        case .outsider: PeerCredentials(pid: 4244, uid: 424_244, gid: 424_244)
+        }
+    }
+}
+
+/// Runs async work to completion from synchronous code (the fuzzer's callback thread). `fallback` is
+/// returned only if the task ended without a value; callers pass one their checks then report (an empty reply).
+func blocking<T: Sendable>(_ fallback: T, _ body: @escaping @Sendable () async -> T) -> T {
+    let box = ResultBox(fallback)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        box.set(await body())
+        done.signal()
+    }
+    done.wait()
+    return box.value
+}
+
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T
+    init(_ initial: T) { stored = initial }
+    func set(_ newValue: T) { lock.withLock { stored = newValue } }
+    var value: T { lock.withLock { stored } }
+}
