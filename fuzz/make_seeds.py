@@ -3,7 +3,8 @@
 
 An input is one selector byte then the bytes a client writes (see Sources/PumpFuzzing/FuzzInput.swift):
 '0' nurse/idle, '1' observer/idle, '2' outsider/idle, '3' nurse/paused, '4' observer/paused,
-'5' outsider/paused, '6' nurse/idle with the first line padded to the 64 KiB limit (next byte: -2..+1).
+'5' outsider/paused; 0xF0 (nurse/idle) and 0xF3 (nurse/paused) pad the first line to the 64 KiB limit
+(next byte: -2..+1).
 """
 import hashlib, json, os
 
@@ -79,5 +80,6 @@ write("invalid-utf8-0", b"0\xff\xfe" + req("status").encode() + b"\n\xc3\x28\n")
 write("nul-0", b'0{"v":1,"id":"x\x00","command":"status"}\n')
 # The 64 KiB limit: padded to limit-2, -1, 0, +1.
 for k in range(4):
-    write(f"limit-{k}-6", b"6" + bytes([k]) + req("status").encode() + b"\n" + req("status", id="after").encode() + b"\n")
+    write(f"limit-{k}-0", b"\xf0" + bytes([k]) + req("status").encode() + b"\n" + req("status", id="after").encode() + b"\n")
+    write(f"limit-{k}-3", b"\xf3" + bytes([k]) + req("status").encode() + b"\n" + req("status", id="after").encode() + b"\n")
 print(len(os.listdir(out)), "seeds in", out)

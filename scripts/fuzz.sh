@@ -12,6 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
+# A broken invariant aborts; let libFuzzer (not Swift's backtracer) handle the signal and save the input.
+export SWIFT_BACKTRACE=enable=no
+export PUMP_FUZZ_STATS=1
 
 mode=time
 value=60

@@ -2,9 +2,10 @@
 // client writes to the socket. The layout keeps seed files readable: a digit, then JSON lines.
 //
 //   byte 0 (selector): peer = b % 3 (0 nurse, 1 observer, 2 outsider); pump = (b / 3) % 2 (0 idle,
-//           1 paused mid-session); pad = (b / 6) % 2; split = b % 8 (where the stream is cut into two reads)
+//           1 paused mid-session); split = b % 8 (where the stream is cut into two reads); pad = b >= 0xF0
 //   byte 1 (only when pad): the first line is left-padded with JSON whitespace to maxLineBytes - 2 + (b % 4)
 //           bytes, so the limit is probed at -2, -1, 0 and +1 (whitespace keeps a valid request valid).
+//           Padding is kept to 1/16 of the selectors: a 64 KiB line costs far more than a short one.
 //   rest:   the stream.
 import Foundation
 
@@ -43,12 +44,12 @@ public struct FuzzInput: Sendable, Equatable {
         peer = Peer(rawValue: Int(selector) % 3) ?? .nurse
         scenario = Scenario(rawValue: Int(selector / 3) % 2) ?? .idle
         var rest = Array(bytes.dropFirst())
-        if (selector / 6) % 2 == 1, let padByte = rest.first {
+        if selector >= 0xF0, let padByte = rest.first {
             rest.removeFirst()
             let target = maxLineBytes - 2 + Int(padByte % 4)
             let firstLine = rest.firstIndex(of: UInt8(ascii: "\n")) ?? rest.count
             if target > firstLine {
-                rest.insert(contentsOf: repeatElement(UInt8(ascii: " "), count: target - firstLine), at: 0)
+                rest = [UInt8](repeating: UInt8(ascii: " "), count: target - firstLine) + rest
             }
         }
         stream = rest

@@ -42,20 +42,30 @@ public final class ProtocolFuzzHarness: @unchecked Sendable {
         public var accepted = 0
         /// Accepted requests that moved the pump (the slot was rebuilt after them).
         public var stateChanges = 0
+        /// Pump services rebuilt, and the real seconds spent on it.
+        public var rebuilds = 0
+        public var rebuildSeconds = 0.0
     }
 
     /// Counters over all inputs run so far.
     public private(set) var statistics = Statistics()
+    /// TEST-ONLY: commands (wire names) checked as if they could not change the pump, to show that the state
+    /// comparison catches a change (sensitivity test).
+    public var commandsTreatedAsReadOnlyForTesting: Set<String> = []
     private let root: URL
     private var slots: [FuzzInput.Scenario: ServiceSlot] = [:]
 
     /// Creates the harness; the pump services keep their journals under `root` (tmpfs when available).
     public init(root: URL? = nil) throws {
         let base = root ?? Self.defaultRoot()
-        self.root = base.appendingPathComponent("pump-fuzz-\(getpid())", isDirectory: true)
-        try FileManager.default.createDirectory(at: self.root, withIntermediateDirectories: true)
+        let directory = base.appendingPathComponent("pump-fuzz-\(getpid())-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        self.root = directory
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for scenario in FuzzInput.Scenario.allCases {
-            slots[scenario] = try ServiceSlot(scenario: scenario, root: self.root)
+            let built = blocking(Result<ServiceSlot, any Error>.failure(CancellationError())) {
+                do { return .success(try await ServiceSlot(scenario: scenario, root: directory)) } catch { return .failure(error) }
+            }
+            slots[scenario] = try built.get()
         }
     }
 
@@ -81,42 +91,80 @@ public final class ProtocolFuzzHarness: @unchecked Sendable {
     public func run(_ bytes: [UInt8]) -> FuzzViolation? {
         guard let input = FuzzInput(bytes, maxLineBytes: Self.maxLineBytes) else { return nil }
         statistics.inputs += 1
-        do throws(FuzzViolation) {
-            try run(input)
-            return nil
-        } catch {
-            return error
+        // The whole input runs in one task: a malformed line is then answered without a thread switch.
+        return blocking(FuzzViolation?.none) {
+            do throws(FuzzViolation) {
+                try await self.run(input)
+                return nil
+            } catch {
+                return error
+            }
         }
     }
 
-    private func run(_ input: FuzzInput) throws(FuzzViolation) {
+    private func run(_ input: FuzzInput) async throws(FuzzViolation) {
         guard let slot = slots[input.scenario] else { throw FuzzViolation("harness", "no pump for \(input.scenario)") }
         let frames = try Self.frames(of: input)
         let peer = FuzzPeers.credentials(input.peer)
-        var before = try slot.snapshot()
+        var before = try await slot.snapshot()
         if before != slot.baseline {
             throw FuzzViolation("slot-drifted", "the pump left its starting state between inputs: \(before) vs \(slot.baseline)")
+        }
+        // Lines the codec rejects never reach the command queue; the state after a run of them is compared
+        // once, before the next request that does (or at the end), which keeps every change attributable.
+        var uncheckedRejections: String?
+        func compareAfterRejections() async throws(FuzzViolation) {
+            guard let last = uncheckedRejections else { return }
+            uncheckedRejections = nil
+            let now = try await slot.snapshot()
+            if now != before {
+                throw FuzzViolation("rejected-line-changed-state", "rejected lines (the last: \(last)) changed the pump from \(before) to \(now)")
+            }
         }
         for frame in frames {
             statistics.frames += 1
             slot.framesSinceBuild += 1
-            let checked = try check(frame, peer: input.peer, credentials: peer, service: slot.service)
-            let after = try slot.snapshot()
+            let decoded: Result<Request, ProtocolError>? = if case .line(let text) = frame {
+                LineCodec.decodeRequest(Data(text.utf8))
+            } else {
+                nil
+            }
+            guard case .success(let request)? = decoded else {
+                let checked = try await check(frame, decoded: decoded, peer: input.peer, credentials: peer, service: slot.service)
+                uncheckedRejections = checked.summary
+                if checked.closesConnection { break }
+                continue
+            }
+            try await compareAfterRejections()
+            let checked = try await check(frame, decoded: .success(request), peer: input.peer, credentials: peer,
+                                          service: slot.service)
+            let after = try await slot.snapshot()
             if !checked.mayChangeState && after != before {
                 throw FuzzViolation("refused-command-changed-state",
                                     "\(checked.summary) changed the pump from \(before) to \(after)")
             }
-            if checked.closesConnection { break }
-            before = after
-        }
-        if before != slot.baseline || slot.framesSinceBuild >= Self.framesPerBuild {
-            if before != slot.baseline { statistics.stateChanges += 1 }
-            do {
-                try slot.rebuild()
-            } catch {
-                throw FuzzViolation("harness", "could not rebuild the \(input.scenario) pump: \(error)")
+            // An accepted command moved the pump: rebuild it at once, so every frame meets the starting state
+            // (a running pump's delivered volume moves with the clock and could not be compared).
+            if after != slot.baseline || slot.framesSinceBuild >= Self.framesPerBuild {
+                if after != slot.baseline { statistics.stateChanges += 1 }
+                try await rebuild(slot)
+                before = slot.baseline
+            } else {
+                before = after
             }
         }
+        try await compareAfterRejections()
+    }
+
+    private func rebuild(_ slot: ServiceSlot) async throws(FuzzViolation) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        do {
+            try await slot.rebuild()
+        } catch {
+            throw FuzzViolation("harness", "could not rebuild the \(slot.scenario) pump: \(error)")
+        }
+        statistics.rebuilds += 1
+        statistics.rebuildSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     /// Frames the stream as one read and as two reads cut at `splitAt`; both must agree (invariant 1).
@@ -141,12 +189,10 @@ public final class ProtocolFuzzHarness: @unchecked Sendable {
         var summary: String
     }
 
-    private func check(_ frame: LineFrame, peer: FuzzInput.Peer, credentials: PeerCredentials,
-                       service: PumpService) throws(FuzzViolation) -> FrameOutcome {
-        let reply = blocking(FrameReply(line: "", closesConnection: false)) {
-            await LineServer.reply(to: frame, peer: credentials, maxLineBytes: Self.maxLineBytes) { request in
-                await service.handle(line: request.line, peer: request.peer)
-            }
+    private func check(_ frame: LineFrame, decoded: Result<Request, ProtocolError>?, peer: FuzzInput.Peer,
+                       credentials: PeerCredentials, service: PumpService) async throws(FuzzViolation) -> FrameOutcome {
+        let reply = await LineServer.reply(to: frame, peer: credentials, maxLineBytes: Self.maxLineBytes) { request in
+            await service.handle(line: request.line, peer: request.peer)
         }
         let line: String
         switch frame {
@@ -178,7 +224,7 @@ public final class ProtocolFuzzHarness: @unchecked Sendable {
         }
         let data = Data(text.utf8)
         let request: Request
-        switch LineCodec.decodeRequest(data) {
+        switch decoded ?? LineCodec.decodeRequest(data) {
         case .failure(let error):
             statistics.malformed += 1
             guard !response.ok, response.error?.code == error.code else {
@@ -196,7 +242,8 @@ public final class ProtocolFuzzHarness: @unchecked Sendable {
         guard response.id == request.id else { throw FuzzViolation("reply-id-mismatch", summary) }
         // Invariant 5: authorisation.
         let readOnly = Self.isReadOnly(request.command)
-        let allowed = peer == .nurse || (readOnly && peer == .observer)
+            || commandsTreatedAsReadOnlyForTesting.contains(request.command.name.rawValue)
+        let allowed = peer == .nurse || (Self.isReadOnly(request.command) && peer == .observer)
         if !allowed {
             guard response.error?.code == .permissionDenied else { throw FuzzViolation("permission-bypassed", summary) }
         }

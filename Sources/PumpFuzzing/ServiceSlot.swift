@@ -7,8 +7,8 @@ import PumpDaemon
 import PumpProtocol
 import PumpServer
 
-/// A PumpService in a known starting state, with the way to rebuild it.
-final class ServiceSlot {
+/// A PumpService in a known starting state, with the way to rebuild it. Used by one task at a time.
+final class ServiceSlot: @unchecked Sendable {
     let scenario: FuzzInput.Scenario
     private let root: URL
     private var generation = 0
@@ -22,17 +22,17 @@ final class ServiceSlot {
     /// The nurse the harness itself acts as to build and observe the pump.
     static let operatorPeer = FuzzPeers.credentials(.nurse)
 
-    init(scenario: FuzzInput.Scenario, root: URL) throws {
+    init(scenario: FuzzInput.Scenario, root: URL) async throws {
         self.scenario = scenario
         self.root = root
-        (service, directory, baseline) = try Self.build(scenario, root: root, generation: 0)
+        (service, directory, baseline) = try await Self.build(scenario, root: root, generation: 0)
     }
 
     /// Replaces the service by a fresh one in the starting state (new journal directory).
-    func rebuild() throws {
+    func rebuild() async throws {
         retire()
         generation += 1
-        (service, directory, baseline) = try Self.build(scenario, root: root, generation: generation)
+        (service, directory, baseline) = try await Self.build(scenario, root: root, generation: generation)
         framesSinceBuild = 0
     }
 
@@ -43,13 +43,13 @@ final class ServiceSlot {
     }
 
     /// The service's state now.
-    func snapshot() throws(FuzzViolation) -> PumpSnapshot {
-        try Self.snapshot(service)
+    func snapshot() async throws(FuzzViolation) -> PumpSnapshot {
+        try await Self.snapshot(service)
     }
 
-    static func snapshot(_ service: PumpService) throws(FuzzViolation) -> PumpSnapshot {
+    static func snapshot(_ service: PumpService) async throws(FuzzViolation) -> PumpSnapshot {
         let line = #"{"v":1,"id":"fuzz-probe","command":"status"}"#
-        let reply = blocking("") { await service.handle(line: line, peer: operatorPeer) }
+        let reply = await service.handle(line: line, peer: operatorPeer)
         guard case .success(let response) = LineCodec.decodeResponse(Data(reply.utf8)),
               case .status(let report)? = response.result else {
             throw FuzzViolation("status-unreadable", "the operator's status request was answered with \(reply.prefix(300))")
@@ -57,7 +57,7 @@ final class ServiceSlot {
         return PumpSnapshot(report, bay: service.simulatorBay)
     }
 
-    private static func build(_ scenario: FuzzInput.Scenario, root: URL, generation: Int) throws
+    private static func build(_ scenario: FuzzInput.Scenario, root: URL, generation: Int) async throws
         -> (PumpService, URL, PumpSnapshot) {
         let directory = root.appendingPathComponent("\(scenario)-\(generation)", isDirectory: true)
         try? FileManager.default.removeItem(at: directory)
@@ -75,14 +75,14 @@ final class ServiceSlot {
         if scenario == .paused {
             for request in [referenceStart, Request(id: "fuzz-pause", command: .pause)] {
                 let line = String(decoding: try LineCodec.encode(request).dropLast(), as: UTF8.self)
-                let reply = blocking("") { await service.handle(line: line, peer: operatorPeer) }
+                let reply = await service.handle(line: line, peer: operatorPeer)
                 guard reply.contains(#""ok":true"#) else {
                     service.shutdown()
                     throw FuzzViolation("scenario-setup-failed", "\(request.command.name.rawValue): \(reply.prefix(300))")
                 }
             }
         }
-        return (service, directory, try snapshot(service))
+        return (service, directory, try await snapshot(service))
     }
 
     /// The README's reference program (ketamine 0.5 mg/kg × 70 kg over 40 min, 1 mg/mL, bd-50).

@@ -30,7 +30,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if ProcessInfo.processInfo.environment["PUMP_FUZZ_STATS"] != nil, harness.statistics.inputs % 100_000 == 0 {
         let s = harness.statistics
         FileHandle.standardError.write(Data(
-            "pump-fuzz: \(s.inputs) inputs, \(s.frames) frames: \(s.malformed) malformed, \(s.refused) refused, \(s.accepted) accepted (\(s.stateChanges) changed the pump)\n".utf8))
+            "pump-fuzz: \(s.inputs) inputs, \(s.frames) frames: \(s.malformed) malformed, \(s.refused) refused, \(s.accepted) accepted (\(s.stateChanges) changed the pump); \(s.rebuilds) rebuilds in \(Int(s.rebuildSeconds)) s\n".utf8))
     }
     return 0
 }
