@@ -245,6 +245,16 @@ public final class InfusionEngine: @unchecked Sendable {
             motorEnabled: supervisor.isMotorEnabled, alarms: alarms, lastBackOffVolume: lastBackOff)
     }
 
+    /// Diagnostics (pumpd --step-timing-report): keep every emitter fire's lateness, in this session and the
+    /// ones after it. Off by default, since memory grows with the number of fires.
+    public var keepsLatenessSamples = false {
+        didSet { if keepsLatenessSamples { emitter.keepLatenessSamples(capacity: Self.latenessCapacity) } }
+    }
+    private static let latenessCapacity = 1 << 16
+
+    /// Lateness of every fire of the current session's emitter, in nanoseconds (empty unless kept).
+    public var emitterLatenessSamples: [Int64] { emitter.lateness.samples }
+
     /// Emitter lateness statistics (fires, worst lateness).
     public var emitterLateness: (fires: Int, maximum: MonotonicDuration) { (emitter.lateness.count, emitter.lateness.maximum) }
 
@@ -390,6 +400,7 @@ public final class InfusionEngine: @unchecked Sendable {
     }
 
     private func wireEmitter() {
+        if keepsLatenessSamples { emitter.keepLatenessSamples(capacity: Self.latenessCapacity) }
         emitter.onLimitReached = { [weak self] in self?.complete() }
         emitter.onRefused = { [weak self] in self?.emitter.stop() }
     }

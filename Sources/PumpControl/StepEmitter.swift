@@ -65,6 +65,12 @@ final class StepEmitter {
         rescheduleNext()
     }
 
+    /// Keeps every lateness sample from now on (diagnostics), with room reserved for `capacity` of them.
+    func keepLatenessSamples(capacity: Int) {
+        lateness.keepsSamples = true
+        lateness.samples.reserveCapacity(capacity)
+    }
+
     /// Stops emitting (idempotent).
     func stop() {
         pending?.cancel()
@@ -126,7 +132,7 @@ final class StepEmitter {
 struct LatenessRecorder {
     private(set) var count = 0
     private(set) var maximum = MonotonicDuration.zero
-    private(set) var samples: [Int64] = []
+    var samples: [Int64] = []
     /// When true, every lateness sample is kept (benchmarks).
     var keepsSamples = false
 

@@ -64,6 +64,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var gpioChip = "gpiochip0"
     /// GPIO line names or offsets by role (gpiod backend); empty keeps the backend's defaults.
     public var gpioLines: [String: String] = [:]
+    /// Diagnostics: at shutdown, write the step emitter's lateness percentiles (JSON) to this file
+    /// (`pumpd --step-timing-report`, used by the load test). nil: nothing is recorded.
+    public var stepTimingReportPath: String?
 
     /// The built-in defaults.
     public init() {}

@@ -85,9 +85,12 @@ public final class PumpService: @unchecked Sendable {
             }
         }
         let scheduler = self.scheduler, watchdog = watchdogScheduler
+        let keepsLateness = configuration.stepTimingReportPath != nil
         engine = scheduler.sync {
-            InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog, hardware: backend,
-                           configuration: engineConfiguration)
+            let engine = InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog, hardware: backend,
+                                        configuration: engineConfiguration)
+            engine.keepsLatenessSamples = keepsLateness
+            return engine
         }
 
         var openedJournal: Journal?
@@ -126,7 +129,17 @@ public final class PumpService: @unchecked Sendable {
 
     /// Stops the motor and the loop (SIGTERM/SIGINT and shutdown). Idempotent; ENABLE off first.
     public func shutdown() {
-        scheduler.sync { engine.shutdown() }
+        let samples = scheduler.sync { () -> [Int64] in
+            engine.shutdown()
+            return engine.emitterLatenessSamples
+        }
+        if let path = configuration.stepTimingReportPath {
+            do {
+                try StepTimingReport(latenessNanoseconds: samples, speed: scheduler.speed).write(to: path)
+            } catch {
+                logger.error("could not write the step timing report to \(path): \(error)")
+            }
+        }
         journalDaemonEvent(.daemonStop, "pumpd stopping; motor disabled.")
         recorder?.drain()
     }

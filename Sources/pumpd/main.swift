@@ -21,6 +21,8 @@ struct Pumpd: AsyncParsableCommand {
     @Option(help: "Group owning the socket file.") var socketGroup: String?
     @Flag(help: "Let root control the pump (bench and tests only).") var allowRoot = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "Diagnostics: at shutdown, write the step emitter's lateness percentiles (JSON) to this file.")
+    var stepTimingReport: String?
 
     func run() async throws {
         var settings = DaemonConfiguration()
@@ -39,6 +41,7 @@ struct Pumpd: AsyncParsableCommand {
         if let readOnlyGroup { settings.readOnlyGroup = readOnlyGroup }
         if let socketGroup { settings.socketGroup = socketGroup }
         if allowRoot { settings.allowRoot = true }
+        if let stepTimingReport { settings.stepTimingReportPath = stepTimingReport }
         do { try settings.validate() } catch { throw ValidationError(error.message) }
 
         var logger = Logger(label: "pumpd")
