@@ -31,8 +31,18 @@ final class ServiceSlot: @unchecked Sendable {
     /// Replaces the service by a fresh one in the starting state (new journal directory).
     func rebuild() async throws {
         retire()
-        generation += 1
-        (service, directory, baseline) = try await Self.build(scenario, root: root, generation: generation)
+        // A machine saturated by the fuzzer itself can still starve a new pump's control loop; try again.
+        var attempt = 0
+        while true {
+            generation += 1
+            attempt += 1
+            do {
+                (service, directory, baseline) = try await Self.build(scenario, root: root, generation: generation)
+                break
+            } catch let error as FuzzViolation where error.invariant == "scenario-setup-failed" && attempt < 5 {
+                continue
+            }
+        }
         framesSinceBuild = 0
     }
 
@@ -70,6 +80,9 @@ final class ServiceSlot: @unchecked Sendable {
         configuration.readOnlyGroup = FuzzPeers.readOnlyGroup
         configuration.allowRoot = false
         configuration.realtime = false
+        // The longest period pumpd accepts (heartbeat tolerance 400 ms): the fuzzer saturates the CPU, and a
+        // heartbeat trip caused by that would look like a state change. Timing is the load test's business.
+        configuration.controlPeriodMS = 200
         let logger = Logger(label: "pump-fuzz") { _ in SwiftLogNoOpLogHandler() }
         let service = try PumpService(configuration: configuration, logger: logger)
         if scenario == .paused {
@@ -82,7 +95,12 @@ final class ServiceSlot: @unchecked Sendable {
                 }
             }
         }
-        return (service, directory, try await snapshot(service))
+        let snapshot = try await snapshot(service)
+        guard snapshot.alarms.isEmpty else {
+            service.shutdown()
+            throw FuzzViolation("scenario-setup-failed", "the new pump has alarms: \(snapshot)")
+        }
+        return (service, directory, snapshot)
     }
 
     /// The README's reference program (ketamine 0.5 mg/kg × 70 kg over 40 min, 1 mg/mL, bd-50).
