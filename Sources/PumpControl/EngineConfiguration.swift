@@ -16,6 +16,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var backOffMaximumVolume: Milliliters
     /// Occlusion back-off: retract step spacing.
     public var backOffStepInterval: MonotonicDuration
+    /// Delivery lease: one lease covers this long at the capped rate (see `DeliveryLeasePolicy`).
+    public var leaseWindow: MonotonicDuration = .seconds(Int64(2))
 
     /// Creates a configuration with the defaults.
     public init(

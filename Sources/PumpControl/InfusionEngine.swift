@@ -48,6 +48,11 @@ public final class InfusionEngine: @unchecked Sendable {
 
     /// Receives every engine event (on the executor).
     public var onEvent: ((EngineEvent) -> Void)?
+    /// When set, every session needs a durably recorded delivery lease before its steps pass the gate
+    /// (the daemon sets its journal here; virtual-time tests usually leave it nil).
+    public var leaseRecorder: DeliveryLeaseRecorder?
+    /// True while a lease request is being recorded.
+    private var leaseRequestOutstanding = false
 
     /// TEST-ONLY: ticks before this instant are skipped (control-loop starvation).
     public var suppressTicksUntilForTesting: MonotonicInstant?
@@ -90,7 +95,7 @@ public final class InfusionEngine: @unchecked Sendable {
             throw EngineRefusal("An infusion is already \(state.rawValue); stop it before starting another.")
         }
         let now = scheduler.now()
-        supervisor.beginSession(limits: newSession.limits)
+        supervisor.beginSession(limits: newSession.limits, requiresLease: leaseRecorder != nil)
         session = newSession
         startedAt = now
         advisory.removeAll()
@@ -195,7 +200,7 @@ public final class InfusionEngine: @unchecked Sendable {
     public func restoreInterrupted(_ restored: InfusionSession, delivered: Steps, startedAgo: MonotonicDuration) {
         emitter.stop()
         supervisor.disarm()
-        supervisor.beginSession(limits: restored.limits, alreadyDelivered: delivered)
+        supervisor.beginSession(limits: restored.limits, alreadyDelivered: delivered, requiresLease: leaseRecorder != nil)
         session = restored
         startedAt = scheduler.now() - startedAgo
         emitter = makeEmitter(commanded: delivered)
@@ -301,6 +306,7 @@ public final class InfusionEngine: @unchecked Sendable {
             complete()
             return
         }
+        renewLeaseIfNeeded()
         var decision = RateController.decide(target, delivered: delivered, now: now)
         decision.rate = StepsPerSecond(decision.rate.value * rateMultiplierForTesting)
         lastDecision = decision
@@ -333,10 +339,35 @@ public final class InfusionEngine: @unchecked Sendable {
         } catch {
             throw EngineRefusal(error.message)
         }
+        renewLeaseIfNeeded()
         let decision = RateController.decide(target, delivered: supervisor.deliveredSteps, now: now)
         lastDecision = decision
         // HAZ-008 / driver timing: the first step comes no sooner than the driver's enable settle time.
         emitter.start(at: now + configuration.enableSettleTime, rate: decision.rate, limit: target.targetSteps)
+    }
+
+    /// Asks the lease recorder for more allowance when less than half a window is left (one request at a time).
+    /// The grant is applied on the executor, and only in the arm generation it was asked for.
+    private func renewLeaseIfNeeded() {
+        guard let leaseRecorder, !leaseRequestOutstanding, supervisor.isArmed, let session,
+              let ceiling = supervisor.deliveryLeaseCeiling else { return }
+        let policy = DeliveryLeasePolicy(window: configuration.leaseWindow, cappedRate: session.limits.maxStepRate,
+                                         burst: configuration.supervisor.rateBurstSteps)
+        let delivered = supervisor.deliveredSteps
+        guard let next = policy.renewal(delivered: delivered, ceiling: ceiling, cap: session.limits.maxTotalSteps) else {
+            return
+        }
+        let generation = supervisor.deliveryLeaseGeneration
+        leaseRequestOutstanding = true
+        leaseRecorder.recordLease(delivered: delivered, ceiling: next) { [weak self, scheduler] recorded in
+            scheduler.perform {
+                guard let self else { return }
+                self.leaseRequestOutstanding = false
+                if recorded, self.supervisor.grantDeliveryLease(upTo: next, generation: generation) { return }
+                // A stale generation (paused or re-armed meanwhile): ask again for the current one.
+                if recorded, self.state == .running { self.renewLeaseIfNeeded() }
+            }
+        }
     }
 
     private func complete() {

@@ -33,6 +33,22 @@ final class JournalRecorder: @unchecked Sendable {
         }
     }
 
+    /// Writes a delivery lease durably, then calls `completion` with whether it was recorded (on the journal
+    /// queue, after every event recorded before it).
+    func recordLease(session: SessionID, delivered: DeliveredAmount, ceiling: Steps, monotonic: MonotonicInstant,
+                     completion: @escaping @Sendable (Bool) -> Void) {
+        let wall = wallClock()
+        queue.async { [journal, onFailure] in
+            do throws(JournalError) {
+                try journal.recordLease(session, delivered: delivered, ceiling: ceiling, monotonic: monotonic, wall: wall)
+                completion(true)
+            } catch {
+                onFailure(error)
+                completion(false)
+            }
+        }
+    }
+
     private static func amount(_ status: EngineStatus) -> DeliveredAmount {
         DeliveredAmount(steps: status.deliveredSteps, volume: status.deliveredVolume, dose: status.deliveredDose)
     }

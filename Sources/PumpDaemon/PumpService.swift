@@ -8,7 +8,8 @@
 // - the command queue serialises requests (one command at a time, journal writes included);
 // - the journal queue writes engine events durably, off the control path.
 // Start-up never resumes anything: an infusion found open in the journal comes back `interrupted`, motor off,
-// with the delivered amount from the last checkpoint and at most one checkpoint interval unknown.
+// with the delivered amount from the last checkpoint and, as unknown, at most what the last journalled delivery
+// lease allowed beyond it.
 import Foundation
 import Logging
 import PumpControl
@@ -66,6 +67,9 @@ public final class PumpService: @unchecked Sendable {
         let periodMS = speed > 1 ? max(Double(configuration.controlPeriodMS), 50 * speed) : Double(configuration.controlPeriodMS)
         engineConfiguration.supervisor.controlPeriod = .seconds(periodMS / 1000)
         engineConfiguration.checkpointInterval = .seconds(max(1, periodMS / 1000))
+        // A lease covers two checkpoint intervals: at N× simulation speed a durable write takes N times longer
+        // in simulated time, so the window stretches with the interval.
+        engineConfiguration.leaseWindow = engineConfiguration.checkpointInterval * 2
         engineConfiguration.supervisor.occlusionPressure = MillimetersOfMercury(configuration.occlusionPressureMMHg)
 
         let backend: PumpHardware
@@ -103,10 +107,18 @@ public final class PumpService: @unchecked Sendable {
         journal = openedJournal
         if let openedJournal {
             let box = WeakBox<PumpService>()
-            recorder = JournalRecorder(journal: openedJournal, wallClock: wallClock) { error in
+            let journalRecorder = JournalRecorder(journal: openedJournal, wallClock: wallClock) { error in
                 box.value?.journalFailed(error)
             }
+            recorder = journalRecorder
             box.value = self
+            // HAZ-010: no step passes the gate before a lease covering it is on disk.
+            let leases = JournalLeaseRecorder(recorder: journalRecorder, session: { [box] in
+                guard let service = box.value, let id = service.activeSession.id,
+                      let plan = service.activeSession.plan else { return nil }
+                return (id, plan.geometry, plan.concentration)
+            }, monotonicNow: { [scheduler] in scheduler.now() })
+            scheduler.sync { engine.leaseRecorder = leases }
         } else {
             recorder = nil
         }
@@ -228,9 +240,10 @@ public final class PumpService: @unchecked Sendable {
         plan.nominalRate = MillilitersPerHour(record.nominalRateMLPerHour)
         let session = InfusionSession(id: String(recovered.id.rawValue), plan: plan, profile: profile,
                                       pumpMaxRate: engine.configuration.supervisor.pumpMaxRate)
-        // At most one checkpoint interval (plus the rate limiter's burst) may have gone unrecorded.
-        var uncertainty = Steps.zero
-        if recovered.wasInfusing {
+        // The journalled lease bounds what can have gone unrecorded. A journal written before leases existed
+        // falls back to one checkpoint interval at the capped rate plus the rate limiter's burst.
+        var uncertainty = recovered.leasedUncertainty ?? .zero
+        if recovered.wasInfusing, recovered.leasedUncertainty == nil {
             let interval = engine.configuration.checkpointInterval.seconds
             uncertainty = Steps(Int64((session.limits.maxStepRate.value * interval).rounded(.up))
                                 + Int64(engine.configuration.supervisor.rateBurstSteps))

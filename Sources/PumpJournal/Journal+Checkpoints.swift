@@ -27,6 +27,30 @@ extension Journal {
         }
     }
 
+    /// Records a delivery lease durably: a checkpoint (`delivered` now, infusing) that also states the ceiling in
+    /// net steps the supervisor may deliver up to. Written before the supervisor honours it.
+    /// - Throws: `.rejected` if the session is unknown or closed, the amount is not finite or the ceiling is below
+    ///   the delivered steps; storage errors.
+    public func recordLease(
+        _ session: SessionID, delivered: DeliveredAmount, ceiling: Steps, monotonic: MonotonicInstant, wall: Date
+    ) throws(JournalError) {
+        try delivered.validate()
+        guard ceiling >= delivered.steps else {
+            throw JournalError.rejected("A delivery lease ceiling of \(ceiling.count) steps is below the \(delivered.steps.count) steps delivered.")
+        }
+        try writeSingleStatement { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO checkpoint (session_id, delivered_steps, delivered_ml, delivered_mg, state, infusing,
+                                        mono_ns, wall, lease_ceiling_steps)
+                VALUES (?, ?, ?, ?, 'running', 1, ?, ?, ?)
+                """)
+            try statement.execute(arguments: [
+                session.rawValue, delivered.steps.count, delivered.volume.value, delivered.dose.value,
+                monotonic.nanoseconds, wall, ceiling.count,
+            ])
+        }
+    }
+
     /// Records a checkpoint given as a record value.
     public func checkpoint(_ session: SessionID, _ record: CheckpointRecord) throws(JournalError) {
         try checkpoint(

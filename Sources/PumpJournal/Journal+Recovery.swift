@@ -19,13 +19,20 @@ extension Journal {
             let checkpoint = try Row.fetchOne(
                 db, sql: "SELECT * FROM checkpoint WHERE session_id = ? ORDER BY id DESC LIMIT 1",
                 arguments: [id.rawValue])
+            // The highest lease since the motor was last recorded as not infusing: every arm needs a new lease
+            // written after that record, so this bounds what the motor can have delivered.
+            let leaseCeiling = try Int64.fetchOne(db, sql: """
+                SELECT MAX(lease_ceiling_steps) FROM checkpoint
+                WHERE session_id = ?1 AND id > COALESCE(
+                    (SELECT MAX(id) FROM checkpoint WHERE session_id = ?1 AND infusing = 0), 0)
+                """, arguments: [id.rawValue])
             let interruptions = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM event WHERE session_id = ? AND kind = ?",
                 arguments: [id.rawValue, JournalEventKind.interrupted.rawValue]) ?? 0
             return RecoveredSession(
                 id: id, start: try RowDecoding.sessionStart(row, path: path),
                 lastCheckpoint: try checkpoint.map { try RowDecoding.checkpoint($0, path: path) },
-                interruptions: interruptions)
+                interruptions: interruptions, leaseCeiling: leaseCeiling.map(Steps.init))
         }
     }
 }

@@ -77,12 +77,21 @@ public struct RecoveredSession: Sendable, Hashable {
     public var lastCheckpoint: CheckpointRecord?
     /// How many times this session has already been marked interrupted (more than one suggests a crash loop).
     public var interruptions: Int
+    /// The highest delivery-lease ceiling journalled since the motor was last recorded as not infusing, or nil
+    /// if there is none (a journal written before leases existed). The motor cannot have passed it.
+    public var leaseCeiling: Steps? = nil
 
     /// Delivered as of the last checkpoint (zero if there is none).
     public var delivered: DeliveredAmount { lastCheckpoint?.delivered ?? .zero }
-    /// True if the motor was running at the last checkpoint: up to one checkpoint interval of delivery after it
-    /// is unknown and must be reported as such, never assumed to be zero.
+    /// True if the motor was running at the last checkpoint: delivery after it is unknown and must be reported
+    /// as such, never assumed to be zero.
     public var wasInfusing: Bool { lastCheckpoint?.infusing ?? false }
+    /// Steps that may have been delivered after the last checkpoint, by the journalled lease: nil when there is no
+    /// lease to bound it (the caller must then use a conservative estimate).
+    public var leasedUncertainty: Steps? {
+        guard wasInfusing else { return .zero }
+        return leaseCeiling.map { Steps(max(0, $0.count - delivered.steps.count)) }
+    }
     /// Wall-clock time of the last checkpoint (or of the opening if there is none).
     public var lastKnownWall: Date { lastCheckpoint?.wall ?? start.wall }
 }

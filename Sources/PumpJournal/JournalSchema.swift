@@ -85,6 +85,14 @@ enum JournalSchema {
                     """)
             }
         }
+        // A delivery lease is a checkpoint that also states the ceiling the supervisor may deliver up to; it is
+        // written before the steps it allows (HAZ-010). Old rows have no ceiling.
+        migrator.registerMigration("v2-delivery-lease") { db in
+            try db.execute(sql: """
+                ALTER TABLE checkpoint ADD COLUMN lease_ceiling_steps INTEGER
+                    CHECK (lease_ceiling_steps IS NULL OR lease_ceiling_steps >= delivered_steps);
+                """)
+        }
         return migrator
     }
 }

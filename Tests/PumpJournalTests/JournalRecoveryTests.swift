@@ -102,4 +102,40 @@ struct JournalRecoveryTests {
         #expect(!recovered.wasInfusing)
         #expect(recovered.lastCheckpoint?.state == "paused")
     }
+
+    @Test("HAZ-010: the journalled delivery lease bounds the unknown after a crash, and only since the last stop")
+    func leaseBoundsUncertainty() throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(directory: dir.url)
+        let id = try infuse(journal, checkpoints: 3)
+        let mono = MonotonicInstant(nanoseconds: 5_000_000_000), wall = Fixtures.wall0.addingTimeInterval(5)
+        // A lease from before a pause must not count after it ...
+        try journal.recordLease(id, delivered: Fixtures.delivered(0.03), ceiling: Steps(90_000), monotonic: mono, wall: wall)
+        try journal.checkpoint(id, delivered: Fixtures.delivered(0.04), state: "paused", infusing: false,
+                               monotonic: mono, wall: wall)
+        var recovered = try #require(try journal.recoverOpenSession())
+        #expect(recovered.leasedUncertainty == .zero, "paused: nothing can have moved")
+        // ... while the leases of the arm after it do: the highest one bounds delivery.
+        try journal.recordLease(id, delivered: Fixtures.delivered(0.04), ceiling: Steps(44_900), monotonic: mono, wall: wall)
+        try journal.recordLease(id, delivered: Fixtures.delivered(0.04), ceiling: Steps(45_000), monotonic: mono, wall: wall)
+        try journal.checkpoint(id, delivered: Fixtures.delivered(0.0401), state: "infusing", infusing: true,
+                               monotonic: mono, wall: wall)
+        recovered = try #require(try journal.recoverOpenSession())
+        #expect(recovered.leaseCeiling == Steps(45_000))
+        #expect(recovered.leasedUncertainty == Steps(45_000 - Fixtures.delivered(0.0401).steps.count))
+    }
+
+    @Test("HAZ-010: a journal without leases leaves the bound to the caller; a lease below delivery is refused")
+    func legacyAndInvalidLease() throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(directory: dir.url)
+        let id = try infuse(journal, checkpoints: 2)
+        let recovered = try #require(try journal.recoverOpenSession())
+        #expect(recovered.wasInfusing)
+        #expect(recovered.leasedUncertainty == nil)
+        #expect(throws: JournalError.self) {
+            try journal.recordLease(id, delivered: Fixtures.delivered(0.5), ceiling: Steps(10),
+                                    monotonic: .origin, wall: Fixtures.wall0)
+        }
+    }
 }

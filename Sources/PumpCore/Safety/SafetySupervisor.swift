@@ -12,6 +12,10 @@
 // - Heartbeat: a control loop that has not reported for more than `heartbeatTolerance` periods trips the
 //   supervisor and no step passes the gate meanwhile (HAZ-008).
 // - Uncertain delivery (any hardware error) is an alarm, never a retry (HAZ-005).
+// - Delivery lease (HAZ-010, HAZ-014): when a session requires one, no step passes beyond the ceiling that the
+//   daemon has durably journalled. Every arm starts a new lease generation with the ceiling at the current count,
+//   so a grant requested under an earlier arm is ignored; disarming and tripping revoke the unused part. After a
+//   crash, the journalled ceiling therefore bounds what can have been delivered.
 // Thread safety: all state is behind one lock, because e-stop edges arrive on the backend's event thread.
 import Foundation
 
@@ -54,6 +58,9 @@ public final class SafetySupervisor: @unchecked Sendable {
     /// (measured, counted) at the first measurement after arming: position checks compare changes since
     /// then, because an encoder's origin is arbitrary (a reloaded syringe, a restarted daemon).
     private var measurementBaseline: (measured: Int64, counted: Int64)?
+    private var leaseRequired = false
+    private var leaseCeiling: Int64 = 0
+    private var leaseGeneration: UInt64 = 0
 
     /// Called (on whatever thread tripped) after each new latching alarm, once ENABLE is already off.
     public var onTrip: (@Sendable (Alarm) -> Void)? {
@@ -90,16 +97,36 @@ public final class SafetySupervisor: @unchecked Sendable {
     public var currentLimits: SupervisorLimits? { lock.withLock { limits } }
     /// Steps retracted by the last occlusion back-off.
     public var lastBackOffSteps: Steps { lock.withLock { Steps(backOffSteps) } }
+    /// The delivery-lease ceiling in net steps, or nil when this session needs no lease.
+    public var deliveryLeaseCeiling: Steps? { lock.withLock { leaseRequired ? Steps(leaseCeiling) : nil } }
+    /// The current lease generation: it changes at every arm, disarm and trip. A grant is honoured only in the
+    /// generation it was requested in.
+    public var deliveryLeaseGeneration: UInt64 { lock.withLock { leaseGeneration } }
 
     // MARK: - Session and arming
 
     /// Installs the caps for a session. `alreadyDelivered` carries steps delivered before a restart.
-    public func beginSession(limits: SupervisorLimits, alreadyDelivered: Steps = .zero) {
+    /// With `requiresLease`, no step passes beyond the ceiling granted by `grantDeliveryLease` (which the daemon
+    /// calls only after journalling it durably).
+    public func beginSession(limits: SupervisorLimits, alreadyDelivered: Steps = .zero, requiresLease: Bool = false) {
         lock.withLock {
             self.limits = limits
             forwardSteps = alreadyDelivered.count
             retractedSteps = 0
             backOffSteps = 0
+            leaseRequired = requiresLease
+            revokeLeaseLocked()
+        }
+    }
+
+    /// Raises the lease ceiling to `ceiling` net steps, if `generation` is still current (the motor has not been
+    /// disarmed or re-armed since the lease was requested). Returns whether the grant was honoured.
+    @discardableResult
+    public func grantDeliveryLease(upTo ceiling: Steps, generation: UInt64) -> Bool {
+        lock.withLock {
+            guard leaseRequired, armed, generation == leaseGeneration else { return false }
+            leaseCeiling = max(leaseCeiling, ceiling.count)
+            return true
         }
     }
 
@@ -129,6 +156,7 @@ public final class SafetySupervisor: @unchecked Sendable {
         }
         motorEnabled = true
         armed = true
+        revokeLeaseLocked()
         measurementBaseline = nil
         limiter = StepRateLimiter(rate: limits.maxStepRate, burst: configuration.rateBurstSteps, now: now)
         lastHeartbeat = now
@@ -141,6 +169,7 @@ public final class SafetySupervisor: @unchecked Sendable {
         armed = false
         backingOff = false
         motorEnabled = false
+        revokeLeaseLocked()
         lock.unlock()
         do { try hardware.setMotorEnabled(false) } catch {
             // The hardware must pull ENABLE to "disabled"; still, a failed disable is uncertain delivery.
@@ -166,6 +195,8 @@ public final class SafetySupervisor: @unchecked Sendable {
             return false
         }
         let next = forwardSteps - retractedSteps + 1
+        // The lease is flow control, not a hazard: the emitter asks `availableSteps` first and waits.
+        if leaseRequired, next > leaseCeiling { return false }
         if configuration.isEnabled(.totalCap), next > limits.maxTotalSteps.count {
             tripped = latchLocked(capCode(limits), capMessage(limits), now)
             return false
@@ -193,8 +224,9 @@ public final class SafetySupervisor: @unchecked Sendable {
     public func availableSteps(now: MonotonicInstant) -> Int64 {
         lock.withLock {
             guard armed, latched.isEmpty else { return 0 }
-            guard configuration.isEnabled(.rateCap) else { return .max }
-            return limiter?.available(at: now) ?? 0
+            let leased = leaseRequired ? max(0, leaseCeiling - (forwardSteps - retractedSteps)) : .max
+            guard configuration.isEnabled(.rateCap) else { return leased }
+            return min(leased, limiter?.available(at: now) ?? 0)
         }
     }
 
@@ -397,11 +429,18 @@ public final class SafetySupervisor: @unchecked Sendable {
         motorEnabled = false
         armed = false
         backingOff = false
+        revokeLeaseLocked()
         guard !latched.contains(where: { $0.code == code }) else { return nil }
         let alarm = Alarm(code: code, message: message, raisedAt: now)
         latched.append(alarm)
         try? hardware.setAlarmIndication(.high)
         return alarm
+    }
+
+    /// Starts a new lease generation with nothing granted beyond the current count.
+    private func revokeLeaseLocked() {
+        leaseGeneration &+= 1
+        leaseCeiling = forwardSteps - retractedSteps
     }
 
     private func heartbeatIsStale(_ beat: MonotonicInstant, _ now: MonotonicInstant) -> Bool {
