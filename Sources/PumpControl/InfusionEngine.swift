@@ -41,7 +41,12 @@ public final class InfusionEngine: @unchecked Sendable {
     private var nearEndRaised = false
     private var lastCheckpoint: MonotonicInstant?
     private var tickTask: ScheduledTask?
+    /// The watchdog's next check; it runs and re-arms itself on the watchdog queue while `shutdown` runs on
+    /// the control queue, so both are guarded by `watchdogLock` (the protocol fuzzer crashed pumpd's shutdown
+    /// in dispatch_source_cancel through this race).
     private var watchdogTask: ScheduledTask?
+    private var watchdogStopped = false
+    private let watchdogLock = NSLock()
     private var tickOrigin: MonotonicInstant
     private var tickIndex: Int64 = 0
     private var lastBackOff = Milliliters.zero
@@ -84,8 +89,16 @@ public final class InfusionEngine: @unchecked Sendable {
         emitter.stop()
         supervisor.disarm()
         tickTask?.cancel()
-        watchdogTask?.cancel()
+        let watchdog = watchdogLock.withLock { () -> ScheduledTask? in
+            watchdogStopped = true
+            defer { watchdogTask = nil }
+            return watchdogTask
+        }
+        watchdog?.cancel()
     }
+
+    /// Whether the watchdog is still armed (false after `shutdown`).
+    public var watchdogArmed: Bool { watchdogLock.withLock { watchdogTask != nil && !watchdogStopped } }
 
     // MARK: - Commands
 
@@ -273,10 +286,13 @@ public final class InfusionEngine: @unchecked Sendable {
 
     private func scheduleWatchdog() {
         let next = watchdogScheduler.now() + configuration.supervisor.controlPeriod
-        watchdogTask = watchdogScheduler.schedule(at: next) { [weak self] in
-            guard let self else { return }
-            self.supervisor.checkWatchdog(now: self.watchdogScheduler.now())
-            self.scheduleWatchdog()
+        watchdogLock.withLock {
+            guard !watchdogStopped else { return }
+            watchdogTask = watchdogScheduler.schedule(at: next) { [weak self] in
+                guard let self, !self.watchdogLock.withLock({ self.watchdogStopped }) else { return }
+                self.supervisor.checkWatchdog(now: self.watchdogScheduler.now())
+                self.scheduleWatchdog()
+            }
         }
     }
 
