@@ -45,8 +45,12 @@ final class DaemonHarness: @unchecked Sendable {
     /// Extra pumpd arguments (e.g. `--step-timing-report FILE`).
     let extraArguments: [String]
 
-    init(speed: Double = 200, controlGroup: String? = nil, extraArguments: [String] = []) throws {
+    /// Extra lines for pumpd's TOML configuration file.
+    let extraConfiguration: String
+
+    init(speed: Double = 200, controlGroup: String? = nil, extraArguments: [String] = [], extraConfiguration: String = "") throws {
         self.extraArguments = extraArguments
+        self.extraConfiguration = extraConfiguration
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pump-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         socket = directory.appendingPathComponent("pumpd.sock").path
@@ -70,7 +74,7 @@ final class DaemonHarness: @unchecked Sendable {
             "--control-group", controlGroup, "--read-only-group", group, "--socket-group", group,
             "--config", directory.appendingPathComponent("none.toml").path, "--log-level", "warning",
         ] + extraArguments
-        try "realtime = false\n".write(to: directory.appendingPathComponent("none.toml"), atomically: true, encoding: .utf8)
+        try ("realtime = false\n" + extraConfiguration).write(to: directory.appendingPathComponent("none.toml"), atomically: true, encoding: .utf8)
         let log = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = log
         process.standardError = FileHandle(forWritingAtPath: directory.appendingPathComponent("pumpd.log").path)
