@@ -2,7 +2,7 @@
 # Builds the libFuzzer target over pumpd's request path and runs it (docs/fuzzing-and-load.md).
 #
 #   bash scripts/fuzz.sh [SECONDS]            run for SECONDS (default 60); CI runs this
-#   bash scripts/fuzz.sh --runs N             run N inputs instead (e.g. 1000000), no time limit
+#   bash scripts/fuzz.sh --runs N [JOBS]      run N inputs instead (e.g. 1000000), split over JOBS processes
 #   bash scripts/fuzz.sh --merge              minimise the grown corpus back into fuzz/corpus (commit it)
 #
 # The build uses its own scratch path (.build-fuzz) so the normal .build is untouched; only this package's
@@ -19,7 +19,7 @@ export PUMP_FUZZ_STATS=1
 mode=time
 value=60
 case "${1:-}" in
-  --runs) mode=runs; value="${2:?--runs needs a count}" ;;
+  --runs) mode=runs; value="${2:?--runs needs a count}"; jobs="${3:-1}" ;;
   --merge) mode=merge ;;
   "") ;;
   *) value="$1" ;;
@@ -37,7 +37,16 @@ common=(-dict=fuzz/protocol.dict -max_len=4096 -timeout=20 -rss_limit_mb=4096 -p
 run_start=$(date +%s)
 case "$mode" in
   time) "$bin" "${common[@]}" -max_total_time="$value" "$new" fuzz/corpus fuzz/seeds ;;
-  runs) "$bin" "${common[@]}" -runs="$value" "$new" fuzz/corpus fuzz/seeds ;;
+  runs)
+    if [ "${jobs:-1}" -gt 1 ]; then
+      # Independent jobs sharing the corpus directory; each writes .build-fuzz/fuzz-N.log.
+      (cd .build-fuzz && "$bin" "${common[@]/#-dict=fuzz/-dict=../fuzz}" -artifact_prefix=./ -jobs="$jobs" -workers="$jobs" \
+        -runs=$(( value / jobs )) corpus-new ../fuzz/corpus ../fuzz/seeds)
+      for log in .build-fuzz/fuzz-*.log; do grep -E "^(stat::|Done)" "$log" | sed "s|^|$log: |"; done
+      ! ls .build-fuzz/crash-* >/dev/null 2>&1
+    else
+      "$bin" "${common[@]}" -runs="$value" "$new" fuzz/corpus fuzz/seeds
+    fi ;;
   merge)
     merged=.build-fuzz/corpus-merged
     rm -rf "$merged" && mkdir -p "$merged"

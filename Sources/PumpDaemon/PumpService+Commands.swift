@@ -70,6 +70,10 @@ extension PumpService {
 
     // MARK: - Status
 
+    /// The status report a `status` command would answer, without going through the protocol (observers such
+    /// as the fuzz target compare it before and after each command).
+    public func currentStatus() -> StatusReport { statusReport() }
+
     func statusReport() -> StatusReport {
         let (status, now) = scheduler.sync { (engine.status(), scheduler.now()) }
         let session = activeSession

@@ -58,13 +58,7 @@ final class ServiceSlot: @unchecked Sendable {
     }
 
     static func snapshot(_ service: PumpService) async throws(FuzzViolation) -> PumpSnapshot {
-        let line = #"{"v":1,"id":"fuzz-probe","command":"status"}"#
-        let reply = await service.handle(line: line, peer: operatorPeer)
-        guard case .success(let response) = LineCodec.decodeResponse(Data(reply.utf8)),
-              case .status(let report)? = response.result else {
-            throw FuzzViolation("status-unreadable", "the operator's status request was answered with \(reply.prefix(300))")
-        }
-        return PumpSnapshot(report, bay: service.simulatorBay)
+        PumpSnapshot(service.currentStatus(), bay: service.simulatorBay)
     }
 
     private static func build(_ scenario: FuzzInput.Scenario, root: URL, generation: Int) async throws
