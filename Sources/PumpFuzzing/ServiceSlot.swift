@@ -8,7 +8,13 @@ import PumpProtocol
 import PumpServer
 
 /// A PumpService in a known starting state, with the way to rebuild it. Used by one task at a time.
+///
+/// Building a pump takes milliseconds of mostly waiting (queues, journal), and about a quarter of fuzz inputs
+/// change the pump, so the next pump is always built ahead in the background (`spare`) and the old one is
+/// retired in the background: a rebuild is then only a swap.
 final class ServiceSlot: @unchecked Sendable {
+    typealias Built = (service: PumpService, directory: URL, baseline: PumpSnapshot)
+
     let scenario: FuzzInput.Scenario
     private let root: URL
     private var generation = 0
@@ -18,6 +24,8 @@ final class ServiceSlot: @unchecked Sendable {
     private(set) var baseline: PumpSnapshot
     /// Frames handled since the service was built (the journal grows with refused control commands).
     var framesSinceBuild = 0
+    private var spare: Task<Result<Built, any Error>, Never>?
+    private var retiring: [Task<Void, Never>] = []
 
     /// The nurse the harness itself acts as to build and observe the pump.
     static let operatorPeer = FuzzPeers.credentials(.nurse)
@@ -26,28 +34,58 @@ final class ServiceSlot: @unchecked Sendable {
         self.scenario = scenario
         self.root = root
         (service, directory, baseline) = try await Self.build(scenario, root: root, generation: 0)
+        generation = 1
+        spare = makeSpare()
     }
 
     /// Replaces the service by a fresh one in the starting state (new journal directory).
     func rebuild() async throws {
-        retire()
-        // A machine saturated by the fuzzer itself can still starve a new pump's control loop; try again.
-        var attempt = 0
-        while true {
-            generation += 1
-            attempt += 1
-            do {
-                (service, directory, baseline) = try await Self.build(scenario, root: root, generation: generation)
-                break
-            } catch let error as FuzzViolation where error.invariant == "scenario-setup-failed" && attempt < 5 {
-                continue
-            }
-        }
+        let old = (service, directory)
+        retiring.removeAll { task in task.isCancelled }
+        retiring.append(Task.detached { Self.retire(old.0, old.1) })
+        let next = try await (spare ?? makeSpare()).value.get()
+        (service, directory, baseline) = next
+        spare = makeSpare()
         framesSinceBuild = 0
+        if retiring.count > 8 {
+            for task in retiring { await task.value }
+            retiring.removeAll()
+        }
     }
 
-    /// Shuts the service down (motor off) and deletes its journal.
+    private func makeSpare() -> Task<Result<Built, any Error>, Never> {
+        generation += 1
+        let (scenario, root, first) = (self.scenario, self.root, generation * 10)
+        return Task.detached {
+            // A machine saturated by the fuzzer itself can starve a new pump's control loop; try again.
+            var attempt = 0
+            while true {
+                do {
+                    return .success(try await Self.build(scenario, root: root, generation: first + attempt))
+                } catch let error as FuzzViolation where error.invariant == "scenario-setup-failed" && attempt < 4 {
+                    attempt += 1
+                } catch {
+                    return .failure(error)
+                }
+            }
+        }
+    }
+
+    /// Shuts the service (and the spare) down, motor off, and deletes their journals.
     func retire() {
+        Self.retire(service, directory)
+        let pending = spare
+        spare = nil
+        let finished = blocking(Optional<Built>.none) {
+            for task in self.retiring { await task.value }
+            if case .success(let built)? = await pending?.value { return built }
+            return nil
+        }
+        if let finished { Self.retire(finished.service, finished.directory) }
+        retiring.removeAll()
+    }
+
+    private static func retire(_ service: PumpService, _ directory: URL) {
         service.shutdown()
         try? FileManager.default.removeItem(at: directory)
     }
