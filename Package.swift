@@ -28,6 +28,7 @@ let package = Package(
         .executable(name: "pumpd", targets: ["pumpd"]),
         .executable(name: "pumpctl", targets: ["pumpctl"]),
         .executable(name: "pump-demo", targets: ["pump-demo"]),
+        .executable(name: "pump-evidence", targets: ["pump-evidence"]),
     ],
     dependencies: [
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
@@ -122,6 +123,13 @@ let package = Package(
             dependencies: ["PumpProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/pumpctl"
         ),
+        // Fault-injection scenarios as data (hw-sim/scenarios/*.toml): the loader and the virtual-time runner
+        // (InfusionEngine + SimulatedPump). Test support; not shipped.
+        .target(
+            name: "PumpScenarios",
+            dependencies: ["PumpCore", "PumpLibrary", "PumpSimulator", "PumpControl", "TOMLKit"],
+            path: "hw-sim/Sources/PumpScenarios"
+        ),
         // Drives GPIODPump on the gpio-sim bench (hw-sim/bench); not a product, not shipped.
         .executableTarget(name: "gpiod-bench", dependencies: ["GPIODBackend", "PumpCore"], path: "Sources/gpiod-bench"),
         .executableTarget(
@@ -132,12 +140,54 @@ let package = Package(
             ],
             path: "Sources/pump-demo"
         ),
+        // Real-clock benchmarks (run on demand, not in CI at full length): the step emitter per timing mode,
+        // e-stop command → ENABLE off through the pump service, pumpd CPU/RSS. `pump-bench` is the thin CLI.
+        .target(
+            name: "PumpBench",
+            dependencies: [
+                "PumpCore", "PumpControl", "PumpDaemon", "PumpLibrary", "PumpProtocol", "PumpServer", "PumpSimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PumpBench"
+        ),
+        .executableTarget(
+            name: "pump-bench",
+            dependencies: ["PumpBench", "PumpControl", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/pump-bench"
+        ),
+        .testTarget(name: "PumpBenchTests", dependencies: ["PumpBench"], path: "Tests/PumpBenchTests"),
+        // IEC 60601-2-24 flow-accuracy analysis, CSV/markdown tables and the SVG chart writer. Foundation only.
+        .target(name: "PumpEvidence", dependencies: ["PumpCore"], path: "Sources/PumpEvidence"),
+        // The evidence runs: flow tests and occlusion trials in virtual time, real-clock step recording.
+        .target(
+            name: "EvidenceRuns", dependencies: ["PumpCore", "PumpControl", "PumpSimulator", "PumpEvidence"],
+            path: "Sources/EvidenceRuns"
+        ),
+        .executableTarget(
+            name: "pump-evidence",
+            dependencies: [
+                "EvidenceRuns", "PumpEvidence", "PumpCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/pump-evidence"
+        ),
+        .testTarget(name: "PumpEvidenceTests", dependencies: ["PumpEvidence", "PumpCore"], path: "Tests/PumpEvidenceTests"),
+        .testTarget(
+            name: "EvidenceRunsTests",
+            dependencies: ["EvidenceRuns", "PumpEvidence", "PumpCore", "PumpControl", "PumpSimulator"],
+            path: "Tests/EvidenceRunsTests"
+        ),
         .testTarget(name: "PumpCoreTests", dependencies: ["PumpCore", "PumpLibrary"], path: "Tests/PumpCoreTests"),
         .testTarget(name: "PumpSimulatorTests", dependencies: ["PumpCore", "PumpSimulator"], path: "Tests/PumpSimulatorTests"),
         .testTarget(
             name: "PumpControlTests",
             dependencies: ["PumpCore", "PumpLibrary", "PumpSimulator", "PumpControl"],
             path: "Tests/PumpControlTests"
+        ),
+        .testTarget(
+            name: "ScenarioTests",
+            dependencies: ["PumpScenarios", "PumpCore", "PumpControl", "PumpSimulator"],
+            path: "Tests/ScenarioTests"
         ),
         .testTarget(name: "GPIODBackendTests", dependencies: ["GPIODBackend", "PumpCore"], path: "Tests/GPIODBackendTests"),
         .testTarget(name: "PumpProtocolTests", dependencies: ["PumpProtocol"], path: "Tests/PumpProtocolTests"),
@@ -146,11 +196,12 @@ let package = Package(
         .testTarget(
             name: "PumpDaemonTests",
             dependencies: [
-                "PumpDaemon", "PumpCore", "PumpControl", "PumpSimulator", "PumpProtocol", "PumpLibrary", "PumpFuzzing",
+                "PumpDaemon", "PumpCore", "PumpControl", "PumpSimulator", "PumpProtocol", "PumpLibrary", "PumpJournal", "PumpFuzzing",
+                "PumpScenarios", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/PumpDaemonTests"
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["PumpProtocol"], path: "Tests/EndToEndTests"),
+        .testTarget(name: "EndToEndTests", dependencies: ["PumpProtocol", "PumpScenarios"], path: "Tests/EndToEndTests"),
     ]
 )
 

@@ -22,45 +22,37 @@ public final class DispatchScheduler: PumpScheduler, @unchecked Sendable {
 
     /// The serial queue every callback runs on.
     public let queue: DispatchQueue
+    /// The mapping of the control time line onto CLOCK_MONOTONIC (origin and speed).
+    public let timeBase: MonotonicTimeBase
     /// Virtual seconds per real second (1 on real hardware).
-    public let speed: Double
-    private let originNanoseconds: Int64
+    public var speed: Double { timeBase.speed }
 
     /// Creates a scheduler with its own serial queue.
     public init(label: String, qos: DispatchQoS = .userInteractive, speed: Double = 1) {
         queue = DispatchQueue(label: label, qos: qos)
-        self.speed = max(speed, 1e-6)
-        originNanoseconds = DispatchScheduler.monotonicNanoseconds()
+        timeBase = .startingNow(speed: speed)
     }
 
-    private init(label: String, qos: DispatchQoS, speed: Double, originNanoseconds: Int64) {
+    /// A scheduler on its own queue on an existing time line.
+    public init(label: String, qos: DispatchQoS = .userInteractive, timeBase: MonotonicTimeBase) {
         queue = DispatchQueue(label: label, qos: qos)
-        self.speed = speed
-        self.originNanoseconds = originNanoseconds
+        self.timeBase = timeBase
     }
 
     /// Another scheduler on its own queue sharing this one's time line (same origin and speed), e.g. for
     /// an independent watchdog.
     public func sibling(label: String, qos: DispatchQoS = .userInteractive) -> DispatchScheduler {
-        DispatchScheduler(label: label, qos: qos, speed: speed, originNanoseconds: originNanoseconds)
+        DispatchScheduler(label: label, qos: qos, timeBase: timeBase)
     }
 
     /// CLOCK_MONOTONIC in nanoseconds.
-    public static func monotonicNanoseconds() -> Int64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-    }
+    public static func monotonicNanoseconds() -> Int64 { MonotonicTimeBase.monotonicNanoseconds() }
 
-    public func now() -> MonotonicInstant {
-        let real = DispatchScheduler.monotonicNanoseconds() - originNanoseconds
-        return MonotonicInstant(nanoseconds: speed == 1 ? real : Int64(Double(real) * speed))
-    }
+    public func now() -> MonotonicInstant { timeBase.now() }
 
     @discardableResult
     public func schedule(at deadline: MonotonicInstant, _ action: @escaping () -> Void) -> ScheduledTask {
-        let realOffset = speed == 1 ? deadline.nanoseconds : Int64(Double(deadline.nanoseconds) / speed)
-        let realDeadline = UInt64(max(0, originNanoseconds + realOffset))
+        let realDeadline = UInt64(timeBase.monotonicDeadline(for: deadline))
         let source = DispatchSource.makeTimerSource(flags: .strict, queue: queue)
         source.schedule(deadline: DispatchTime(uptimeNanoseconds: realDeadline), leeway: .nanoseconds(0))
         let box = UnsafeActionBox(action)

@@ -56,3 +56,13 @@ public struct EngineRefusal: Error, Sendable, Equatable, CustomStringConvertible
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+/// What the engine made of a vital-sign reading.
+public struct VitalsAssessment: Sendable, Equatable {
+    /// The pause limits the reading crosses (empty: within every pause limit).
+    public var breaches: [VitalsBreach]
+    /// True when the interlock latched `vitals-out-of-range` and stopped delivery.
+    public var paused: Bool
+    /// The pump state when the reading was recorded.
+    public var state: PumpState
+}

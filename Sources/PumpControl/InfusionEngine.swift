@@ -13,6 +13,9 @@
 //   any open state --latching alarm--> alarm --acknowledge (condition gone)--> paused (or completed)
 //   recovery --> interrupted --resume-interrupted--> running;  interrupted --stop--> stopped
 // All methods must be called on the scheduler's executor (the daemon hops there with `perform`).
+// Step timing: the emitter's timers run on `stepScheduler`, which is the control scheduler itself (Dispatch) or
+// a dedicated real-time step thread sharing its time line. The emitter is thread-safe; its completion callback
+// hops back onto the control executor, and only acts if that emitter is still the engine's current one.
 import Foundation
 import PumpCore
 
@@ -26,6 +29,7 @@ public final class InfusionEngine: @unchecked Sendable {
     public let configuration: EngineConfiguration
     private let scheduler: PumpScheduler
     private let watchdogScheduler: PumpScheduler
+    private let stepScheduler: PumpScheduler
     private var emitter: StepEmitter
 
     /// Current state.
@@ -50,6 +54,9 @@ public final class InfusionEngine: @unchecked Sendable {
     private var tickOrigin: MonotonicInstant
     private var tickIndex: Int64 = 0
     private var lastBackOff = Milliliters.zero
+    /// The vital-sign interlock's state: the newest reading (kept between sessions for the pre-start check)
+    /// and the staleness reminders (HAZ-015).
+    public private(set) var vitalsWatch = VitalsWatch(thresholds: .provisionalDefaults)
 
     /// Receives every engine event (on the executor).
     public var onEvent: ((EngineEvent) -> Void)?
@@ -66,15 +73,17 @@ public final class InfusionEngine: @unchecked Sendable {
     /// TEST-ONLY: the controller's target is raised by this many steps beyond the plan (a planner fault).
     public var extraTargetStepsForTesting: Int64 = 0
 
-    /// Creates the engine; the motor is disabled and the loop starts ticking at once.
-    public init(scheduler: PumpScheduler, watchdogScheduler: PumpScheduler? = nil, hardware: PumpHardware,
-                configuration: EngineConfiguration = .init()) {
+    /// Creates the engine; the motor is disabled and the loop starts ticking at once. `stepScheduler` (default:
+    /// `scheduler`) keeps the step deadlines; it must share `scheduler`'s time line.
+    public init(scheduler: PumpScheduler, watchdogScheduler: PumpScheduler? = nil, stepScheduler: PumpScheduler? = nil,
+                hardware: PumpHardware, configuration: EngineConfiguration = .init()) {
         self.scheduler = scheduler
         self.watchdogScheduler = watchdogScheduler ?? scheduler
+        self.stepScheduler = stepScheduler ?? scheduler
         self.configuration = configuration
         let supervisor = SafetySupervisor(hardware: hardware, clock: scheduler, configuration: configuration.supervisor)
         self.supervisor = supervisor
-        self.emitter = Self.buildEmitter(scheduler: scheduler, supervisor: supervisor, commanded: .zero)
+        self.emitter = Self.buildEmitter(scheduler: stepScheduler ?? scheduler, supervisor: supervisor, commanded: .zero)
         tickOrigin = scheduler.now()
         supervisor.onTrip = { [weak self, scheduler] alarm in
             scheduler.perform { self?.handleTrip(alarm) }
@@ -114,6 +123,8 @@ public final class InfusionEngine: @unchecked Sendable {
         advisory.removeAll()
         nearEndRaised = false
         lastBackOff = .zero
+        if let thresholds = newSession.vitalThresholds { vitalsWatch.thresholds = thresholds }
+        vitalsWatch.resetReminders()
         emitter = makeEmitter(commanded: .zero)
         target = makeTarget(newSession, plannedEnd: now + MonotonicDuration(newSession.duration))
         do {
@@ -164,6 +175,15 @@ public final class InfusionEngine: @unchecked Sendable {
 
     /// Acknowledges alarms (all, or one code). Latched alarms clear only when their condition is gone.
     public func acknowledge(_ code: AlarmCode?) throws(EngineRefusal) -> [AlarmCode] {
+        // HAZ-015: the vital-sign alarm's condition is the newest reading; it is gone only when a newer reading
+        // is back within the limits.
+        if code == nil || code == .vitalsOutOfRange,
+           supervisor.latchedAlarms.contains(where: { $0.code == .vitalsOutOfRange }) {
+            let persisting = vitalsWatch.persistingBreaches
+            if !persisting.isEmpty {
+                throw EngineRefusal("Cannot acknowledge vitals-out-of-range: the newest vital signs are still out of range (\(persisting.map(\.message).joined(separator: " "))) Enter a new reading first.")
+            }
+        }
         var cleared: [AlarmCode] = []
         let advisoryMatches = advisory.filter { code == nil || $0.code == code }.map(\.code)
         advisory.removeAll { advisoryMatches.contains($0.code) }
@@ -234,6 +254,30 @@ public final class InfusionEngine: @unchecked Sendable {
         transition(to: .running)
     }
 
+    /// Sets the vital-sign limits used between sessions (a session's own limits replace them at start).
+    public func configureVitals(_ thresholds: VitalSignThresholds) { vitalsWatch.thresholds = thresholds }
+
+    /// Records a vital-sign reading (HAZ-015). During an open infusion (running, paused or already in alarm)
+    /// with the interlock on, a reading past a pause limit latches `vitals-out-of-range`: motor off, state alarm. A fresh reading
+    /// clears the staleness reminder. Never starts or resumes anything.
+    @discardableResult
+    public func recordVitals(_ vitals: VitalSigns) -> VitalsAssessment {
+        let breaches = vitalsWatch.record(vitals)
+        if advisory.contains(where: { $0.code == .vitalsStale }) {
+            clearAdvisory(.vitalsStale)
+            updateIndication()
+        }
+        let interlockOn = session?.vitalThresholds != nil && [.running, .paused, .alarm].contains(state)
+        guard interlockOn, !breaches.isEmpty else {
+            return VitalsAssessment(breaches: breaches, paused: false, state: state)
+        }
+        emitter.stop()
+        supervisor.trip(.vitalsOutOfRange,
+                        "Infusion paused by the vital-sign interlock: \(breaches.map(\.message).joined(separator: " "))",
+                        now: scheduler.now())
+        return VitalsAssessment(breaches: breaches, paused: true, state: state)
+    }
+
     // MARK: - Status
 
     /// A consistent snapshot.
@@ -273,8 +317,8 @@ public final class InfusionEngine: @unchecked Sendable {
     /// Lateness of every fire of the current session's emitter, in nanoseconds (empty unless kept).
     public var emitterLatenessSamples: [Int64] { emitter.lateness.samples }
 
-    /// Emitter lateness statistics (fires, worst lateness).
-    public var emitterLateness: (fires: Int, maximum: MonotonicDuration) { (emitter.lateness.count, emitter.lateness.maximum) }
+    /// Emitter lateness statistics of the current session (fires, merged fires, worst lateness).
+    public var emitterLateness: LatenessRecorder { emitter.lateness }
 
     // MARK: - Loop
 
@@ -312,6 +356,18 @@ public final class InfusionEngine: @unchecked Sendable {
         case .paused: pausedReminder(now: now)
         default: break
         }
+        if state == .running || state == .paused { vitalsReminder(now: now) }
+    }
+
+    /// HAZ-015: a medium reminder when the newest vital signs are older than the drug's staleness interval.
+    private func vitalsReminder(now: MonotonicInstant) {
+        guard let thresholds = session?.vitalThresholds, let startedAt,
+              let age = vitalsWatch.staleReminderDue(now: now, sessionStart: startedAt) else { return }
+        clearAdvisory(.vitalsStale)
+        let what = vitalsWatch.latest == nil || vitalsWatch.latest.map({ $0.measuredAt < startedAt }) == true
+            ? "No vital signs were entered since the infusion started \(Int(age.seconds / 60)) min ago"
+            : "The last vital signs are \(Int(age.seconds / 60)) min old"
+        raiseAdvisory(.vitalsStale, "\(what) (limit \(thresholds.staleAfter.formatted(maxFractionDigits: 1))); take and enter new ones.", now)
     }
 
     private func controlStep(now: MonotonicInstant) {
@@ -431,7 +487,7 @@ public final class InfusionEngine: @unchecked Sendable {
 
     private func makeEmitter(commanded: Steps) -> StepEmitter {
         emitter.stop()
-        let replacement = Self.buildEmitter(scheduler: scheduler, supervisor: supervisor, commanded: commanded)
+        let replacement = Self.buildEmitter(scheduler: stepScheduler, supervisor: supervisor, commanded: commanded)
         emitter = replacement
         wireEmitter()
         return replacement
@@ -448,8 +504,19 @@ public final class InfusionEngine: @unchecked Sendable {
 
     private func wireEmitter() {
         if keepsLatenessSamples { emitter.keepLatenessSamples(capacity: Self.latenessCapacity) }
-        emitter.onLimitReached = { [weak self] in self?.complete() }
-        emitter.onRefused = { [weak self] in self?.emitter.stop() }
+        let current = emitter
+        let completeIfCurrent: () -> Void = { [weak self, weak current] in
+            guard let self, let current, self.emitter === current, self.state == .running else { return }
+            self.complete()
+        }
+        if stepScheduler === scheduler {
+            emitter.onLimitReached = completeIfCurrent
+        } else {
+            // The emitter fired on the step thread: the engine's state lives on the control executor.
+            emitter.onLimitReached = { [scheduler] in scheduler.perform(completeIfCurrent) }
+        }
+        // The emitter has already stopped itself; the supervisor's trip (if any) reaches the engine via onTrip.
+        emitter.onRefused = { [weak current] in current?.stop() }
     }
 
     private func makeTarget(_ session: InfusionSession, plannedEnd: MonotonicInstant) -> InfusionTarget {

@@ -33,6 +33,9 @@ public struct InfusionSession: Sendable, Equatable {
     public var pausedReminder: Minutes
     /// The supervisor's caps.
     public var limits: SupervisorLimits
+    /// The vital-sign interlock limits (from the drug library); nil switches the interlock off for this
+    /// session (engine tests that are not about vital signs).
+    public var vitalThresholds: VitalSignThresholds?
 
     /// Creates a session.
     public init(

@@ -5,140 +5,194 @@
 // catching up at `catchUpSpacing` (the capped rate), so lateness never accumulates and a catch-up never
 // outruns the supervisor's rate envelope. Every step goes through `gate` (the supervisor); a refusal stops
 // the emitter at once. Lateness of every fire is recorded for the benchmarks.
+//
+// Threads: the timer callbacks run on `scheduler`, which is either the control loop's own serial executor
+// (Dispatch step timing) or a dedicated step thread (`RealtimeStepScheduler`), while `start`, `retarget` and
+// `stop` come from the control loop. All state is therefore behind one priority-inheritance mutex, held for
+// the whole of a fire (gate calls included), so a `stop` returns only after any fire in progress has finished
+// and no step can follow it. `onRefused` / `onLimitReached` are called after the mutex is released.
 import Foundation
 import PumpCore
 
 /// Emits steps on a `PumpScheduler` through the supervisor's gate.
-final class StepEmitter {
+public final class StepEmitter: @unchecked Sendable {
     private let scheduler: PumpScheduler
     private let gate: (MonotonicInstant) -> Bool
+    /// The supervisor's remaining budget at an instant (steps the gate would accept).
+    private let budget: (MonotonicInstant) -> Int64
+    private let lock = PIMutex()
     private var schedule: StepSchedule?
     private var pending: ScheduledTask?
     private var pendingDue: MonotonicInstant?
-    /// Steps the emitter asked for and the gate accepted, net, in this session.
-    private(set) var commanded: Steps
+    /// Bumped by every start/stop, so a timer that fires after a stop (it was already running) does nothing.
+    private var generation: UInt64 = 0
+    private var commandedCount: Steps
+    private var catchUp: MonotonicDuration
+    private var recorder = LatenessRecorder()
+
     /// Most steps emitted in one fire.
-    let maxBurst: Int64
-    /// Spacing of catch-up steps after a burst.
-    var catchUpSpacing: MonotonicDuration
-    /// Called when the gate refuses a step.
-    var onRefused: (() -> Void)?
-    /// Called when the commanded count reaches the schedule's limit.
-    var onLimitReached: (() -> Void)?
-    /// Lateness statistics.
-    private(set) var lateness = LatenessRecorder()
+    public let maxBurst: Int64
+    /// Called (on the scheduler's thread, outside the emitter's lock) when the gate refuses a step.
+    public var onRefused: (() -> Void)?
+    /// Called (on the scheduler's thread, outside the emitter's lock) when the commanded count reaches the limit.
+    public var onLimitReached: (() -> Void)?
 
-    /// The supervisor's remaining budget at an instant (steps the gate would accept).
-    private let budget: (MonotonicInstant) -> Int64
-
-    init(scheduler: PumpScheduler, commanded: Steps, maxBurst: Int64 = 2, catchUpSpacing: MonotonicDuration,
-         budget: @escaping (MonotonicInstant) -> Int64 = { _ in .max },
-         gate: @escaping (MonotonicInstant) -> Bool) {
+    /// Creates a stopped emitter. `gate` must be the supervisor's step gate; `budget` its remaining allowance.
+    public init(scheduler: PumpScheduler, commanded: Steps, maxBurst: Int64 = 2, catchUpSpacing: MonotonicDuration,
+                budget: @escaping (MonotonicInstant) -> Int64 = { _ in .max },
+                gate: @escaping (MonotonicInstant) -> Bool) {
         self.scheduler = scheduler
         self.budget = budget
-        self.commanded = commanded
+        self.commandedCount = commanded
         self.maxBurst = maxBurst
-        self.catchUpSpacing = catchUpSpacing
+        self.catchUp = catchUpSpacing
         self.gate = gate
     }
 
+    /// Steps the emitter asked for and the gate accepted, net, in this session.
+    public var commanded: Steps { lock.withLock { commandedCount } }
+
+    /// Spacing of catch-up steps after a burst.
+    public var catchUpSpacing: MonotonicDuration {
+        get { lock.withLock { catchUp } }
+        set { lock.withLock { catchUp = newValue } }
+    }
+
     /// Whether steps are being scheduled.
-    var isRunning: Bool { schedule != nil }
+    public var isRunning: Bool { lock.withLock { schedule != nil } }
 
     /// The current commanded rate.
-    var rate: StepsPerSecond { schedule?.rate ?? .zero }
+    public var rate: StepsPerSecond { lock.withLock { schedule?.rate ?? .zero } }
+
+    /// Lateness statistics of every fire so far.
+    public var lateness: LatenessRecorder { lock.withLock { recorder } }
+
+    /// Keeps every lateness sample (benchmarks); off by default so a long infusion does not grow memory.
+    public func keepLatenessSamples(capacity: Int) {
+        lock.withLock {
+            recorder.keepsSamples = true
+            recorder.reserve(capacity)
+        }
+    }
 
     /// Starts emitting from `time` (no step before it) toward `limit` at `rate`.
-    func start(at time: MonotonicInstant, rate: StepsPerSecond, limit: Steps) {
-        stop()
-        schedule = StepSchedule(at: time, position: commanded, rate: rate, limit: limit)
-        rescheduleNext()
+    public func start(at time: MonotonicInstant, rate: StepsPerSecond, limit: Steps) {
+        lock.withLock {
+            stopLocked()
+            schedule = StepSchedule(at: time, position: commandedCount, rate: rate, limit: limit)
+            rescheduleNextLocked()
+        }
     }
 
     /// Changes rate and/or limit, keeping the phase.
-    func retarget(rate: StepsPerSecond, limit: Steps, at now: MonotonicInstant) {
-        guard var current = schedule else { return }
-        current.limit = limit
-        current.retarget(rate: rate, at: now)
-        current.limitLead(emitted: commanded, maxLead: Double(maxBurst) + 1, at: now)
-        schedule = current
-        rescheduleNext()
+    public func retarget(rate: StepsPerSecond, limit: Steps, at now: MonotonicInstant) {
+        lock.withLock {
+            guard var current = schedule else { return }
+            current.limit = limit
+            current.retarget(rate: rate, at: now)
+            current.limitLead(emitted: commandedCount, maxLead: Double(maxBurst) + 1, at: now)
+            schedule = current
+            rescheduleNextLocked()
+        }
     }
 
-    /// Keeps every lateness sample from now on (diagnostics), with room reserved for `capacity` of them.
-    func keepLatenessSamples(capacity: Int) {
-        lateness.keepsSamples = true
-        lateness.samples.reserveCapacity(capacity)
-    }
+    /// Stops emitting (idempotent). When it returns, no further step will be emitted until `start`.
+    public func stop() { lock.withLock { stopLocked() } }
 
-    /// Stops emitting (idempotent).
-    func stop() {
+    /// Adjusts the commanded count after a retract back-off (retracted steps are not delivered).
+    public func noteRetracted(_ steps: Steps) { lock.withLock { commandedCount -= steps } }
+
+    private func stopLocked() {
         pending?.cancel()
         pending = nil
         pendingDue = nil
         schedule = nil
+        generation &+= 1
     }
 
-    /// Adjusts the commanded count after a retract back-off (retracted steps are not delivered).
-    func noteRetracted(_ steps: Steps) { commanded -= steps }
-
-    private func rescheduleNext() {
+    private func rescheduleNextLocked() {
         guard let schedule else { return }
-        guard let due = schedule.nextDue(after: commanded) else {
+        guard let due = schedule.nextDue(after: commandedCount) else {
             pending?.cancel()
             pending = nil
             pendingDue = nil
             return
         }
         if let pendingDue, pendingDue == due, pending != nil { return }
-        pending?.cancel()
-        pendingDue = due
-        pending = scheduler.schedule(at: due) { [weak self] in self?.fire(due: due) }
+        armTimerLocked(at: due)
     }
 
-    private func fire(due: MonotonicInstant) {
-        pending = nil
-        pendingDue = nil
-        guard let schedule else { return }
-        let now = scheduler.now()
-        lateness.record(now - due)
-        let dueSteps = min(schedule.stepsDue(at: now, emitted: commanded), maxBurst, budget(now))
-        var emitted: Int64 = 0
-        while emitted < dueSteps {
-            guard gate(now) else {
-                stop()
-                onRefused?()
-                return
+    private func armTimerLocked(at due: MonotonicInstant) {
+        pending?.cancel()
+        pendingDue = due
+        let expected = generation
+        pending = scheduler.schedule(at: due) { [weak self] in self?.fire(due: due, generation: expected) }
+    }
+
+    private enum FireOutcome { case continuing, refused, limitReached }
+
+    private func fire(due: MonotonicInstant, generation expected: UInt64) {
+        let outcome: FireOutcome = lock.withLock {
+            // A timer cancelled while it was already being delivered (stop/retarget raced it) does nothing.
+            guard generation == expected, pendingDue == due, let schedule else { return .continuing }
+            pending = nil
+            pendingDue = nil
+            let now = scheduler.now()
+            let dueSteps = min(schedule.stepsDue(at: now, emitted: commandedCount), maxBurst, budget(now))
+            var emitted: Int64 = 0
+            while emitted < dueSteps {
+                guard gate(now) else {
+                    recorder.record(now - due, steps: emitted)
+                    stopLocked()
+                    return .refused
+                }
+                commandedCount += Steps(1)
+                emitted += 1
             }
-            commanded += Steps(1)
-            emitted += 1
+            recorder.record(now - due, steps: emitted)
+            if commandedCount >= schedule.limit {
+                stopLocked()
+                return .limitReached
+            }
+            if schedule.stepsDue(at: now, emitted: commandedCount) > 0 {
+                armTimerLocked(at: now + catchUp)
+            } else {
+                rescheduleNextLocked()
+            }
+            return .continuing
         }
-        if commanded >= schedule.limit {
-            stop()
-            onLimitReached?()
-            return
-        }
-        if schedule.stepsDue(at: now, emitted: commanded) > 0 {
-            let next = now + catchUpSpacing
-            pendingDue = next
-            pending = scheduler.schedule(at: next) { [weak self] in self?.fire(due: next) }
-        } else {
-            rescheduleNext()
+        switch outcome {
+        case .continuing: break
+        case .refused: onRefused?()
+        case .limitReached: onLimitReached?()
         }
     }
 }
 
-/// Lateness statistics of timer fires (fire time − due time).
-struct LatenessRecorder {
-    private(set) var count = 0
-    private(set) var maximum = MonotonicDuration.zero
-    var samples: [Int64] = []
+/// Lateness statistics of timer fires (fire time − due time) and how many steps each fire emitted.
+public struct LatenessRecorder: Sendable {
+    /// Fires recorded.
+    public private(set) var count = 0
+    /// The latest fire.
+    public private(set) var maximum = MonotonicDuration.zero
+    /// Fires that emitted more than one step (a late or merged wake-up catching up).
+    public private(set) var mergedFires = 0
+    /// Every lateness sample in nanoseconds, when `keepsSamples`.
+    public private(set) var samples: [Int64] = []
     /// When true, every lateness sample is kept (benchmarks).
-    var keepsSamples = false
+    public var keepsSamples = false
 
-    mutating func record(_ lateness: MonotonicDuration) {
+    /// An empty recorder.
+    public init() {}
+
+    /// Reserves room for `capacity` samples so recording never allocates on the step path.
+    public mutating func reserve(_ capacity: Int) { samples.reserveCapacity(capacity) }
+
+    /// Records one fire.
+    public mutating func record(_ lateness: MonotonicDuration, steps: Int64 = 1) {
         count += 1
         if lateness > maximum { maximum = lateness }
+        if steps > 1 { mergedFires += 1 }
         if keepsSamples { samples.append(lateness.nanoseconds) }
     }
 }

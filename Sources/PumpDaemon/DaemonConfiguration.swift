@@ -2,6 +2,7 @@
 // flags (flags win). Every value is validated with a one-sentence error naming the key and the value;
 // unknown keys are errors too (a misspelt safety setting must not be silently ignored).
 import Foundation
+import PumpControl
 import PumpCore
 import TOMLKit
 
@@ -54,9 +55,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var controlPeriodMS: Int = 50
     /// Occlusion alarm pressure (mmHg).
     public var occlusionPressureMMHg: Double = 300
-    /// Ask for SCHED_FIFO and mlockall for the step path when permitted.
+    /// Lock the process's memory (mlockall) when permitted, so page faults cannot delay a step.
     public var realtime = true
-    /// SCHED_FIFO priority when `realtime`.
+    /// How step deadlines are kept: a SCHED_FIFO step thread when permitted (else Dispatch), or Dispatch.
+    public var stepTiming: StepTimingMode = .realtime
+    /// SCHED_FIFO priority of the step thread (1–99; the unit's LimitRTPRIO must allow it).
     public var realtimePriority: Int32 = 50
     /// GPIO pin map file (JSON, `GPIOPinMap` format; gpiod backend). nil: the built-in default map.
     public var gpioPinMapPath: String?
@@ -67,6 +70,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Diagnostics: at shutdown, write the step emitter's lateness percentiles (JSON) to this file
     /// (`pumpd --step-timing-report`, used by the load test). nil: nothing is recorded.
     public var stepTimingReportPath: String?
+    /// Plasma-concentration model for the estimate (nil: the drug library's choice, else Clements & Nimmo).
+    public var plasmaModel: String?
+    /// Overrides the drug library's vital-sign staleness interval, minutes (nil: the library's value).
+    public var vitalsStaleMin: Double?
+    /// Simulator only: a simulated patient monitor feeds vital signs from the patient model.
+    public var simVitals = false
+    /// Simulator only: seconds (pump time) between simulated monitor readings.
+    public var simVitalsIntervalS: Double = 300
 
     /// The built-in defaults.
     public init() {}
@@ -74,7 +85,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     private static let knownKeys: Set<String> = [
         "backend", "socket", "control_group", "read_only_group", "state_dir", "sim_speed", "sim_fill_ml",
         "drug_library", "syringe_library", "calibration", "repeat_session_window_h", "control_period_ms",
-        "occlusion_pressure_mmhg", "realtime", "realtime_priority", "gpio", "socket_group", "allow_root", "gpio_pin_map",
+        "occlusion_pressure_mmhg", "realtime", "realtime_priority", "step_timing", "gpio", "socket_group", "allow_root", "gpio_pin_map",
+        "plasma_model", "vitals_stale_min", "sim_vitals", "sim_vitals_interval_s",
     ]
 
     /// Applies a TOML file's settings over `self`.
@@ -119,6 +131,16 @@ public struct DaemonConfiguration: Sendable, Equatable {
         realtime = try reader.bool("realtime") ?? realtime
         gpioPinMapPath = try reader.string("gpio_pin_map") ?? gpioPinMapPath
         realtimePriority = try reader.number("realtime_priority").map { Int32($0) } ?? realtimePriority
+        if let value = try reader.string("step_timing") {
+            guard let mode = StepTimingMode(rawValue: value) else {
+                throw ConfigurationError("\(source): step_timing must be dispatch or realtime, not '\(value)'.")
+            }
+            stepTiming = mode
+        }
+        plasmaModel = try reader.string("plasma_model") ?? plasmaModel
+        vitalsStaleMin = try reader.number("vitals_stale_min") ?? vitalsStaleMin
+        simVitals = try reader.bool("sim_vitals") ?? simVitals
+        simVitalsIntervalS = try reader.number("sim_vitals_interval_s") ?? simVitalsIntervalS
         if let gpio = table["gpio"]?.table {
             for key in gpio.keys {
                 if key == "chip" {
@@ -155,6 +177,21 @@ public struct DaemonConfiguration: Sendable, Equatable {
         }
         if let fill = simFillML, !(fill > 0 && fill <= 100) {
             throw ConfigurationError("sim_fill_ml must be between 0 and 100, not \(fill).")
+        }
+        guard (1...99).contains(realtimePriority) else {
+            throw ConfigurationError("realtime_priority must be between 1 and 99, not \(realtimePriority).")
+        }
+        if let plasmaModel, PlasmaConcentrationModel.named(plasmaModel) == nil {
+            throw ConfigurationError("plasma_model must be one of \(PlasmaConcentrationModel.all.map(\.id).joined(separator: ", ")), not '\(plasmaModel)'.")
+        }
+        if let stale = vitalsStaleMin, !(stale > 0 && stale <= 120) {
+            throw ConfigurationError("vitals_stale_min must be above 0 and at most 120, not \(stale).")
+        }
+        guard simVitalsIntervalS.isFinite, simVitalsIntervalS >= 10, simVitalsIntervalS <= 3600 else {
+            throw ConfigurationError("sim_vitals_interval_s must be between 10 and 3600, not \(simVitalsIntervalS).")
+        }
+        if simVitals, backend != .sim {
+            throw ConfigurationError("sim_vitals applies to the simulator only; on real hardware vital signs come from pumpctl vitals or a monitor bridge.")
         }
         guard !socketPath.isEmpty, socketPath.utf8.count < 108 else {
             throw ConfigurationError("socket path must be 1–107 bytes long, not '\(socketPath)'.")

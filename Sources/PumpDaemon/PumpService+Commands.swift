@@ -13,7 +13,7 @@ extension PumpService {
     public func handle(line: String, peer: PeerCredentials) async -> String {
         let data = Data(line.utf8)
         let response: Response
-        switch LineCodec.decodeRequest(data) {
+        switch receive(data, peer: peer) {
         case .failure(let error):
             response = .failure(id: LineCodec.correlationID(in: data), error)
         case .success(let request):
@@ -26,6 +26,18 @@ extension PumpService {
         var encoded = LineCodec.encode(response)
         if encoded.last == UInt8(ascii: "\n") { encoded.removeLast() }
         return String(decoding: encoded, as: UTF8.self)
+    }
+
+    /// Decodes a request line on the caller's thread. An authorised `estop` drops ENABLE right here (HAZ-011),
+    /// before the request queues behind another command (a start's journal fsync, a long log query); `execute`
+    /// repeats it (idempotent) and journals it. The alarm names the uid, not the user name, so no passwd lookup
+    /// comes before ENABLE off; the journal names the actor.
+    func receive(_ data: Data, peer: PeerCredentials) -> Result<Request, ProtocolError> {
+        let decoded = LineCodec.decodeRequest(data)
+        if case .success(let request) = decoded, case .estop = request.command, access.canControl(peer) {
+            engine.supervisor.emergencyStop(now: scheduler.now(), source: "the estop command of uid \(peer.uid)")
+        }
+        return decoded
     }
 
     /// Executes a decoded request (on the command queue).
@@ -51,14 +63,19 @@ extension PumpService {
         case .resume: result = engineCommand(actor, .resume, "Resumed") { (engine) throws(EngineRefusal) in try engine.resume() }
         case .stop: result = engineCommand(actor, .stop, "Stopped by the nurse") { (engine) throws(EngineRefusal) in try engine.stop() }
         case .estop:
+            // HAZ-011: ENABLE off first, straight through the (thread-safe) supervisor from this thread, before
+            // hopping onto the control queue and long before the journal's fsync.
+            let source = "the estop command of uid \(peer.uid)"
+            engine.supervisor.emergencyStop(now: scheduler.now(), source: source)
+            scheduler.sync { engine.emergencyStop(source: source) }
             writeEvent(.estop, actor: actor, "Emergency stop command.")
-            scheduler.sync { engine.emergencyStop(source: "the estop command of \(actor.name)") }
             result = .success(.status(statusReport()))
         case .ack(let code): result = acknowledge(code, actor: actor)
         case .titrate(let parameters): result = titrate(parameters, actor: actor)
         case .resumeInterrupted(let confirmed, let reason): result = resumeInterrupted(confirmed, reason, actor: actor)
         case .log(let since, let limit): result = log(since: since, limit: limit)
         case .simInject(let fault): result = inject(fault, actor: actor)
+        case .vitals(let parameters): result = vitals(parameters, actor: actor)
         }
         switch result {
         case .success(let payload): return .success(id: request.id, payload)
@@ -75,41 +92,58 @@ extension PumpService {
     public func currentStatus() -> StatusReport { statusReport() }
 
     func statusReport() -> StatusReport {
-        let (status, now) = scheduler.sync { (engine.status(), scheduler.now()) }
+        let (status, now, latest, thresholds) = scheduler.sync {
+            let status = engine.status(), now = scheduler.now()
+            plasma.record(status.deliveredDose, at: now)
+            return (status, now, engine.vitalsWatch.latest, engine.vitalsWatch.thresholds)
+        }
         let session = activeSession
+        let wallNow = wallClock()
         return WireMapping.status(status, sessionID: session.id.map { String($0.rawValue) }, backend: configuration.backend,
-                                  uncertainty: session.uncertainty, monotonicNow: now, wallNow: wallClock(),
-                                  speed: scheduler.speed)
+                                  uncertainty: session.uncertainty, monotonicNow: now, wallNow: wallNow,
+                                  speed: scheduler.speed, plasma: plasma.estimate(at: now),
+                                  vitals: vitalsReport(latest: latest, thresholds: thresholds, monotonicNow: now, wallNow: wallNow))
     }
 
     // MARK: - Program
 
-    /// Validates a program, adding the repeat-session rule (HAZ-010). Returns the plan or a refusal.
+    /// Validates a program, adding the daemon's own rules: the repeat-session window (HAZ-010) and the
+    /// pre-start vital-sign check (HAZ-015). Their soft findings take the program's override reason like the
+    /// planner's own soft limits. Returns the plan or a refusal.
     func plan(for parameters: StartParameters) -> Result<(DosePlan, [Finding]), ProtocolError> {
         let request = WireMapping.programRequest(parameters)
         let result = planner.validate(request)
         var findings = result.findings
+        var extra: [Finding] = []
         if let patient = parameters.patientId, let journal, configuration.repeatSessionWindowHours > 0 {
             do {
                 if let last = try journal.lastSessionEnd(patientID: patient) {
                     let hours = wallClock().timeIntervalSince(last) / 3600
                     if hours < configuration.repeatSessionWindowHours {
-                        let sentence = String(format: "Patient %@'s last session ended %.1f h ago, within the %.0f h repeat window; an override reason is required.",
-                                              patient, hours, configuration.repeatSessionWindowHours)
-                        let reason = parameters.overrideReason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-                        if reason.isEmpty {
-                            findings.append(Finding(kind: .softLimit, limit: "session.repeat-window", message: sentence))
-                            if result.verdict == .accepted {
-                                return .failure(ProtocolError(code: .needsOverride, message: sentence, findings: findings.map(WireMapping.finding)))
-                            }
-                        } else if var plan = result.plan {
-                            plan.overrides.append(OverrideRecord(limit: "session.repeat-window", message: sentence, reason: reason, revision: plan.revision))
-                            return .success((plan, findings))
-                        }
+                        extra.append(Finding(kind: .softLimit, limit: "session.repeat-window", message: String(
+                            format: "Patient %@'s last session ended %.1f h ago, within the %.0f h repeat window; an override reason is required.",
+                            patient, hours, configuration.repeatSessionWindowHours)))
                     }
                 }
             } catch {
                 return .failure(ProtocolError(code: .refused, message: "The journal could not be read (\(error)); starting is blocked."))
+            }
+        }
+        extra += preStartVitalsFindings(drug: parameters.drug)
+        let extraSoft = extra.filter { $0.kind == .softLimit }
+        findings += extra.filter { $0.kind != .softLimit }
+        if !extraSoft.isEmpty {
+            let reason = parameters.overrideReason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if reason.isEmpty {
+                findings = extraSoft + findings
+                if result.verdict == .accepted {
+                    return .failure(Self.refusal(.needsOverride, findings, fallback: "An override reason is required."))
+                }
+            } else if var plan = result.plan {
+                for finding in extraSoft {
+                    plan.overrides.append(OverrideRecord(limit: finding.limit, message: finding.message, reason: reason, revision: plan.revision))
+                }
+                return .success((plan, extraSoft + findings))
             }
         }
         switch result.verdict {
@@ -173,13 +207,22 @@ extension PumpService {
             journalFailed(error)
             return .failure(ProtocolError(code: .refused, message: "The journal could not record the program (\(error)); starting is blocked."))
         }
-        let session = InfusionSession(id: String(sessionID.rawValue), plan: dosePlan, profile: profile,
+        var session = InfusionSession(id: String(sessionID.rawValue), plan: dosePlan, profile: profile,
                                       pumpMaxRate: engine.configuration.supervisor.pumpMaxRate)
+        session.vitalThresholds = vitalThresholds(forDrug: dosePlan.drug)
+        plasma.begin(model: plasmaModel(forDrug: dosePlan.drug), bodyWeight: dosePlan.patient.weight, at: scheduler.now())
         if let simulator {
             let fill = configuration.simFillML.map(Milliliters.init) ?? dosePlan.syringe.nominalVolume
             simulator.load(dosePlan.geometry, fill: fill)
         }
         activeSession = ActiveSession(id: sessionID, plan: dosePlan, record: record, uncertainty: .zero, resumable: true)
+        for finding in findings where finding.limit.hasPrefix("vitals.") {
+            let override = dosePlan.overrides.first { $0.limit == finding.limit }
+            let decision = override != nil ? "pre-start-overridden" : finding.kind == .warning ? "pre-start-no-vitals" : "pre-start-finding"
+            writeEvent(.vitalsDecision, actor: actor, "Pre-start vital-sign check: \(finding.message)\(override.map { " Overridden: \($0.reason)" } ?? "")",
+                       details: VitalsDecisionRecord(decision: decision, limits: [finding.limit], message: finding.message,
+                                                     overrideReason: override?.reason).encoded)
+        }
         let refusal = runEngine { (engine) throws(EngineRefusal) in try engine.start(session) }
         if let refusal {
             do {
@@ -303,7 +346,7 @@ extension PumpService {
         guard let simulator else {
             return .failure(ProtocolError(code: .refused, message: "sim inject works only with the simulator backend; this pump runs on real hardware."))
         }
-        let simulated: SimulatedFault = switch fault {
+        let simulated: SimulatedFault? = switch fault {
         case .occlusion: .occlusion
         case .occlusionRelease: .occlusionRelease
         case .stall: .stallStart
@@ -312,6 +355,16 @@ extension PumpService {
         case .estopRelease: .emergencyStopRelease
         case .gpioWriteFailure: .gpioWriteFailure(.step)
         case .syringeRemoved: .syringeRemoved
+        case .hypertensiveSurge, .hypertensiveSurgeRelease: nil
+        }
+        guard let simulated else {
+            // Patient faults act on the simulated monitor's patient model, not on the pump plant.
+            guard let monitor = simulatedMonitor else {
+                return .failure(ProtocolError(code: .refused, message: "\(fault.rawValue) needs the simulated patient monitor; start pumpd with --sim-vitals."))
+            }
+            monitor.setSurge(fault == .hypertensiveSurge)
+            writeEvent(.config, actor: actor, "Simulator fault injected by \(actor.name): \(fault.rawValue).")
+            return .success(.status(statusReport()))
         }
         writeEvent(.config, actor: actor, "Simulator fault injected by \(actor.name): \(fault.rawValue).")
         scheduler.sync { simulator.current.inject(simulated) }

@@ -27,6 +27,8 @@ public final class PumpService: @unchecked Sendable {
     let logger: Logger
     let scheduler: DispatchScheduler
     let watchdogScheduler: DispatchScheduler
+    /// Where step deadlines are kept, and what was granted (logged, journaled and in sd_notify STATUS).
+    let stepTimingChoice: StepTimingChoice
     let engine: InfusionEngine
     let planner: DosePlanner
     let simulator: SimulatorBay?
@@ -35,6 +37,10 @@ public final class PumpService: @unchecked Sendable {
     let access: AccessPolicy
     let wallClock: @Sendable () -> Date
     let commandQueue = DispatchQueue(label: "pumpd.commands")
+    /// The running plasma-concentration estimate (display only).
+    let plasma = PlasmaEstimateBook()
+    /// The simulated patient monitor (sim backend with `sim_vitals`), else nil.
+    let simulatedMonitor: SimulatedMonitor?
     private let stateLock = NSLock()
     private var active = ActiveSession()
 
@@ -90,12 +96,19 @@ public final class PumpService: @unchecked Sendable {
         }
         let scheduler = self.scheduler, watchdog = watchdogScheduler
         let keepsLateness = configuration.stepTimingReportPath != nil
+        let stepTiming = StepTimingChoice.make(requested: configuration.stepTiming, control: scheduler,
+                                               priority: configuration.realtimePriority)
+        stepTimingChoice = stepTiming
+        logger.notice("step timing: \(stepTiming.report)")
         engine = scheduler.sync {
-            let engine = InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog, hardware: backend,
+            let engine = InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog,
+                                        stepScheduler: stepTiming.scheduler, hardware: backend,
                                         configuration: engineConfiguration)
             engine.keepsLatenessSamples = keepsLateness
             return engine
         }
+        simulatedMonitor = configuration.simVitals && simulator != nil
+            ? SimulatedMonitor(interval: .seconds(configuration.simVitalsIntervalS)) : nil
 
         var openedJournal: Journal?
         var openError: JournalError?
@@ -132,8 +145,12 @@ public final class PumpService: @unchecked Sendable {
             }
         } else {
             try recoverInterruptedSession()
-            journalDaemonEvent(.daemonStart, "pumpd started (backend \(configuration.backend.rawValue)).")
+            journalDaemonEvent(.daemonStart,
+                "pumpd started (backend \(configuration.backend.rawValue); step timing \(stepTimingChoice.report)).")
         }
+        let thresholds = vitalThresholds(forDrug: nil)
+        scheduler.sync { engine.configureVitals(thresholds) }
+        startSimulatedMonitor()
     }
 
     /// The simulator backend's syringe bay, when the service runs on the simulator (observation and faults).
@@ -145,9 +162,10 @@ public final class PumpService: @unchecked Sendable {
             engine.shutdown()
             return engine.emitterLatenessSamples
         }
+        stepTimingChoice.shutdown()
         if let path = configuration.stepTimingReportPath {
             do {
-                try StepTimingReport(latenessNanoseconds: samples, speed: scheduler.speed).write(to: path)
+                try StepLatenessReport(latenessNanoseconds: samples, speed: scheduler.speed).write(to: path)
             } catch {
                 logger.error("could not write the step timing report to \(path): \(error)")
             }
@@ -163,10 +181,13 @@ public final class PumpService: @unchecked Sendable {
         return answered.wait(timeout: .now() + timeout) == .success
     }
 
+    /// The step timing requested and granted (SCHED_FIFO step thread or Dispatch timer).
+    public var stepTimingReport: StepTimingReport { stepTimingChoice.report }
+
     /// A one-line status for systemd's STATUS=.
     public func statusLine() -> String {
         let status = scheduler.sync { engine.status() }
-        return "\(status.state.rawValue); delivered \(status.deliveredDose.formatted(maxFractionDigits: 2))"
+        return "\(status.state.rawValue); delivered \(status.deliveredDose.formatted(maxFractionDigits: 2)); steps \(stepTimingChoice.report.granted.rawValue)"
     }
 
     // MARK: - Session bookkeeping
@@ -178,7 +199,14 @@ public final class PumpService: @unchecked Sendable {
 
     func engineEvent(_ event: EngineEvent) {
         let session = activeSession
-        recorder?.record(event, session: session.id, monotonic: scheduler.now())
+        let now = scheduler.now()
+        switch event {
+        case .checkpoint(let status), .stateChanged(_, _, let status), .titrated(let status):
+            plasma.record(status.deliveredDose, at: now)
+            observePatient(status, at: now)
+        default: break
+        }
+        recorder?.record(event, session: session.id, monotonic: now)
         if case .stateChanged(_, let to, _) = event, to == .completed || to == .stopped {
             stateLock.withLock { active.uncertainty = .zero }
         }
@@ -255,6 +283,13 @@ public final class PumpService: @unchecked Sendable {
             engine.restoreInterrupted(session, delivered: known + uncertainty, startedAgo: .seconds(startedAgo))
         }
         activeSession = ActiveSession(id: recovered.id, plan: plan, record: record, uncertainty: uncertainty, resumable: true)
+        // The estimate's history comes from the checkpoints, placed on this boot's monotonic line by their
+        // wall-clock age (display only; HAZ-012 does not apply to an estimate nothing acts on).
+        let now = scheduler.now(), wallNow = wallClock()
+        let history = try journal.checkpoints(session: recovered.id).map {
+            CumulativeDoseSample(at: now - .seconds(max(0, wallNow.timeIntervalSince($0.wall)) * scheduler.speed), cumulative: $0.delivered.dose)
+        }
+        plasma.begin(model: plasmaModel(forDrug: plan.drug), bodyWeight: plan.patient.weight, at: now, history: history)
         try journal.markInterrupted(
             recovered.id, monotonic: scheduler.now(), wall: wallClock(),
             summary: "Came back interrupted after a restart: \(recovered.delivered.dose.formatted(maxFractionDigits: 3)) delivered at the last checkpoint, up to \(plan.geometry.volume(for: uncertainty).formatted(maxFractionDigits: 3)) more unknown.")

@@ -61,7 +61,8 @@ enum WireMapping {
     /// known amount and the uncertainty separately.
     static func status(
         _ status: EngineStatus, sessionID: String?, backend: BackendKind, uncertainty: Steps,
-        monotonicNow: MonotonicInstant, wallNow: Date, speed: Double = 1
+        monotonicNow: MonotonicInstant, wallNow: Date, speed: Double = 1,
+        plasma: (NanogramsPerMilliliter, PlasmaConcentrationModel)? = nil, vitals: VitalsDTO? = nil
     ) -> StatusReport {
         let session = status.session
         let geometry = session?.geometry
@@ -82,6 +83,8 @@ enum WireMapping {
             elapsedS: status.elapsed.seconds, remainingS: max(0, status.remaining?.seconds ?? 0),
             expectedEnd: status.remaining.map { wallNow.addingTimeInterval(max(0, $0.seconds) / speed) },
             motorEnabled: status.motorEnabled,
-            alarms: status.alarms.map { alarm($0, monotonicNow: monotonicNow, wallNow: wallNow, speed: speed) })
+            alarms: status.alarms.map { alarm($0, monotonicNow: monotonicNow, wallNow: wallNow, speed: speed) },
+            plasmaNgPerMl: plasma.map { $0.0.value }, plasmaModel: plasma?.1.id,
+            plasmaLabel: plasma.map { _ in PlasmaConcentrationModel.estimateLabel }, vitals: vitals)
     }
 }

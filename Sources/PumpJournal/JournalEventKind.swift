@@ -36,8 +36,11 @@ public enum JournalEventKind: String, Sendable, Hashable, Codable, CaseIterable 
     case interrupted
     /// A nurse explicitly decided to continue an interrupted session.
     case resumeInterrupted = "resume-interrupted"
-    /// Vital signs entered or received.
+    /// Vital signs entered or received (details: `VitalsJournalRecord`).
     case vitals
+    /// A decision of the vital-sign interlock: pause, pre-start finding or override, refused reading
+    /// (details: `VitalsDecisionRecord`).
+    case vitalsDecision = "vitals-decision"
     /// A command was refused (unauthorised, malformed or unsafe; HAZ-009).
     case commandRefused = "command-refused"
     /// Configuration loaded or changed.

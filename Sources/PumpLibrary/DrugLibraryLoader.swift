@@ -8,7 +8,9 @@
 //  - profiles: ids unique; mode "total-dose" has exactly dose_mg_per_kg, "continuous-rate" exactly
 //    dose_rate_mg_per_kg_per_h; limits 0 < minimum ≤ default ≤ soft_maximum ≤ hard_maximum;
 //    durations 0 < minimum ≤ default ≤ maximum; caps > 0; catch_up_factor in 1.0–1.5; timers > 0;
-//  - the profile's own defaults must pass its own caps (default rate ≤ rate cap, default total ≤ session cap).
+//  - the profile's own defaults must pass its own caps (default rate ≤ rate cap, default total ≤ session cap);
+//  - optional plasma_model must name a built-in model; optional [drugs.vital_signs] has every key, values
+//    positive and consistent (pre-start below pause limits, staleness 0–120 min), and clinical_sign_off.
 import Foundation
 import PumpCore
 
@@ -43,7 +45,8 @@ public enum DrugLibraryLoader {
     }
 
     private static func loadDrug(_ element: TOMLReader) throws -> DrugEntry {
-        try element.rejectUnknownKeys(["name", "display_name", "bmi_warning_threshold", "weight_limits", "concentrations", "profiles"])
+        try element.rejectUnknownKeys(["name", "display_name", "bmi_warning_threshold", "weight_limits", "concentrations", "profiles",
+                                       "plasma_model", "vital_signs"])
         let name = try element.string("name")
         let drug = element.renamed("drugs.\(name)")
         let weights = try drug.table("weight_limits")
@@ -76,11 +79,17 @@ public enum DrugLibraryLoader {
             }
             profiles.append(profile)
         }
+        let plasmaModel = try drug.optionalString("plasma_model")
+        if let plasmaModel, PlasmaConcentrationModel.named(plasmaModel) == nil {
+            throw LibraryLoadError.invalid(drug.file, drug.keyPath("plasma_model"), "\"\(plasmaModel)\"",
+                "known models: \(PlasmaConcentrationModel.all.map(\.id).joined(separator: ", "))")
+        }
+        let vitals = try drug.optionalTable("vital_signs").map(VitalSignsReader.load) ?? .provisionalDefaults
         return DrugEntry(
             name: name, displayName: try drug.string("display_name"),
             weightLimits: WeightLimits(hardMinimum: Kilograms(minimum), hardMaximum: Kilograms(maximum)),
             bmiWarningThreshold: try drug.positive("bmi_warning_threshold"),
-            concentrations: rules, profiles: profiles)
+            concentrations: rules, profiles: profiles, vitalSigns: vitals, plasmaModelID: plasmaModel)
     }
 
     private static func loadConcentration(_ reader: TOMLReader) throws -> ConcentrationRule {

@@ -91,6 +91,13 @@ struct TOMLReader {
         return text
     }
 
+    /// A required boolean.
+    func bool(_ key: String) throws -> Bool {
+        guard let raw = table[key] else { throw missing(key) }
+        guard let flag = raw.bool else { throw wrongType(key, expected: "true or false", found: raw) }
+        return flag
+    }
+
     /// A string that must not be blank.
     func string(_ key: String) throws -> String {
         guard let text = try optionalString(key) else { throw missing(key) }

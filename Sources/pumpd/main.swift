@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PumpControl
 import PumpDaemon
 
 @main
@@ -20,6 +21,10 @@ struct Pumpd: AsyncParsableCommand {
     @Option(help: "Group allowed to read status.") var readOnlyGroup: String?
     @Option(help: "Group owning the socket file.") var socketGroup: String?
     @Flag(help: "Let root control the pump (bench and tests only).") var allowRoot = false
+    @Option(help: "Step timing: realtime (SCHED_FIFO step thread when permitted, else dispatch) or dispatch.")
+    var stepTiming: String?
+    @Flag(help: "Simulator only: a simulated patient monitor feeds vital signs.") var simVitals = false
+    @Option(help: "Plasma-estimate model: clements-nimmo-1981 (default) or domino-1982.") var plasmaModel: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
     @Option(help: "Diagnostics: at shutdown, write the step emitter's lateness percentiles (JSON) to this file.")
     var stepTimingReport: String?
@@ -42,6 +47,14 @@ struct Pumpd: AsyncParsableCommand {
         if let socketGroup { settings.socketGroup = socketGroup }
         if allowRoot { settings.allowRoot = true }
         if let stepTimingReport { settings.stepTimingReportPath = stepTimingReport }
+        if let stepTiming {
+            guard let mode = StepTimingMode(rawValue: stepTiming) else {
+                throw ValidationError("--step-timing must be realtime or dispatch, not '\(stepTiming)'.")
+            }
+            settings.stepTiming = mode
+        }
+        if simVitals { settings.simVitals = true }
+        if let plasmaModel { settings.plasmaModel = plasmaModel }
         do { try settings.validate() } catch { throw ValidationError(error.message) }
 
         var logger = Logger(label: "pumpd")

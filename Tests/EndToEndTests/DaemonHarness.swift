@@ -41,16 +41,15 @@ final class DaemonHarness: @unchecked Sendable {
     let speed: Double
     let controlGroup: String
     private(set) var process: Process?
+    /// Extra pumpd.toml lines (e.g. `sim_vitals = true`).
+    var extraConfig = ""
 
     /// Extra pumpd arguments (e.g. `--step-timing-report FILE`).
     let extraArguments: [String]
 
-    /// Extra lines for pumpd's TOML configuration file.
-    let extraConfiguration: String
-
     init(speed: Double = 200, controlGroup: String? = nil, extraArguments: [String] = [], extraConfiguration: String = "") throws {
         self.extraArguments = extraArguments
-        self.extraConfiguration = extraConfiguration
+        self.extraConfig = extraConfiguration
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pump-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         socket = directory.appendingPathComponent("pumpd.sock").path
@@ -74,7 +73,7 @@ final class DaemonHarness: @unchecked Sendable {
             "--control-group", controlGroup, "--read-only-group", group, "--socket-group", group,
             "--config", directory.appendingPathComponent("none.toml").path, "--log-level", "warning",
         ] + extraArguments
-        try ("realtime = false\n" + extraConfiguration).write(to: directory.appendingPathComponent("none.toml"), atomically: true, encoding: .utf8)
+        try ("realtime = false\n" + extraConfig).write(to: directory.appendingPathComponent("none.toml"), atomically: true, encoding: .utf8)
         let log = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = log
         process.standardError = FileHandle(forWritingAtPath: directory.appendingPathComponent("pumpd.log").path)

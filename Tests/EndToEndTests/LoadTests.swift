@@ -77,7 +77,7 @@ struct LoadTests {
     }
 }
 
-/// The lateness report pumpd writes at shutdown (`StepTimingReport`).
+/// The lateness report pumpd writes at shutdown (`StepLatenessReport`).
 struct StepTiming: Decodable, Sendable, CustomStringConvertible {
     var fires: Int
     var p50Us: Double

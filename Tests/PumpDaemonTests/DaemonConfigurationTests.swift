@@ -12,7 +12,19 @@ struct DaemonConfigurationTests {
         #expect(configuration.stateDirectory == "/var/lib/pumpd")
         #expect(configuration.backend == .sim)
         #expect(configuration.repeatSessionWindowHours == 12)
+        #expect(configuration.stepTiming == .realtime)
+        #expect(configuration.realtimePriority == 50)
         try configuration.validate()
+    }
+
+    @Test("step_timing selects the Dispatch timer or the realtime step thread")
+    func stepTimingKey() throws {
+        var configuration = DaemonConfiguration()
+        try configuration.apply(toml: "step_timing = \"dispatch\"\nrealtime_priority = 30")
+        #expect(configuration.stepTiming == .dispatch)
+        #expect(configuration.realtimePriority == 30)
+        try configuration.apply(toml: "step_timing = \"realtime\"")
+        #expect(configuration.stepTiming == .realtime)
     }
 
     @Test("TOML values are applied, integers accepted for numbers")
@@ -44,6 +56,10 @@ struct DaemonConfigurationTests {
         ("backend = \"gpio\"", "backend"),
         ("control_period_ms = 1000", "control_period_ms"),
         ("this is not toml", "not valid TOML"),
+        ("step_timing = \"fifo\"", "step_timing"),
+        ("step_timing = 1", "step_timing"),
+        ("realtime_priority = 0", "realtime_priority"),
+        ("realtime_priority = 120", "realtime_priority"),
     ])
     func rejectsBadValues(text: String, mentions: String) {
         var configuration = DaemonConfiguration()
@@ -108,5 +124,7 @@ struct ShippedConfigurationTests {
         #expect(!configuration.allowRoot)
         #expect(configuration.controlGroup == "pumpd-nurse")
         #expect(configuration.repeatSessionWindowHours == 12)
+        #expect(configuration.stepTiming == .realtime)
+        #expect(configuration.realtimePriority == 50)
     }
 }

@@ -94,6 +94,25 @@ struct SystemdUnitTests {
         #expect(!directives.contains("Restart=always"))
     }
 
+    @Test("HAZ-008: pumpd.service lets the step thread run SCHED_FIFO at the shipped priority, without capabilities")
+    func realtimeGrant() throws {
+        let unit = try String(contentsOf: Self.systemdDirectory.appendingPathComponent("pumpd.service"), encoding: .utf8)
+        let directives = unit.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.hasPrefix("#") && $0.contains("=") }
+        func value(_ key: String) -> String? {
+            directives.last { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
+        }
+        let toml = try String(contentsOf: Self.systemdDirectory.appendingPathComponent("pumpd.toml"), encoding: .utf8)
+        let priorityLine = toml.split(separator: "\n").first { $0.hasPrefix("realtime_priority") }
+        let priority = priorityLine.flatMap { Int($0.split(separator: "=").last?.trimmingCharacters(in: .whitespaces) ?? "") }
+        let limit = value("LimitRTPRIO").flatMap { Int($0) }
+        #expect(priority != nil && limit != nil && priority! <= limit!, "realtime_priority \(String(describing: priority)) above LimitRTPRIO \(String(describing: limit))")
+        #expect(value("RestrictRealtime") == "no")
+        #expect(value("CapabilityBoundingSet") == "")
+        #expect(directives.contains { $0.hasPrefix("SystemCallFilter=") && $0.contains("sched_setscheduler") })
+        #expect(toml.contains("step_timing = \"realtime\""))
+    }
+
     @Test("pumpd.sysusers creates the daemon user and the nurse, observer and gpio groups")
     func sysusers() async throws {
         let root = try SocketDirectory()

@@ -44,16 +44,20 @@ public enum AlarmCode: String, Sendable, Codable, CaseIterable {
     case deliveryEnvelopeExceeded = "delivery-envelope-exceeded"
     case heartbeatMissed = "heartbeat-missed"
     case journalFailure = "journal-failure"
+    /// A vital sign crossed a pause limit during the infusion (HAZ-015).
+    case vitalsOutOfRange = "vitals-out-of-range"
     // Advisory alarms.
     case nearEnd = "near-end"
     case infusionComplete = "infusion-complete"
     case pausedTooLong = "paused-too-long"
+    /// The newest vital signs are older than the staleness interval (HAZ-015).
+    case vitalsStale = "vitals-stale"
 
     /// The priority this condition always has.
     public var priority: AlarmPriority {
         switch self {
         case .nearEnd: .low
-        case .infusionComplete, .pausedTooLong: .medium
+        case .infusionComplete, .pausedTooLong, .vitalsStale: .medium
         default: .high
         }
     }
@@ -61,7 +65,7 @@ public enum AlarmCode: String, Sendable, Codable, CaseIterable {
     /// Whether the condition stops delivery and latches the supervisor until acknowledged.
     public var stopsDelivery: Bool {
         switch self {
-        case .nearEnd, .infusionComplete, .pausedTooLong: false
+        case .nearEnd, .infusionComplete, .pausedTooLong, .vitalsStale: false
         default: true
         }
     }

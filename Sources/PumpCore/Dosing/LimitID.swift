@@ -86,4 +86,17 @@ public enum LimitID {
     public static let titrationDurationElapsed = "titration.duration-elapsed"
     /// Titration: the reported delivered volume is more than the plan's volume.
     public static let titrationDeliveredExceedsPlan = "titration.delivered-exceeds-plan"
+
+    /// Before start: blood pressure at or above the pre-start limit (override with reason; HAZ-015).
+    public static let vitalsPreStartBloodPressure = "vitals.pre-start-blood-pressure"
+    /// Systolic pressure at or above the pause limit.
+    public static let vitalsPauseSystolic = "vitals.pause-systolic"
+    /// Diastolic pressure at or above the pause limit.
+    public static let vitalsPauseDiastolic = "vitals.pause-diastolic"
+    /// Heart rate at or above the pause limit.
+    public static let vitalsPauseHeartRate = "vitals.pause-heart-rate"
+    /// SpO2 below the pause limit.
+    public static let vitalsPauseOxygenSaturation = "vitals.pause-spo2"
+    /// Warning: no fresh vital signs before start.
+    public static let vitalsMissing = "vitals.missing"
 }

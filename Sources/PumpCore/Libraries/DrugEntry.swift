@@ -15,12 +15,19 @@ public struct DrugEntry: Sendable, Hashable {
     public var concentrations: [ConcentrationRule]
     /// The protocols this drug may be given by.
     public var profiles: [DrugProfile]
+    /// Vital-sign interlock limits (`[drugs.vital_signs]`; provisional defaults when the file has none).
+    public var vitalSigns: VitalSignThresholds
+    /// Identifier of the plasma-concentration model for this drug (`plasma_model`), nil for the default.
+    public var plasmaModelID: String?
 
     /// Creates a drug entry.
     public init(
         name: String, displayName: String, weightLimits: WeightLimits, bmiWarningThreshold: Double,
-        concentrations: [ConcentrationRule], profiles: [DrugProfile]
+        concentrations: [ConcentrationRule], profiles: [DrugProfile],
+        vitalSigns: VitalSignThresholds = .provisionalDefaults, plasmaModelID: String? = nil
     ) {
+        self.vitalSigns = vitalSigns
+        self.plasmaModelID = plasmaModelID
         self.name = name
         self.displayName = displayName
         self.weightLimits = weightLimits

@@ -42,7 +42,7 @@ public enum HazardRegistry {
                mitigation: "Syringe library with verified diameters; user files may add but never silently redefine an entry; calibration factors bounded."),
         Hazard(id: "HAZ-008", title: "Control-loop starvation or timer drift",
                cause: "CPU starvation, late timers, scheduler stalls.",
-               mitigation: "Steps scheduled against absolute monotonic time with bounded catch-up; the supervisor trips when the heartbeat is missed for more than two control periods."),
+               mitigation: "Steps scheduled against absolute monotonic time with bounded catch-up, on a SCHED_FIFO step thread with clock_nanosleep(TIMER_ABSTIME) when permitted; the supervisor trips when the heartbeat is missed for more than two control periods."),
         Hazard(id: "HAZ-009", title: "Unauthorised or malformed command",
                cause: "Another local user, a buggy script, garbage on the socket.",
                mitigation: "Socket mode 0660 with group checks via SO_PEERCRED; strict versioned decoding with line limits; a bad client is disconnected without touching pump state."),
@@ -51,7 +51,7 @@ public enum HazardRegistry {
                mitigation: "Durable journal with checkpoints; the daemon always comes up stopped (interrupted) and needs an explicit, logged decision; a new program within 12 h of the last needs an override reason."),
         Hazard(id: "HAZ-011", title: "Slow or incomplete emergency stop",
                cause: "E-stop handled behind other work, a failing handler.",
-               mitigation: "Latching e-stop: ENABLE off first from any thread, then the gate closes, then bookkeeping; clearing needs an acknowledgement."),
+               mitigation: "Latching e-stop: ENABLE off first from any thread (an authorised estop command on the thread that decoded it, before queueing or journaling), then the gate closes, then bookkeeping; clearing needs an acknowledgement."),
         Hazard(id: "HAZ-012", title: "Wall-clock jump used for control",
                cause: "NTP step, manual clock change, RTC reset.",
                mitigation: "All control uses the monotonic clock; wall time is only displayed and logged."),
@@ -61,6 +61,9 @@ public enum HazardRegistry {
         Hazard(id: "HAZ-014", title: "Loss of the journal hides what was delivered",
                cause: "Full disk, corrupt database, I/O error.",
                mitigation: "SQLite WAL with synchronous=FULL; any journal error is an alarm that blocks starting and stops delivery."),
+        Hazard(id: "HAZ-015", title: "Infusion continues through a haemodynamic or respiratory adverse reaction",
+               cause: "Ketamine raises blood pressure (about +16/+11 mmHg at the end of 0.5 mg/kg over 40 min, with occasional severe surges); vital signs not checked, or checked and not acted on.",
+               mitigation: "Vital-sign interlock with drug-library limits (defaults needing clinical sign-off): BP at or above the pre-start limit needs an override reason; a reading past a pause limit latches a high-priority alarm that stops delivery and cannot be acknowledged while the newest reading is still out of range; resuming is a separate command; stale vital signs raise a medium reminder; every reading and decision is journaled."),
     ]
 
     /// The hazard with `id`, if registered.

@@ -16,7 +16,8 @@
 //   daemon has durably journalled. Every arm starts a new lease generation with the ceiling at the current count,
 //   so a grant requested under an earlier arm is ignored; disarming and tripping revoke the unused part. After a
 //   crash, the journalled ceiling therefore bounds what can have been delivered.
-// Thread safety: all state is behind one lock, because e-stop edges arrive on the backend's event thread.
+// Thread safety: all state is behind one lock (recursive, priority-inheriting), because e-stop edges arrive on
+// the backend's event thread and steps on the real-time step thread.
 import Foundation
 
 /// Why the supervisor refused to arm the motor.
@@ -36,8 +37,10 @@ public enum AcknowledgeOutcome: Sendable, Equatable {
 
 /// The independent safety supervisor and motor gate.
 public final class SafetySupervisor: @unchecked Sendable {
-    // Recursive: a backend may report an input edge synchronously from inside emitStep().
-    private let lock = NSRecursiveLock()
+    // Recursive: a backend may report an input edge synchronously from inside emitStep(). Priority inheritance:
+    // the SCHED_FIFO step thread takes this lock for every step, and a normal-priority holder (control tick,
+    // command handler) preempted while holding it would otherwise delay the step (priority inversion).
+    private let lock = PIMutex(recursive: true)
     private let hardware: PumpHardware
     private let clock: MonotonicClock
     /// The pump-level settings.

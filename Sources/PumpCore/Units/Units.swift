@@ -41,3 +41,18 @@ extension Microliters {
     /// The same volume in millilitres.
     public var milliliters: Milliliters { Milliliters(value / 1000) }
 }
+
+// Pharmacokinetic model parameters and vital signs.
+public enum PerMinuteUnit: PhysicalUnit { public static let symbol = "1/min" }
+public enum LiterPerKilogramUnit: PhysicalUnit { public static let symbol = "L/kg" }
+public enum BeatPerMinuteUnit: PhysicalUnit { public static let symbol = "bpm" }
+public enum PercentSaturationUnit: PhysicalUnit { public static let symbol = "%" }
+
+/// A first-order rate constant (k10, k12 …) of a compartment model, per minute.
+public typealias PerMinute = Quantity<PerMinuteUnit>
+/// A weight-normalised volume of distribution, litres per kg of total body weight.
+public typealias LitersPerKilogram = Quantity<LiterPerKilogramUnit>
+/// Heart rate, beats per minute.
+public typealias BeatsPerMinute = Quantity<BeatPerMinuteUnit>
+/// Peripheral oxygen saturation (SpO2), percent.
+public typealias OxygenSaturation = Quantity<PercentSaturationUnit>

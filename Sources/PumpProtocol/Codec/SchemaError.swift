@@ -46,8 +46,14 @@ extension Decoder {
         let unknown = container.allKeys.map(\.stringValue).filter { !allowed.contains($0) }.sorted()
         guard let first = unknown.first else { return }
         let prefix = codingPath.isEmpty ? "" : renderPath(codingPath) + "."
-        throw SchemaError(message: "Unknown field \(prefix)\(first.prefix(60)) in protocol version \(protocolVersion).")
+        throw SchemaError(message: "Unknown field \(prefix)\(printable(first, limit: 60)) in protocol version \(protocolVersion).")
     }
+}
+
+/// `text` cut to `limit` characters with control characters (a decoded "\n" in a key) shown as "?", so an
+/// error sentence always stays on one line.
+func printable(_ text: String, limit: Int) -> String {
+    String(String.UnicodeScalarView(text.prefix(limit).unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
 }
 
 extension KeyedDecodingContainer {

@@ -22,6 +22,8 @@ public enum StatusText {
         } else {
             add("Program", "none")
         }
+        if let plasma = VitalsText.plasma(status) { add("Plasma", plasma) }
+        if let vitals = VitalsText.vitals(status) { add("Vitals", vitals) }
         var session = "backend \(status.backend.rawValue)"
         if let id = status.sessionId { session = "\(id), " + session }
         add("Session", session)

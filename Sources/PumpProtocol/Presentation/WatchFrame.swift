@@ -90,6 +90,8 @@ public struct WatchFrame: Sendable {
                              "Remaining \(QuantityFormat.duration(seconds: status.remainingS, rounding: .up))"))
         let end = status.expectedEnd.map { QuantityFormat.clock($0, timeZone: timeZone) } ?? "--"
         lines.append(columns("Ends at", end, "Motor \(status.motorEnabled ? "enabled" : "disabled")"))
+        if let plasma = VitalsText.plasmaShort(status) { lines.append("Plasma".padding(toLength: 12, withPad: " ", startingAt: 0) + plasma) }
+        if let vitals = VitalsText.vitals(status) { lines.append("Vitals".padding(toLength: 12, withPad: " ", startingAt: 0) + vitals) }
         lines.append("")
         return lines
     }

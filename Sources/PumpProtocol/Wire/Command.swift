@@ -27,6 +27,8 @@ public enum Command: Sendable, Equatable {
     case log(since: Date?, limit: Int?)
     /// Ask the simulator backend to produce a fault.
     case simInject(fault: SimFault)
+    /// Record a vital-sign reading (nurse entry or monitor bridge); may pause the infusion (HAZ-015).
+    case vitals(VitalsParameters)
 
     /// The wire name of this command.
     public var name: CommandName {
@@ -43,13 +45,14 @@ public enum Command: Sendable, Equatable {
         case .resumeInterrupted: .resumeInterrupted
         case .log: .log
         case .simInject: .simInject
+        case .vitals: .vitals
         }
     }
 }
 
 /// The wire name of a command (the value of `"command"`).
 public enum CommandName: String, Sendable, CaseIterable {
-    case validate, start, status, pause, resume, titrate, stop, estop, ack, log
+    case validate, start, status, pause, resume, titrate, stop, estop, ack, log, vitals
     case resumeInterrupted = "resume-interrupted"
     case simInject = "sim-inject"
 
@@ -63,6 +66,7 @@ public enum CommandName: String, Sendable, CaseIterable {
         case .resumeInterrupted: ["confirmed", "override_reason"]
         case .log: ["since", "limit"]
         case .simInject: ["fault"]
+        case .vitals: Set(VitalsParameters.CodingKeys.allCases.map(\.stringValue))
         }
     }
 }

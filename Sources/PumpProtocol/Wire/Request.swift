@@ -34,7 +34,7 @@ extension Request: Codable {
         id = try container.decode(String.self, forKey: .id)
         let rawName = try container.decode(String.self, forKey: .command)
         guard let name = CommandName(rawValue: rawName) else {
-            throw SchemaError(message: "Unknown command \"\(rawName.prefix(40))\" in protocol version \(protocolVersion).")
+            throw SchemaError(message: "Unknown command \"\(printable(rawName, limit: 40))\" in protocol version \(protocolVersion).")
         }
         command = try Self.decodeCommand(name, from: container)
     }
@@ -75,6 +75,7 @@ extension Request: Codable {
                 throw SchemaError(message: "The request is missing the field params.fault.")
             }
             return .simInject(fault: try params.decode(SimFault.self, forKey: .fault))
+        case .vitals: return .vitals(try container.decode(VitalsParameters.self, forKey: .params))
         }
     }
 
@@ -94,6 +95,8 @@ extension Request: Codable {
         case let .validate(parameters), let .start(parameters):
             try container.encode(parameters, forKey: .params)
         case let .titrate(parameters):
+            try container.encode(parameters, forKey: .params)
+        case let .vitals(parameters):
             try container.encode(parameters, forKey: .params)
         case .status, .pause, .resume, .stop, .estop:
             break

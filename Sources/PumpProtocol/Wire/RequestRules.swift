@@ -39,6 +39,12 @@ extension Request {
             return nil
         case let .ack(code):
             return textViolation(code, "code")
+        case let .vitals(parameters):
+            if [parameters.sbpMmHg, parameters.dbpMmHg, parameters.hrBpm, parameters.spo2Percent].contains(where: { !$0.isFinite }) {
+                return "Every vital sign must be a finite number."
+            }
+            if parameters.source == .simulator { return "The source simulator is reserved for the daemon's own patient model." }
+            return nil
         case .status, .pause, .resume, .stop, .estop, .simInject:
             return nil
         }

@@ -46,6 +46,15 @@ public struct StatusReport: Sendable, Equatable, Codable {
     public var motorEnabled: Bool
     /// Active alarms, most severe first.
     public var alarms: [AlarmDTO]
+    /// Estimated plasma concentration now, ng/mL: a population-model estimate from the delivered dose (not a
+    /// measurement); continues after the infusion ends. Absent when no dose was delivered this session.
+    public var plasmaNgPerMl: Double?
+    /// Identifier of the model behind `plasmaNgPerMl`, e.g. `clements-nimmo-1981`.
+    public var plasmaModel: String?
+    /// The plain label that goes with the estimate ("population-model estimate, not a measurement").
+    public var plasmaLabel: String?
+    /// The newest vital-sign reading, if any.
+    public var vitals: VitalsDTO?
 
     /// Creates a status report.
     public init(
@@ -54,8 +63,13 @@ public struct StatusReport: Sendable, Equatable, Codable {
         sessionId: String? = nil, backend: BackendDTO, deliveredMg: Double = 0, deliveredMl: Double = 0,
         deliveredUncertaintyMl: Double = 0, targetMg: Double = 0, targetMl: Double = 0, rateMlPerH: Double = 0,
         rateMgPerKgPerH: Double = 0, elapsedS: Double = 0, remainingS: Double = 0, expectedEnd: Date? = nil,
-        motorEnabled: Bool = false, alarms: [AlarmDTO] = []
+        motorEnabled: Bool = false, alarms: [AlarmDTO] = [], plasmaNgPerMl: Double? = nil, plasmaModel: String? = nil,
+        plasmaLabel: String? = nil, vitals: VitalsDTO? = nil
     ) {
+        self.plasmaNgPerMl = plasmaNgPerMl
+        self.plasmaModel = plasmaModel
+        self.plasmaLabel = plasmaLabel
+        self.vitals = vitals
         self.state = state
         self.drug = drug
         self.profile = profile
@@ -80,7 +94,10 @@ public struct StatusReport: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, drug, profile, syringe, backend, alarms
+        case state, drug, profile, syringe, backend, alarms, vitals
+        case plasmaNgPerMl = "plasma_ng_per_ml"
+        case plasmaModel = "plasma_model"
+        case plasmaLabel = "plasma_label"
         case patientId = "patient_id"
         case dosingWeightKg = "dosing_weight_kg"
         case concentrationMgPerMl = "concentration_mg_per_ml"

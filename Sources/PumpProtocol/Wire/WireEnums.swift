@@ -88,6 +88,10 @@ public enum SimFault: String, Sendable, Codable, CaseIterable {
     case gpioWriteFailure = "gpio-write-failure"
     case syringeRemoved = "syringe-removed"
     case estopRelease = "estop-release"
+    /// The simulated patient's blood pressure surges (needs the simulated monitor, `--sim-vitals`).
+    case hypertensiveSurge = "hypertensive-surge"
+    /// The surge ends; the patient model returns to its dose-driven course.
+    case hypertensiveSurgeRelease = "hypertensive-surge-release"
 
     public init(from decoder: any Decoder) throws { self = try decoder.decodeWireEnum() }
 }

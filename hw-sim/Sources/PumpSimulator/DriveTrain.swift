@@ -8,7 +8,8 @@
 //   4. backlash after a reversal   → screw turns, backlash taken up    (`backlash`)
 //   5. otherwise                   → the pusher moves one step in DIR  (`moved`)
 // Invariants: the slack is consumed once per plant lifetime; the backlash is re-armed every time the screw
-// turns in the opposite direction to its previous turn (the first turn ever is covered by the slack); a
+// turns in the opposite direction to its previous turn (the first turn ever has no previous turn, unless the
+// plant starts with the screw's last turn backwards: `backlashPendingAtStart`); a
 // stalled pulse does not turn the screw, so it neither consumes play nor re-arms backlash.
 import Foundation
 import PumpCore
@@ -40,9 +41,10 @@ struct DriveTrain: Sendable {
     private var backlashRemaining = 0
     private var lastTurn: MotorDirection?
 
-    init(backlashSteps: Int, startupSlackSteps: Int) {
+    init(backlashSteps: Int, startupSlackSteps: Int, lastTurn: MotorDirection? = nil) {
         backlash = max(0, backlashSteps)
         slackRemaining = max(0, startupSlackSteps)
+        self.lastTurn = lastTurn
     }
 
     /// Applies one STEP pulse to the driver and screw.

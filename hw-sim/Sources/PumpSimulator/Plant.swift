@@ -62,7 +62,8 @@ struct Plant: Sendable {
         self.parameters = parameters
         let perStep = geometry.volumePerStep.value * parameters.syringeVolumeFactor
         volumePerStep = perStep
-        drive = DriveTrain(backlashSteps: parameters.backlashSteps, startupSlackSteps: parameters.startupSlackSteps)
+        drive = DriveTrain(backlashSteps: parameters.backlashSteps, startupSlackSteps: parameters.startupSlackSteps,
+                           lastTurn: parameters.backlashPendingAtStart ? .retract : nil)
         let pushable = (fill - geometry.syringe.deadSpace).microliters.value
         let stop = perStep > 0 && pushable > 0 ? Int64((pushable / perStep + 1e-9).rounded(.down)) : 0
         barrel = SyringeBarrel(stopPosition: stop)

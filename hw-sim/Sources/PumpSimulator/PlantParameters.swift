@@ -47,6 +47,9 @@ public struct PlantParameters: Sendable, Equatable {
 
     /// Steps lost to lead-screw backlash after every change of the screw's direction of rotation.
     public var backlashSteps: Int
+    /// The screw last turned backwards before the infusion (the pusher was retracted to load the syringe), so
+    /// the nut rests on the wrong flank and the first forward turn takes up the backlash too (after the slack).
+    public var backlashPendingAtStart: Bool
     /// Steps lost at the very start (play between pusher and plunger head taken up before the plunger moves).
     public var startupSlackSteps: Int
     /// True volume per step ÷ nominal volume per step (the syringe's diameter tolerance:
@@ -83,7 +86,8 @@ public struct PlantParameters: Sendable, Equatable {
 
     /// Creates plant parameters; every default is justified in the file-top comment.
     public init(
-        backlashSteps: Int = 0, startupSlackSteps: Int = 0, syringeVolumeFactor: Double = 1.0,
+        backlashSteps: Int = 0, backlashPendingAtStart: Bool = false, startupSlackSteps: Int = 0,
+        syringeVolumeFactor: Double = 1.0,
         compliance: ComplianceModel = .standard, resistance: HydraulicResistance = HydraulicResistance(1.0),
         venousPressure: MillimetersOfMercury = MillimetersOfMercury(8),
         pressureFloor: MillimetersOfMercury = MillimetersOfMercury(0),
@@ -92,6 +96,7 @@ public struct PlantParameters: Sendable, Equatable {
         recordStepTimes: Bool = false, deliverySampleInterval: MonotonicDuration? = nil
     ) {
         self.backlashSteps = backlashSteps
+        self.backlashPendingAtStart = backlashPendingAtStart
         self.startupSlackSteps = startupSlackSteps
         self.syringeVolumeFactor = syringeVolumeFactor
         self.compliance = compliance
@@ -103,5 +108,11 @@ public struct PlantParameters: Sendable, Equatable {
         self.hasPressureSensor = hasPressureSensor
         self.recordStepTimes = recordStepTimes
         self.deliverySampleInterval = deliverySampleInterval
+    }
+
+    /// `syringeVolumeFactor` for a syringe whose true inner diameter is off its nominal one by `deviation`
+    /// (a fraction: +0.01 = 1 % wider): the volume per step scales with the area, (1 + deviation)².
+    public static func volumeFactor(forDiameterDeviation deviation: Double) -> Double {
+        (1 + deviation) * (1 + deviation)
     }
 }

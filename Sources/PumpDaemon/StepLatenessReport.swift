@@ -5,7 +5,7 @@
 import Foundation
 
 /// Percentiles of step-emitter fire lateness.
-public struct StepTimingReport: Codable, Sendable, Equatable {
+public struct StepLatenessReport: Codable, Sendable, Equatable {
     /// Timer fires recorded.
     public var fires: Int
     /// Virtual seconds per real second of the run.

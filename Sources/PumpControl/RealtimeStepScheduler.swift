@@ -1,0 +1,234 @@
+// A `PumpScheduler` on one dedicated step thread: SCHED_FIFO when permitted, absolute-deadline sleeps.
+//
+// The thread keeps a small deadline-ordered list of one-shot tasks (the step emitter has at most one pending)
+// and runs each on itself, in deadline order, never before its deadline:
+//   - far from the next deadline it waits on a condition variable bound to CLOCK_MONOTONIC (so a new, earlier
+//     task or a shutdown wakes it at once) until `coarseLead` before the deadline;
+//   - the last stretch is `clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline)`, the most precise sleep
+//     Linux offers; a new task scheduled during that stretch waits for it (at most `coarseLead`).
+// Deadlines are absolute CLOCK_MONOTONIC readings from the shared `MonotonicTimeBase`, so a late wake-up never
+// shifts later steps (lateness does not accumulate). The thread asks for SCHED_FIFO itself before it runs
+// anything; when the kernel refuses (no CAP_SYS_NICE, RLIMIT_RTPRIO too low, RestrictRealtime=) `start` fails
+// with the reason and the caller falls back to the Dispatch timer. The lock is a priority-inheritance mutex so
+// a normal-priority caller holding it cannot delay the step thread for long. No wall clock (HAZ-012).
+import Foundation
+import PumpCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why the step thread could not be started with the requested policy.
+public struct StepThreadRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    /// One human sentence naming the call and the error.
+    public var message: String
+    /// Creates a refusal.
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A serial scheduler running on one dedicated (real-time when permitted) thread.
+public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
+    /// The scheduling policy the thread asks for.
+    public enum ThreadPolicy: Sendable, Equatable {
+        /// SCHED_FIFO at this priority (1–99); `start` fails if the kernel refuses.
+        case fifo(priority: Int32)
+        /// Whatever the creating thread has (SCHED_OTHER normally): the same sleeps without real-time priority.
+        case inherited
+    }
+
+    /// Sets the calling thread's policy to SCHED_FIFO at a priority; returns 0 or an errno value.
+    public typealias FIFOSetter = @Sendable (_ priority: Int32) -> Int32
+
+    /// The real setter: `pthread_setschedparam(pthread_self(), SCHED_FIFO, priority)`.
+    public static let setCurrentThreadFIFO: FIFOSetter = { priority in
+        var parameters = sched_param()
+        parameters.sched_priority = priority
+        return pthread_setschedparam(pthread_self(), SCHED_FIFO, &parameters)
+    }
+
+    private final class Task: ScheduledTask, @unchecked Sendable {
+        let deadline: Int64
+        let sequence: UInt64
+        let action: () -> Void
+        weak var owner: RealtimeStepScheduler?
+        init(deadline: Int64, sequence: UInt64, action: @escaping () -> Void, owner: RealtimeStepScheduler) {
+            self.deadline = deadline
+            self.sequence = sequence
+            self.action = action
+            self.owner = owner
+        }
+        func cancel() { owner?.remove(self) }
+    }
+
+    /// The control time line this scheduler shares.
+    public let timeBase: MonotonicTimeBase
+    /// The policy the thread runs with (granted: `start` fails otherwise).
+    public let policy: ThreadPolicy
+    /// How long before a deadline the thread switches from the interruptible wait to `clock_nanosleep`.
+    public let coarseLead: MonotonicDuration
+
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+    private var tasks: [Task] = []
+    private var nextSequence: UInt64 = 0
+    private var stopping = false
+    private var thread: pthread_t?
+
+    private init(timeBase: MonotonicTimeBase, policy: ThreadPolicy, coarseLead: MonotonicDuration) {
+        self.timeBase = timeBase
+        self.policy = policy
+        self.coarseLead = coarseLead
+        mutex = .allocate(capacity: 1)
+        var mutexAttributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&mutexAttributes)
+        pthread_mutexattr_setprotocol(&mutexAttributes, Int32(PTHREAD_PRIO_INHERIT))
+        pthread_mutex_init(mutex, &mutexAttributes)
+        pthread_mutexattr_destroy(&mutexAttributes)
+        condition = .allocate(capacity: 1)
+        var conditionAttributes = pthread_condattr_t()
+        pthread_condattr_init(&conditionAttributes)
+        pthread_condattr_setclock(&conditionAttributes, CLOCK_MONOTONIC)
+        pthread_cond_init(condition, &conditionAttributes)
+        pthread_condattr_destroy(&conditionAttributes)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        condition.deallocate()
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Starts the step thread with `policy`. Fails, leaving no thread behind, when the policy is refused.
+    public static func start(
+        label: String = "pump-step", timeBase: MonotonicTimeBase, policy: ThreadPolicy,
+        coarseLead: MonotonicDuration = .milliseconds(1), setFIFO: @escaping FIFOSetter = setCurrentThreadFIFO
+    ) -> Result<RealtimeStepScheduler, StepThreadRefusal> {
+        guard timeBase.speed == 1 else {
+            return .failure(StepThreadRefusal("The step thread runs on the real clock only (speed \(timeBase.speed), not 1)."))
+        }
+        if case .fifo(let priority) = policy, !(1...99).contains(priority) {
+            return .failure(StepThreadRefusal("SCHED_FIFO priority must be 1–99, not \(priority)."))
+        }
+        let scheduler = RealtimeStepScheduler(timeBase: timeBase, policy: policy, coarseLead: coarseLead)
+        let started = DispatchSemaphore(value: 0)
+        let outcome = StartOutcome()
+        let context = ThreadContext {
+            Thread.current.name = String(label.prefix(15))
+            if case .fifo(let priority) = policy {
+                let error = setFIFO(priority)
+                if error != 0 {
+                    outcome.refusal = StepThreadRefusal(
+                        "SCHED_FIFO priority \(priority) not permitted: \(String(cString: strerror(error))) (errno \(error)).")
+                }
+            }
+            let refused = outcome.refusal != nil
+            started.signal()
+            if !refused { scheduler.runLoop() }
+        }
+        var thread = pthread_t()
+        let retained = Unmanaged.passRetained(context).toOpaque()
+        let created = pthread_create(&thread, nil, { raw in
+            guard let raw else { return nil }
+            Unmanaged<ThreadContext>.fromOpaque(raw).takeRetainedValue().body()
+            return nil
+        }, retained)
+        guard created == 0 else {
+            Unmanaged<ThreadContext>.fromOpaque(retained).release()
+            return .failure(StepThreadRefusal("pthread_create failed: \(String(cString: strerror(created)))."))
+        }
+        started.wait()
+        if let refusal = outcome.refusal {
+            pthread_join(thread, nil)
+            return .failure(refusal)
+        }
+        scheduler.thread = thread
+        return .success(scheduler)
+    }
+
+    /// Stops the thread after the task it is running (if any) and waits for it. Pending tasks never run.
+    /// Idempotent; must not be called from the step thread itself.
+    public func shutdown() {
+        locked {
+            stopping = true
+            tasks.removeAll()
+            pthread_cond_signal(condition)
+        }
+        if let thread {
+            pthread_join(thread, nil)
+            self.thread = nil
+        }
+    }
+
+    public func now() -> MonotonicInstant { timeBase.now() }
+
+    @discardableResult
+    public func schedule(at deadline: MonotonicInstant, _ action: @escaping () -> Void) -> ScheduledTask {
+        let real = timeBase.monotonicDeadline(for: deadline)
+        return locked {
+            let task = Task(deadline: real, sequence: nextSequence, action: action, owner: self)
+            nextSequence &+= 1
+            guard !stopping else { return task }
+            let index = tasks.firstIndex { ($0.deadline, $0.sequence) > (real, task.sequence) } ?? tasks.endIndex
+            tasks.insert(task, at: index)
+            if index == 0 { pthread_cond_signal(condition) }
+            return task
+        }
+    }
+
+    public func perform(_ action: @escaping () -> Void) { schedule(at: now(), action) }
+
+    /// Tasks waiting to run (cancelled ones are removed at once).
+    public var pendingCount: Int { locked { tasks.count } }
+
+    private func remove(_ task: Task) {
+        locked { tasks.removeAll { $0 === task } }
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return body()
+    }
+
+    /// The thread's loop: wait (interruptibly) until close to the earliest deadline, `clock_nanosleep` the
+    /// rest, run the task outside the lock.
+    private func runLoop() {
+        pthread_mutex_lock(mutex)
+        while !stopping {
+            guard let first = tasks.first else {
+                pthread_cond_wait(condition, mutex)
+                continue
+            }
+            let now = MonotonicTimeBase.monotonicNanoseconds()
+            if first.deadline - now > coarseLead.nanoseconds {
+                var until = MonotonicTimeBase.makeTimespec(nanoseconds: first.deadline - coarseLead.nanoseconds)
+                pthread_cond_timedwait(condition, mutex, &until)
+                continue
+            }
+            if first.deadline > now {
+                pthread_mutex_unlock(mutex)
+                var until = MonotonicTimeBase.makeTimespec(nanoseconds: first.deadline)
+                while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nil) == EINTR {}
+                pthread_mutex_lock(mutex)
+                continue
+            }
+            tasks.removeFirst()
+            pthread_mutex_unlock(mutex)
+            first.action()
+            pthread_mutex_lock(mutex)
+        }
+        pthread_mutex_unlock(mutex)
+    }
+}
+
+/// The start-up handshake between the creating thread and the step thread.
+private final class StartOutcome: @unchecked Sendable {
+    var refusal: StepThreadRefusal?
+}
+
+/// The step thread's body, passed through pthread_create's context pointer.
+private final class ThreadContext {
+    let body: () -> Void
+    init(_ body: @escaping () -> Void) { self.body = body }
+}
