@@ -89,6 +89,10 @@ extension PumpService {
 
     // MARK: - Status
 
+    /// The status report a `status` command would answer, without going through the protocol (observers such
+    /// as the fuzz target compare it before and after each command).
+    public func currentStatus() -> StatusReport { statusReport() }
+
     func statusReport() -> StatusReport {
         let (status, now, latest, thresholds) = scheduler.sync {
             let status = engine.status(), now = scheduler.now()

@@ -95,13 +95,17 @@ public final class PumpService: @unchecked Sendable {
             }
         }
         let scheduler = self.scheduler, watchdog = watchdogScheduler
+        let keepsLateness = configuration.stepTimingReportPath != nil
         let stepTiming = StepTimingChoice.make(requested: configuration.stepTiming, control: scheduler,
                                                priority: configuration.realtimePriority)
         stepTimingChoice = stepTiming
         logger.notice("step timing: \(stepTiming.report)")
         engine = scheduler.sync {
-            InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog, stepScheduler: stepTiming.scheduler,
-                           hardware: backend, configuration: engineConfiguration)
+            let engine = InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog,
+                                        stepScheduler: stepTiming.scheduler, hardware: backend,
+                                        configuration: engineConfiguration)
+            engine.keepsLatenessSamples = keepsLateness
+            return engine
         }
         simulatedMonitor = configuration.simVitals && simulator != nil
             ? SimulatedMonitor(interval: .seconds(configuration.simVitalsIntervalS)) : nil
@@ -149,10 +153,23 @@ public final class PumpService: @unchecked Sendable {
         startSimulatedMonitor()
     }
 
+    /// The simulator backend's syringe bay, when the service runs on the simulator (observation and faults).
+    public var simulatorBay: SimulatorBay? { simulator }
+
     /// Stops the motor and the loop (SIGTERM/SIGINT and shutdown). Idempotent; ENABLE off first.
     public func shutdown() {
-        scheduler.sync { engine.shutdown() }
+        let samples = scheduler.sync { () -> [Int64] in
+            engine.shutdown()
+            return engine.emitterLatenessSamples
+        }
         stepTimingChoice.shutdown()
+        if let path = configuration.stepTimingReportPath {
+            do {
+                try StepLatenessReport(latenessNanoseconds: samples, speed: scheduler.speed).write(to: path)
+            } catch {
+                logger.error("could not write the step timing report to \(path): \(error)")
+            }
+        }
         journalDaemonEvent(.daemonStop, "pumpd stopping; motor disabled.")
         recorder?.drain()
     }
