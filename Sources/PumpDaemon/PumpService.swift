@@ -64,14 +64,16 @@ public final class PumpService: @unchecked Sendable {
         access = try AccessPolicy(controlGroup: configuration.controlGroup, readOnlyGroup: configuration.readOnlyGroup,
                                   allowRoot: configuration.allowRoot)
         // At N× simulation speed one real millisecond is N virtual ones: keep the control period at least
-        // 50 real ms (heartbeat tolerance 100 real ms) so Dispatch jitter on a loaded machine cannot look like a
-        // missed heartbeat. On real hardware (N = 1) the configured period applies.
+        // 50 real ms and the heartbeat tolerance at 6 periods (300 real ms), so scheduling jitter of a loaded
+        // test machine cannot look like a missed heartbeat. On real hardware (N = 1) the configured period and
+        // the strict 2-period tolerance apply.
         let speed = configuration.backend == .sim ? configuration.simSpeed : 1
         scheduler = DispatchScheduler(label: "pumpd.control", qos: .userInteractive, speed: speed)
         watchdogScheduler = scheduler.sibling(label: "pumpd.watchdog")
         var engineConfiguration = EngineConfiguration()
         let periodMS = speed > 1 ? max(Double(configuration.controlPeriodMS), 50 * speed) : Double(configuration.controlPeriodMS)
         engineConfiguration.supervisor.controlPeriod = .seconds(periodMS / 1000)
+        if speed > 1 { engineConfiguration.supervisor.heartbeatTolerance = 6 }
         engineConfiguration.checkpointInterval = .seconds(max(1, periodMS / 1000))
         // A lease covers two checkpoint intervals: at N× simulation speed a durable write takes N times longer
         // in simulated time, so the window stretches with the interval.
