@@ -91,6 +91,8 @@ public final class InfusionEngine: @unchecked Sendable {
         wireEmitter()
         scheduleTick()
         scheduleWatchdog()
+        // The alarm outputs show "normal" (green) from the start, not dark until the first event.
+        updateIndication()
     }
 
     /// Stops the loop and disables the motor (daemon shutdown). Idempotent.

@@ -43,7 +43,8 @@ enum WireMapping {
             durationMin: plan.duration.value, expectedEnd: wallNow.addingTimeInterval(remaining.value * 60 / speed),
             syringe: plan.syringe.id, concentrationMgPerMl: plan.concentration.value, verdict: .accepted,
             findings: findings.map(finding),
-            overrides: plan.overrides.map { OverrideDTO(limit: $0.limit, reason: $0.reason) })
+            overrides: plan.overrides.map { OverrideDTO(limit: $0.limit, reason: $0.reason) },
+            steps: Int(plan.targetSteps.count))
     }
 
     static func alarm(_ alarm: Alarm, monotonicNow: MonotonicInstant, wallNow: Date, speed: Double = 1) -> AlarmDTO {
@@ -79,6 +80,8 @@ enum WireMapping {
             deliveredMg: (knownVolume * concentration).value, deliveredMl: knownVolume.value,
             deliveredUncertaintyMl: uncertaintyVolume.value,
             targetMg: session?.targetDose.value ?? 0, targetMl: session?.targetVolume.value ?? 0,
+            targetSteps: session.map { Int($0.targetSteps.count) },
+            deliveredSteps: session.map { _ in Int(status.deliveredSteps.count) },
             rateMlPerH: status.rate.value, rateMgPerKgPerH: status.doseRate.value,
             elapsedS: status.elapsed.seconds, remainingS: max(0, status.remaining?.seconds ?? 0),
             expectedEnd: status.remaining.map { wallNow.addingTimeInterval(max(0, $0.seconds) / speed) },

@@ -1,5 +1,6 @@
-// gpiod-bench: drives GPIODPump on the gpio-sim bench chip (hw-sim/bench). Stands in for pumpd until the
-// daemon grows `--backend gpiod`. Prints greppable `BENCH key=value` lines with CLOCK_MONOTONIC times (ns),
+// gpiod-bench: drives GPIODPump directly on the gpio-sim bench chip (hw-sim/bench), for the driver-level
+// scenarios pumpd cannot show (a refused step inside the settle time, DIR switched before a retract step, the
+// kill -9 sensitivity run); the daemon scenarios run `pumpd --backend gpiod` itself. Prints greppable `BENCH key=value` lines with CLOCK_MONOTONIC times (ns),
 // which the plant (hw-sim/bench/plant/plant.c) shares because both run in the same guest.
 //
 //   gpiod-bench run    [--chip C] [--count N] [--rate HZ] [--retract-count M] [--stop-on-event] [--forever]

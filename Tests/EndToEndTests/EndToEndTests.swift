@@ -21,6 +21,8 @@ struct EndToEndTests {
         #expect(done.state == .completed, "last status \(done.state), alarms \(done.alarms.map(\.message)), log \(daemon.daemonLog())")
         #expect(abs(done.deliveredMg - 35) < 0.001 && done.deliveredMg <= 35)
         #expect(!done.motorEnabled)
+        // 35 mL in a BD 50 mL syringe is 160,027.4 microsteps, rounded down; the supervisor counted every one.
+        #expect(done.targetSteps == 160_027 && done.deliveredSteps == 160_027)
         #expect(done.alarms.contains { $0.code == "infusion-complete" })
         let log = daemon.ctl(["log", "--limit", "50"])
         #expect(log.status == 0)

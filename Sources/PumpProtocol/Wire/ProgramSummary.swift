@@ -19,6 +19,8 @@ public struct ProgramSummary: Sendable, Equatable, Codable {
     public var totalMg: Double
     /// Total volume, mL.
     public var volumeMl: Double
+    /// Microsteps the pump will deliver for `volumeMl` (rounded down, toward less drug); nil from older daemons.
+    public var steps: Int?
     /// Rate, mL/h.
     public var rateMlPerH: Double
     /// Rate, mg/kg/h.
@@ -43,7 +45,8 @@ public struct ProgramSummary: Sendable, Equatable, Codable {
         drug: String, profile: Profile, actualWeightKg: Double, dosingWeightKg: Double,
         dosingWeightBasis: DosingWeightBasis, doseMgPerKg: Double, totalMg: Double, volumeMl: Double,
         rateMlPerH: Double, rateMgPerKgPerH: Double, durationMin: Double, expectedEnd: Date?, syringe: String,
-        concentrationMgPerMl: Double, verdict: Verdict, findings: [FindingDTO] = [], overrides: [OverrideDTO] = []
+        concentrationMgPerMl: Double, verdict: Verdict, findings: [FindingDTO] = [], overrides: [OverrideDTO] = [],
+        steps: Int? = nil
     ) {
         self.drug = drug
         self.profile = profile
@@ -53,6 +56,7 @@ public struct ProgramSummary: Sendable, Equatable, Codable {
         self.doseMgPerKg = doseMgPerKg
         self.totalMg = totalMg
         self.volumeMl = volumeMl
+        self.steps = steps
         self.rateMlPerH = rateMlPerH
         self.rateMgPerKgPerH = rateMgPerKgPerH
         self.durationMin = durationMin
@@ -65,7 +69,7 @@ public struct ProgramSummary: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case drug, profile, syringe, verdict, findings, overrides
+        case drug, profile, syringe, verdict, findings, overrides, steps
         case actualWeightKg = "actual_weight_kg"
         case dosingWeightKg = "dosing_weight_kg"
         case dosingWeightBasis = "dosing_weight_basis"

@@ -32,6 +32,11 @@ public struct StatusReport: Sendable, Equatable, Codable {
     public var targetMg: Double
     /// Total volume of the program, mL.
     public var targetMl: Double
+    /// Microsteps the program delivers in total (its volume, rounded down to whole steps); nil without a session.
+    public var targetSteps: Int?
+    /// Net microsteps delivered so far, the supervisor's own count (includes `deliveredUncertaintyMl`'s steps
+    /// after a crash recovery); nil without a session.
+    public var deliveredSteps: Int?
     /// Current commanded rate, mL/h.
     public var rateMlPerH: Double
     /// Current commanded rate, mg/kg/h.
@@ -61,7 +66,8 @@ public struct StatusReport: Sendable, Equatable, Codable {
         state: PumpStateDTO, drug: String? = nil, profile: Profile? = nil, patientId: String? = nil,
         dosingWeightKg: Double? = nil, concentrationMgPerMl: Double? = nil, syringe: String? = nil,
         sessionId: String? = nil, backend: BackendDTO, deliveredMg: Double = 0, deliveredMl: Double = 0,
-        deliveredUncertaintyMl: Double = 0, targetMg: Double = 0, targetMl: Double = 0, rateMlPerH: Double = 0,
+        deliveredUncertaintyMl: Double = 0, targetMg: Double = 0, targetMl: Double = 0, targetSteps: Int? = nil,
+        deliveredSteps: Int? = nil, rateMlPerH: Double = 0,
         rateMgPerKgPerH: Double = 0, elapsedS: Double = 0, remainingS: Double = 0, expectedEnd: Date? = nil,
         motorEnabled: Bool = false, alarms: [AlarmDTO] = [], plasmaNgPerMl: Double? = nil, plasmaModel: String? = nil,
         plasmaLabel: String? = nil, vitals: VitalsDTO? = nil
@@ -84,6 +90,8 @@ public struct StatusReport: Sendable, Equatable, Codable {
         self.deliveredUncertaintyMl = deliveredUncertaintyMl
         self.targetMg = targetMg
         self.targetMl = targetMl
+        self.targetSteps = targetSteps
+        self.deliveredSteps = deliveredSteps
         self.rateMlPerH = rateMlPerH
         self.rateMgPerKgPerH = rateMgPerKgPerH
         self.elapsedS = elapsedS
@@ -107,6 +115,8 @@ public struct StatusReport: Sendable, Equatable, Codable {
         case deliveredUncertaintyMl = "delivered_uncertainty_ml"
         case targetMg = "target_mg"
         case targetMl = "target_ml"
+        case targetSteps = "target_steps"
+        case deliveredSteps = "delivered_steps"
         case rateMlPerH = "rate_ml_per_h"
         case rateMgPerKgPerH = "rate_mg_per_kg_per_h"
         case elapsedS = "elapsed_s"
