@@ -12,6 +12,15 @@ import PackageDescription
 /// the tests exercise the code as it ships and a virtual 40-minute infusion runs in well under a second.
 let optimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
+/// `PUMP_FUZZ=1 swift build --scratch-path .build-fuzz --product pump-fuzz` (scripts/fuzz.sh) adds the libFuzzer
+/// executable and instruments this package's own modules for coverage (optimised, so inputs run fast); the
+/// third-party packages are built as usual. Without the variable the package is exactly the normal one.
+let fuzzing = Context.environment["PUMP_FUZZ"] == "1"
+let fuzzCoverage: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer", "-O"])] : []
+
+/// Our modules, with coverage instrumentation when building the fuzz target.
+func instrumented(_ settings: [SwiftSetting] = []) -> [SwiftSetting] { settings + fuzzCoverage }
+
 let package = Package(
     name: "SyringePump",
     platforms: [.macOS(.v13)],
@@ -31,20 +40,21 @@ let package = Package(
     ],
     targets: [
         // The safety kernel: units, geometry, drug library model, dose plan, supervisor, hazards. Foundation only.
-        .target(name: "PumpCore", path: "Sources/PumpCore", swiftSettings: optimized),
+        .target(name: "PumpCore", path: "Sources/PumpCore", swiftSettings: instrumented(optimized)),
         // Loads the drug and syringe libraries from their TOML data files.
         .target(
             name: "PumpLibrary",
             dependencies: ["PumpCore", "TOMLKit"],
             path: "Sources/PumpLibrary",
-            resources: [.copy("Data")]
+            resources: [.copy("Data")],
+            swiftSettings: instrumented()
         ),
         // The plant simulator (stepper, lead screw, syringe, line pressure, switches) with fault injection.
         .target(
-            name: "PumpSimulator", dependencies: ["PumpCore"], path: "hw-sim/Sources/PumpSimulator", swiftSettings: optimized
+            name: "PumpSimulator", dependencies: ["PumpCore"], path: "hw-sim/Sources/PumpSimulator", swiftSettings: instrumented(optimized)
         ),
         // Dispatch-timer control loop and step emitter; reaches hardware only through the supervisor's gate.
-        .target(name: "PumpControl", dependencies: ["PumpCore"], path: "Sources/PumpControl", swiftSettings: optimized),
+        .target(name: "PumpControl", dependencies: ["PumpCore"], path: "Sources/PumpControl", swiftSettings: instrumented(optimized)),
         // libgpiod v1 (Debian 12: 1.6.3) as a system library, and a thin C shim so a v2 move touches one file.
         .systemLibrary(
             name: "CGPIOD",
@@ -55,12 +65,13 @@ let package = Package(
         .target(name: "GPIODShim", dependencies: ["CGPIOD"], path: "Sources/GPIODShim"),
         .target(name: "GPIODBackend", dependencies: ["PumpCore", "GPIODShim"], path: "Sources/GPIODBackend"),
         // Versioned newline-delimited JSON shared by daemon and CLI. Foundation only.
-        .target(name: "PumpProtocol", path: "Sources/PumpProtocol"),
+        .target(name: "PumpProtocol", path: "Sources/PumpProtocol", swiftSettings: instrumented()),
         // The durable journal (SQLite through GRDB, WAL, synchronous=FULL).
         .target(
             name: "PumpJournal",
             dependencies: ["PumpCore", .product(name: "GRDB", package: "GRDB.swift")],
-            path: "Sources/PumpJournal"
+            path: "Sources/PumpJournal",
+            swiftSettings: instrumented()
         ),
         // The Unix-domain socket server (SwiftNIO): line framing, peer credentials, permissions.
         .target(
@@ -71,7 +82,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Sources/PumpServer"
+            path: "Sources/PumpServer",
+            swiftSettings: instrumented()
         ),
         // The daemon as a library (testable): configuration, the pump service, command handling, recovery,
         // systemd notification. `pumpd` is a thin executable around it.
@@ -83,7 +95,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Sources/PumpDaemon"
+            path: "Sources/PumpDaemon",
+            swiftSettings: instrumented()
+        ),
+        // The fuzz target's body as a library (so the corpus also replays in the normal test suite): one input is
+        // one client connection through the server's framing into PumpService.handle, with invariants checked.
+        .target(
+            name: "PumpFuzzing",
+            dependencies: [
+                "PumpDaemon", "PumpProtocol", "PumpServer", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PumpFuzzing",
+            swiftSettings: instrumented()
         ),
         .executableTarget(
             name: "pumpd",
@@ -173,7 +196,7 @@ let package = Package(
         .testTarget(
             name: "PumpDaemonTests",
             dependencies: [
-                "PumpDaemon", "PumpCore", "PumpControl", "PumpSimulator", "PumpProtocol", "PumpLibrary", "PumpJournal",
+                "PumpDaemon", "PumpCore", "PumpControl", "PumpSimulator", "PumpProtocol", "PumpLibrary", "PumpJournal", "PumpFuzzing",
                 "PumpScenarios", .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/PumpDaemonTests"
@@ -181,3 +204,16 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["PumpProtocol", "PumpScenarios"], path: "Tests/EndToEndTests"),
     ]
 )
+
+// The libFuzzer executable exists only in the fuzz build: libFuzzer supplies `main`, so the module is parsed as a
+// library and linked with -sanitize=fuzzer.
+if fuzzing {
+    package.targets.append(.executableTarget(
+        name: "pump-fuzz",
+        dependencies: ["PumpFuzzing"],
+        path: "Sources/pump-fuzz",
+        swiftSettings: [.unsafeFlags(["-sanitize=fuzzer", "-parse-as-library"])],
+        linkerSettings: [.unsafeFlags(["-sanitize=fuzzer"])]
+    ))
+    package.products.append(.executable(name: "pump-fuzz", targets: ["pump-fuzz"]))
+}

@@ -45,7 +45,12 @@ public final class InfusionEngine: @unchecked Sendable {
     private var nearEndRaised = false
     private var lastCheckpoint: MonotonicInstant?
     private var tickTask: ScheduledTask?
+    /// The watchdog's next check; it runs and re-arms itself on the watchdog queue while `shutdown` runs on
+    /// the control queue, so both are guarded by `watchdogLock` (the protocol fuzzer crashed pumpd's shutdown
+    /// in dispatch_source_cancel through this race).
     private var watchdogTask: ScheduledTask?
+    private var watchdogStopped = false
+    private let watchdogLock = NSLock()
     private var tickOrigin: MonotonicInstant
     private var tickIndex: Int64 = 0
     private var lastBackOff = Milliliters.zero
@@ -95,8 +100,16 @@ public final class InfusionEngine: @unchecked Sendable {
         emitter.stop()
         supervisor.disarm()
         tickTask?.cancel()
-        watchdogTask?.cancel()
+        let watchdog = watchdogLock.withLock { () -> ScheduledTask? in
+            watchdogStopped = true
+            defer { watchdogTask = nil }
+            return watchdogTask
+        }
+        watchdog?.cancel()
     }
+
+    /// Whether the watchdog is still armed (false after `shutdown`).
+    public var watchdogArmed: Bool { watchdogLock.withLock { watchdogTask != nil && !watchdogStopped } }
 
     // MARK: - Commands
 
@@ -296,6 +309,16 @@ public final class InfusionEngine: @unchecked Sendable {
             motorEnabled: supervisor.isMotorEnabled, alarms: alarms, lastBackOffVolume: lastBackOff)
     }
 
+    /// Diagnostics (pumpd --step-timing-report): keep every emitter fire's lateness, in this session and the
+    /// ones after it. Off by default, since memory grows with the number of fires.
+    public var keepsLatenessSamples = false {
+        didSet { if keepsLatenessSamples { emitter.keepLatenessSamples(capacity: Self.latenessCapacity) } }
+    }
+    private static let latenessCapacity = 1 << 16
+
+    /// Lateness of every fire of the current session's emitter, in nanoseconds (empty unless kept).
+    public var emitterLatenessSamples: [Int64] { emitter.lateness.samples }
+
     /// Emitter lateness statistics of the current session (fires, merged fires, worst lateness).
     public var emitterLateness: LatenessRecorder { emitter.lateness }
 
@@ -309,10 +332,13 @@ public final class InfusionEngine: @unchecked Sendable {
 
     private func scheduleWatchdog() {
         let next = watchdogScheduler.now() + configuration.supervisor.controlPeriod
-        watchdogTask = watchdogScheduler.schedule(at: next) { [weak self] in
-            guard let self else { return }
-            self.supervisor.checkWatchdog(now: self.watchdogScheduler.now())
-            self.scheduleWatchdog()
+        watchdogLock.withLock {
+            guard !watchdogStopped else { return }
+            watchdogTask = watchdogScheduler.schedule(at: next) { [weak self] in
+                guard let self, !self.watchdogLock.withLock({ self.watchdogStopped }) else { return }
+                self.supervisor.checkWatchdog(now: self.watchdogScheduler.now())
+                self.scheduleWatchdog()
+            }
         }
     }
 
@@ -479,6 +505,7 @@ public final class InfusionEngine: @unchecked Sendable {
     }
 
     private func wireEmitter() {
+        if keepsLatenessSamples { emitter.keepLatenessSamples(capacity: Self.latenessCapacity) }
         let current = emitter
         let completeIfCurrent: () -> Void = { [weak self, weak current] in
             guard let self, let current, self.emitter === current, self.state == .running else { return }

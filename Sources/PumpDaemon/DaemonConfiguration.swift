@@ -67,6 +67,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var gpioChip = "gpiochip0"
     /// GPIO line names or offsets by role (gpiod backend); empty keeps the backend's defaults.
     public var gpioLines: [String: String] = [:]
+    /// Diagnostics: at shutdown, write the step emitter's lateness percentiles (JSON) to this file
+    /// (`pumpd --step-timing-report`, used by the load test). nil: nothing is recorded.
+    public var stepTimingReportPath: String?
     /// Plasma-concentration model for the estimate (nil: the drug library's choice, else Clements & Nimmo).
     public var plasmaModel: String?
     /// Overrides the drug library's vital-sign staleness interval, minutes (nil: the library's value).

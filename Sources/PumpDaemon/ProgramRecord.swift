@@ -25,6 +25,11 @@ public struct ProgramRecord: Codable, Sendable, Equatable {
     public var targetSteps: Int64
     public var plannedDurationMin: Double
     public var nominalRateMLPerHour: Double
+    /// The weight the dose was computed on, kg (absent in records written before reports existed).
+    public var dosingWeightKg: Double?
+    /// The current revision's total dose, mg, and volume, mL (absent in older records).
+    public var totalMg: Double?
+    public var volumeML: Double?
 
     /// Records a validated request and its plan.
     public init(request: ProgramRequest, plan: DosePlan) {
@@ -45,6 +50,9 @@ public struct ProgramRecord: Codable, Sendable, Equatable {
         targetSteps = plan.targetSteps.count
         plannedDurationMin = plan.duration.value
         nominalRateMLPerHour = plan.nominalRate.value
+        dosingWeightKg = plan.dosingWeight.value
+        totalMg = plan.totalDose.value
+        volumeML = plan.volume.value
     }
 
     /// The original request, for re-validation.

@@ -44,7 +44,7 @@ extension PumpService {
     func execute(_ request: Request, peer: PeerCredentials) -> Response {
         let actor = JournalActor(uid: peer.uid, gid: peer.gid, pid: peer.pid, name: peer.userName ?? "uid \(peer.uid)")
         let readOnly: Bool = switch request.command {
-        case .status, .log, .validate: true
+        case .status, .log, .validate, .sessions, .reportData: true
         default: false
         }
         guard readOnly ? access.canRead(peer) : access.canControl(peer) else {
@@ -75,6 +75,8 @@ extension PumpService {
         case .resumeInterrupted(let confirmed, let reason): result = resumeInterrupted(confirmed, reason, actor: actor)
         case .log(let since, let limit): result = log(since: since, limit: limit)
         case .simInject(let fault): result = inject(fault, actor: actor)
+        case .sessions(let patientId, let limit): result = sessions(patientId: patientId, limit: limit)
+        case .reportData(let sessionId): result = reportData(sessionId: sessionId)
         case .vitals(let parameters): result = vitals(parameters, actor: actor)
         }
         switch result {
@@ -86,6 +88,10 @@ extension PumpService {
     }
 
     // MARK: - Status
+
+    /// The status report a `status` command would answer, without going through the protocol (observers such
+    /// as the fuzz target compare it before and after each command).
+    public func currentStatus() -> StatusReport { statusReport() }
 
     func statusReport() -> StatusReport {
         let (status, now, latest, thresholds) = scheduler.sync {
@@ -290,6 +296,8 @@ extension PumpService {
         updated.targetSteps = newPlan.targetSteps.count
         updated.plannedDurationMin = newPlan.duration.value
         updated.nominalRateMLPerHour = newPlan.nominalRate.value
+        updated.totalMg = newPlan.totalDose.value
+        updated.volumeML = newPlan.volume.value
         var session = activeSession
         session.plan = newPlan
         session.record = updated
@@ -297,6 +305,10 @@ extension PumpService {
         writeEvent(.titration, actor: actor,
                 "Titrated by \(actor.name) to \(newPlan.dosePerKg.formatted()) (\(newPlan.totalDose.formatted(maxFractionDigits: 2))) over \(newPlan.duration.formatted()), \(newPlan.nominalRate.formatted(maxFractionDigits: 2)) for the rest.",
                 details: updated.encoded())
+        for override in newPlan.overrides where override.revision == newPlan.revision {
+            writeEvent(.override, actor: actor, "Override of \(override.limit) at titration: \(override.reason)",
+                       details: JournalRecorder.json(["limit": override.limit, "reason": override.reason, "message": override.message]))
+        }
         return .success(.status(statusReport()))
     }
 

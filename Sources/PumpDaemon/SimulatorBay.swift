@@ -12,6 +12,8 @@ public final class SimulatorBay: PumpHardware, @unchecked Sendable {
     private let parameters: PlantParameters
     private var pump: SimulatedPump
     private var handler: (@Sendable (PumpInputEvent) -> Void)?
+    private var enableCount = 0
+    private var stepCount = 0
 
     /// Creates a bay with a full syringe of `syringe` loaded.
     public init(clock: MonotonicClock, syringe: SyringeSpec, parameters: PlantParameters = .init()) {
@@ -36,9 +38,21 @@ public final class SimulatorBay: PumpHardware, @unchecked Sendable {
         }
     }
 
-    public func setMotorEnabled(_ enabled: Bool) throws { try current.setMotorEnabled(enabled) }
+    /// How often ENABLE was asserted, over every syringe ever loaded (an observer's count: a command that is
+    /// refused must never move it).
+    public var enableAssertions: Int { lock.withLock { enableCount } }
+    /// How many STEP pulses were sent, over every syringe ever loaded.
+    public var stepPulsesSent: Int { lock.withLock { stepCount } }
+
+    public func setMotorEnabled(_ enabled: Bool) throws {
+        if enabled { lock.withLock { enableCount += 1 } }
+        try current.setMotorEnabled(enabled)
+    }
     public func setDirection(_ direction: MotorDirection) throws { try current.setDirection(direction) }
-    public func emitStep() throws { try current.emitStep() }
+    public func emitStep() throws {
+        lock.withLock { stepCount += 1 }
+        try current.emitStep()
+    }
     public func readInputs() throws -> PumpInputs { try current.readInputs() }
     public func setAlarmIndication(_ indication: AlarmIndication) throws { try current.setAlarmIndication(indication) }
     public var inputEventHandler: (@Sendable (PumpInputEvent) -> Void)? {

@@ -9,7 +9,7 @@ import Foundation
 import NIOCore
 
 /// One framed unit of client input.
-enum LineFrame: Sendable, Equatable {
+public enum LineFrame: Sendable, Equatable {
     /// A complete line, without its terminator.
     case line(String)
     /// A complete line that is not valid UTF-8.

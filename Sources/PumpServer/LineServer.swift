@@ -161,22 +161,33 @@ public final class LineServer: Sendable {
         do {
             try await connection.channel.executeThenClose { inbound, outbound in
                 for try await frame in inbound {
-                    switch frame {
-                    case let .line(line):
-                        let reply = await handler(LineRequest(line: line, peer: peer))
-                        try await outbound.write(encode(reply, peer: peer))
-                    case .invalidUTF8:
-                        try await outbound.write(encode(ServerReply.invalidUTF8, peer: peer))
-                    case .tooLong:
+                    let reply = await Self.reply(to: frame, peer: peer, maxLineBytes: configuration.maxLineBytes,
+                                                 handler: handler)
+                    if reply.closesConnection {
                         logger.warning("line too long; closing", metadata: ["peer": "\(peer)"])
-                        try await outbound.write(
-                            encode(ServerReply.lineTooLong(limit: configuration.maxLineBytes), peer: peer))
-                        return
                     }
+                    try await outbound.write(encode(reply.line, peer: peer))
+                    if reply.closesConnection { return }
                 }
             }
         } catch {
             logger.debug("connection ended with an error", metadata: ["peer": "\(peer)", "error": "\(error)"])
+        }
+    }
+
+    /// What the server answers to one frame of a connection: the handler's reply for a line, or the
+    /// transport's own error line. The socket loop and the fuzz target both go through here.
+    public static func reply(
+        to frame: LineFrame, peer: PeerCredentials, maxLineBytes: Int,
+        handler: @Sendable (LineRequest) async -> String
+    ) async -> FrameReply {
+        switch frame {
+        case let .line(line):
+            return FrameReply(line: await handler(LineRequest(line: line, peer: peer)), closesConnection: false)
+        case .invalidUTF8:
+            return FrameReply(line: ServerReply.invalidUTF8, closesConnection: false)
+        case .tooLong:
+            return FrameReply(line: ServerReply.lineTooLong(limit: maxLineBytes), closesConnection: true)
         }
     }
 

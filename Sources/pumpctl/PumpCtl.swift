@@ -16,7 +16,7 @@ struct PumpCtl: ParsableCommand {
         subcommands: [
             StartCommand.self, StatusCommand.self, PauseCommand.self, ResumeCommand.self, TitrateCommand.self,
             StopCommand.self, EstopCommand.self, AckCommand.self, ResumeInterruptedCommand.self, LogCommand.self,
-            WatchCommand.self, SimCommand.self, VitalsCommand.self,
+            WatchCommand.self, SessionsCommand.self, ReportCommand.self, SimCommand.self, VitalsCommand.self,
         ]
     )
 }

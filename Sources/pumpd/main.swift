@@ -26,6 +26,8 @@ struct Pumpd: AsyncParsableCommand {
     @Flag(help: "Simulator only: a simulated patient monitor feeds vital signs.") var simVitals = false
     @Option(help: "Plasma-estimate model: clements-nimmo-1981 (default) or domino-1982.") var plasmaModel: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "Diagnostics: at shutdown, write the step emitter's lateness percentiles (JSON) to this file.")
+    var stepTimingReport: String?
 
     func run() async throws {
         var settings = DaemonConfiguration()
@@ -44,6 +46,7 @@ struct Pumpd: AsyncParsableCommand {
         if let readOnlyGroup { settings.readOnlyGroup = readOnlyGroup }
         if let socketGroup { settings.socketGroup = socketGroup }
         if allowRoot { settings.allowRoot = true }
+        if let stepTimingReport { settings.stepTimingReportPath = stepTimingReport }
         if let stepTiming {
             guard let mode = StepTimingMode(rawValue: stepTiming) else {
                 throw ValidationError("--step-timing must be realtime or dispatch, not '\(stepTiming)'.")

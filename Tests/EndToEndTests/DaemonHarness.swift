@@ -44,7 +44,12 @@ final class DaemonHarness: @unchecked Sendable {
     /// Extra pumpd.toml lines (e.g. `sim_vitals = true`).
     var extraConfig = ""
 
-    init(speed: Double = 200, controlGroup: String? = nil) throws {
+    /// Extra pumpd arguments (e.g. `--step-timing-report FILE`).
+    let extraArguments: [String]
+
+    init(speed: Double = 200, controlGroup: String? = nil, extraArguments: [String] = [], extraConfiguration: String = "") throws {
+        self.extraArguments = extraArguments
+        self.extraConfig = extraConfiguration
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pump-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         socket = directory.appendingPathComponent("pumpd.sock").path
@@ -67,7 +72,7 @@ final class DaemonHarness: @unchecked Sendable {
             "--backend", "sim", "--socket", socket, "--state-dir", stateDirectory, "--sim-speed", String(speed),
             "--control-group", controlGroup, "--read-only-group", group, "--socket-group", group,
             "--config", directory.appendingPathComponent("none.toml").path, "--log-level", "warning",
-        ]
+        ] + extraArguments
         try ("realtime = false\n" + extraConfig).write(to: directory.appendingPathComponent("none.toml"), atomically: true, encoding: .utf8)
         let log = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = log

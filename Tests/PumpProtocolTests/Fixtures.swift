@@ -58,6 +58,8 @@ enum Fixtures {
         .resumeInterrupted(confirmed: true, overrideReason: "Restart after power cut, 12 mg already given"),
         .resumeInterrupted(confirmed: true, overrideReason: nil),
         .log(since: start, limit: 50), .log(since: nil, limit: nil),
+        .sessions(patientId: "P-0042", limit: 6), .sessions(patientId: nil, limit: nil),
+        .reportData(sessionId: "12"), .reportData(sessionId: nil),
         .vitals(VitalsParameters(sbpMmHg: 150, dbpMmHg: 90, hrBpm: 88, spo2Percent: 97)),
         .vitals(VitalsParameters(sbpMmHg: 128.5, dbpMmHg: 81, hrBpm: 72, spo2Percent: 98, source: .monitor)),
     ] + SimFault.allCases.map { Command.simInject(fault: $0) }

@@ -60,21 +60,10 @@ public struct DeliveredDoseTimeline: Sendable, Hashable {
     /// Records the cumulative delivered dose at `at` (monotonic, non-decreasing). The first sample is the
     /// baseline; each later sample adds one segment at the average rate since the previous sample.
     public mutating func record(cumulative: Milligrams, at instant: MonotonicInstant) {
-        guard cumulative.isFinite else { return }
-        guard let last = lastSample else {
-            lastSample = CumulativeDoseSample(at: instant, cumulative: cumulative)
-            return
-        }
-        guard instant > last.at else {
-            lastSample = CumulativeDoseSample(at: last.at, cumulative: max(last.cumulative, cumulative))
-            return
-        }
-        let added = cumulative - last.cumulative
-        if added.value > 0 {
-            let hours = (instant - last.at).seconds / 3600
-            append(DoseRateSegment(start: last.at, end: instant, rate: MilligramsPerHour(added.value / hours)))
-        }
-        lastSample = CumulativeDoseSample(at: instant, cumulative: max(last.cumulative, cumulative))
+        guard let step = CumulativeDoseSample.advance(&lastSample, to: cumulative, at: instant),
+              step.added.value > 0 else { return }
+        let hours = (step.end - step.start).seconds / 3600
+        append(DoseRateSegment(start: step.start, end: step.end, rate: MilligramsPerHour(step.added.value / hours)))
     }
 
     /// The total dose in the segments.
@@ -95,5 +84,24 @@ public struct CumulativeDoseSample: Sendable, Hashable {
     public init(at: MonotonicInstant, cumulative: Milligrams) {
         self.at = at
         self.cumulative = cumulative
+    }
+
+    /// The sampling rule shared by the timeline and the running tracker: the first finite sample is the
+    /// baseline; a sample at or before the last one only raises the high-water mark; a later one returns the
+    /// span since the last sample and the dose added in it (never negative: a back-off is not un-delivery).
+    static func advance(_ last: inout CumulativeDoseSample?, to cumulative: Milligrams, at instant: MonotonicInstant)
+        -> (start: MonotonicInstant, end: MonotonicInstant, added: Milligrams)? {
+        guard cumulative.isFinite else { return nil }
+        guard let previous = last else {
+            last = CumulativeDoseSample(at: instant, cumulative: cumulative)
+            return nil
+        }
+        let highWater = max(previous.cumulative, cumulative)
+        guard instant > previous.at else {
+            last = CumulativeDoseSample(at: previous.at, cumulative: highWater)
+            return nil
+        }
+        last = CumulativeDoseSample(at: instant, cumulative: highWater)
+        return (previous.at, instant, Milligrams(Swift.max(0, (cumulative - previous.cumulative).value)))
     }
 }

@@ -119,19 +119,9 @@ public struct PlasmaConcentrationTracker: Sendable, Hashable {
 
     /// Records the cumulative delivered dose at `instant` (same rules as `DeliveredDoseTimeline.record`).
     public mutating func record(cumulative: Milligrams, at instant: MonotonicInstant) {
-        guard cumulative.isFinite else { return }
-        guard let previous = last else {
-            last = CumulativeDoseSample(at: instant, cumulative: cumulative)
-            return
-        }
-        guard instant > previous.at else {
-            last = CumulativeDoseSample(at: previous.at, cumulative: max(previous.cumulative, cumulative))
-            return
-        }
-        let minutes = (instant - previous.at).seconds / 60
-        let added = Swift.max(0, (cumulative - previous.cumulative).value)
-        modes.advance(minutes: minutes, rateMgPerMin: added / minutes)
-        last = CumulativeDoseSample(at: instant, cumulative: max(previous.cumulative, cumulative))
+        guard let step = CumulativeDoseSample.advance(&last, to: cumulative, at: instant) else { return }
+        let minutes = (step.end - step.start).seconds / 60
+        modes.advance(minutes: minutes, rateMgPerMin: step.added.value / minutes)
     }
 
     /// The estimate at `instant`, assuming nothing is delivered after the last sample (zero before it).

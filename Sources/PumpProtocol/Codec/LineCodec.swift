@@ -48,7 +48,10 @@ public enum LineCodec {
     private static func line(for value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(ISO8601.format(date))
+        }
         // JSONEncoder escapes control characters inside strings and never pretty-prints here,
         // so the output cannot contain a raw newline.
         var data = try encoder.encode(value)

@@ -27,6 +27,10 @@ public enum Command: Sendable, Equatable {
     case log(since: Date?, limit: Int?)
     /// Ask the simulator backend to produce a fault.
     case simInject(fault: SimFault)
+    /// List past sessions, newest first, optionally of one patient and limited in number.
+    case sessions(patientId: String?, limit: Int?)
+    /// Everything the journal holds about one session (the latest when `sessionId` is nil), for a report.
+    case reportData(sessionId: String?)
     /// Record a vital-sign reading (nurse entry or monitor bridge); may pause the infusion (HAZ-015).
     case vitals(VitalsParameters)
 
@@ -45,6 +49,8 @@ public enum Command: Sendable, Equatable {
         case .resumeInterrupted: .resumeInterrupted
         case .log: .log
         case .simInject: .simInject
+        case .sessions: .sessions
+        case .reportData: .reportData
         case .vitals: .vitals
         }
     }
@@ -55,6 +61,8 @@ public enum CommandName: String, Sendable, CaseIterable {
     case validate, start, status, pause, resume, titrate, stop, estop, ack, log, vitals
     case resumeInterrupted = "resume-interrupted"
     case simInject = "sim-inject"
+    case sessions
+    case reportData = "report-data"
 
     /// The keys allowed in this command's `params` object.
     var parameterKeys: Set<String> {
@@ -66,6 +74,8 @@ public enum CommandName: String, Sendable, CaseIterable {
         case .resumeInterrupted: ["confirmed", "override_reason"]
         case .log: ["since", "limit"]
         case .simInject: ["fault"]
+        case .sessions: ["patient_id", "limit"]
+        case .reportData: ["session_id"]
         case .vitals: Set(VitalsParameters.CodingKeys.allCases.map(\.stringValue))
         }
     }
@@ -75,4 +85,6 @@ public enum CommandName: String, Sendable, CaseIterable {
 enum SmallParameterKey: String, CodingKey {
     case code, confirmed, since, limit, fault
     case overrideReason = "override_reason"
+    case patientId = "patient_id"
+    case sessionId = "session_id"
 }

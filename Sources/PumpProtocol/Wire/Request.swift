@@ -75,6 +75,15 @@ extension Request: Codable {
                 throw SchemaError(message: "The request is missing the field params.fault.")
             }
             return .simInject(fault: try params.decode(SimFault.self, forKey: .fault))
+        case .sessions:
+            let params = try smallParameters(container)
+            return .sessions(
+                patientId: try params?.decodeIfPresent(String.self, forKey: .patientId),
+                limit: try params?.decodeWholeNumberIfPresent(forKey: .limit)
+            )
+        case .reportData:
+            let params = try smallParameters(container)
+            return .reportData(sessionId: try params?.decodeIfPresent(String.self, forKey: .sessionId))
         case .vitals: return .vitals(try container.decode(VitalsParameters.self, forKey: .params))
         }
     }
@@ -114,6 +123,13 @@ extension Request: Codable {
         case let .simInject(fault):
             var params = container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
             try params.encode(fault, forKey: .fault)
+        case let .sessions(patientId, limit):
+            var params = container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
+            try params.encodeIfPresent(patientId, forKey: .patientId)
+            try params.encodeIfPresent(limit, forKey: .limit)
+        case let .reportData(sessionId):
+            var params = container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
+            try params.encodeIfPresent(sessionId, forKey: .sessionId)
         }
     }
 }

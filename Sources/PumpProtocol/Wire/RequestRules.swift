@@ -39,6 +39,11 @@ extension Request {
             return nil
         case let .ack(code):
             return textViolation(code, "code")
+        case let .sessions(patientId, limit):
+            if let limit, limit < 1 { return "The field params.limit must be at least 1." }
+            return textViolation(patientId, "patient_id")
+        case let .reportData(sessionId):
+            return textViolation(sessionId, "session_id")
         case let .vitals(parameters):
             if [parameters.sbpMmHg, parameters.dbpMmHg, parameters.hrBpm, parameters.spo2Percent].contains(where: { !$0.isFinite }) {
                 return "Every vital sign must be a finite number."

@@ -44,6 +44,10 @@ public enum ResultPayload: Sendable, Equatable {
     case log([LogEntryDTO])
     /// A plain acknowledgement with one sentence (`ack`, `sim-inject`, …).
     case ack(message: String)
+    /// The session history (`sessions`), newest first.
+    case sessions([SessionSummaryDTO])
+    /// One session's record (`report-data`).
+    case report(SessionReportDTO)
 }
 
 extension Response: Codable {
@@ -81,7 +85,7 @@ extension Response: Codable {
 
 extension ResultPayload: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case status, program, log, ack
+        case status, program, log, ack, sessions, report
     }
 
     private struct AckBody: Codable {
@@ -99,6 +103,8 @@ extension ResultPayload: Codable {
         case .program: self = .program(try container.decode(ProgramSummary.self, forKey: key))
         case .log: self = .log(try container.decode([LogEntryDTO].self, forKey: key))
         case .ack: self = .ack(message: try container.decode(AckBody.self, forKey: key).message)
+        case .sessions: self = .sessions(try container.decode([SessionSummaryDTO].self, forKey: key))
+        case .report: self = .report(try container.decode(SessionReportDTO.self, forKey: key))
         }
     }
 
@@ -109,6 +115,8 @@ extension ResultPayload: Codable {
         case let .program(program): try container.encode(program, forKey: .program)
         case let .log(entries): try container.encode(entries, forKey: .log)
         case let .ack(message): try container.encode(AckBody(message: message), forKey: .ack)
+        case let .sessions(list): try container.encode(list, forKey: .sessions)
+        case let .report(report): try container.encode(report, forKey: .report)
         }
     }
 }

@@ -11,6 +11,8 @@ func report(_ result: ResultPayload?, session: PumpSession, done: String) {
     case let .ack(message): Output.line(message)
     case let .program(program): Output.line(ProgramText.render(program, timeZone: .current))
     case let .log(entries): Output.line(LogText.render(entries, timeZone: .current))
+    case let .sessions(list): Output.line(SessionsText.render(list, timeZone: .current))
+    case .report: break
     case nil: break
     }
 }

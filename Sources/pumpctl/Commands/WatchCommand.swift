@@ -54,8 +54,10 @@ struct WatchCommand: ParsableCommand {
         }
     }
 
-    /// SIGINT sets a flag (no SA_RESTART, so a blocked read returns at once); the loop then leaves and the
-    /// deferred cleanup restores the cursor.
+    /// SIGINT, SIGTERM and SIGHUP (the SSH connection or terminal went away) set a flag (no SA_RESTART, so a
+    /// blocked read returns at once); the loop then leaves and the deferred cleanup restores the cursor. The
+    /// three are unblocked first: a parent that spawned pumpctl with them blocked (some process launchers do)
+    /// must not make the live view impossible to leave.
     private func installInterruptHandler() {
         var action = sigaction()
         #if canImport(Glibc)
@@ -67,6 +69,13 @@ struct WatchCommand: ParsableCommand {
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
+        sigaction(SIGHUP, &action, nil)
+        var leave = sigset_t()
+        sigemptyset(&leave)
+        sigaddset(&leave, SIGINT)
+        sigaddset(&leave, SIGTERM)
+        sigaddset(&leave, SIGHUP)
+        pthread_sigmask(SIG_UNBLOCK, &leave, nil)
     }
 
     private func sleepUnlessInterrupted(milliseconds: Int) {

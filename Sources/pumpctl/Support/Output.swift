@@ -14,9 +14,10 @@ enum Output {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
-    /// Writes raw text to stdout without a newline.
+    /// Writes raw text to stdout without a newline. A terminal that went away (SSH hang-up) is not an error
+    /// worth crashing over: the write is dropped.
     static func raw(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
     }
 
     /// Prints one line to stderr.
