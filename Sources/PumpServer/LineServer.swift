@@ -21,6 +21,7 @@ public final class LineServer: Sendable {
     private let eventLoopGroup: any EventLoopGroup
     private let limiter: ConnectionLimiter
     private let state = ServerState()
+    private let children = ChildChannelRegistry()
 
     /// An accepted connection with its peer, before it is served.
     struct Connection: Sendable {
@@ -70,8 +71,9 @@ public final class LineServer: Sendable {
             server = try await ServerBootstrap(group: eventLoopGroup)
                 .serverChannelOption(ChannelOptions.backlog, value: 256)
                 .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-                .bind(unixDomainSocketPath: temporaryPath) { channel in
-                    Self.initializeConnection(channel, configuration: config)
+                .bind(unixDomainSocketPath: temporaryPath) { [children] channel in
+                    children.register(channel)
+                    return Self.initializeConnection(channel, configuration: config)
                 }
             try SocketFile.publish(temporaryPath: temporaryPath, as: config.socketPath, mode: config.socketMode,
                                    group: group)
@@ -99,8 +101,9 @@ public final class LineServer: Sendable {
     }
 
     private func tearDown(_ running: ServerState.Running) async {
+        // Close the listener, then every connection; the accept loop drains the rest (see ChildChannelRegistry).
         try? await running.server.close()
-        running.task.cancel()
+        await children.closeAll()
         await running.task.value
         if let inode = running.inode { SocketFile.remove(configuration.socketPath, ifInode: inode) }
     }
