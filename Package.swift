@@ -156,7 +156,7 @@ let package = Package(
             dependencies: ["PumpBench", "PumpControl", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/pump-bench"
         ),
-        .testTarget(name: "PumpBenchTests", dependencies: ["PumpBench"], path: "Tests/PumpBenchTests"),
+        .testTarget(name: "PumpBenchTests", dependencies: ["PumpBench", "PumpControl"], path: "Tests/PumpBenchTests"),
         // IEC 60601-2-24 flow-accuracy analysis, CSV/markdown tables and the SVG chart writer. Foundation only.
         .target(name: "PumpEvidence", dependencies: ["PumpCore"], path: "Sources/PumpEvidence"),
         // The evidence runs: flow tests and occlusion trials in virtual time, real-clock step recording.

@@ -3,6 +3,7 @@
 // Lateness is measured on the scheduler's time line; at --sim-speed N it is N× the real lateness, so the
 // report also gives the real-time figures (divided by the speed).
 import Foundation
+import PumpControl
 
 /// Percentiles of step-emitter fire lateness.
 public struct StepLatenessReport: Codable, Sendable, Equatable {
@@ -29,20 +30,15 @@ public struct StepLatenessReport: Codable, Sendable, Equatable {
 
     /// Summarises lateness samples (scheduler nanoseconds) of a run at `speed`.
     public init(latenessNanoseconds samples: [Int64], speed: Double) {
-        let sorted = samples.sorted()
         let scale = 1 / (1000 * max(speed, 1e-9))
-        func percentile(_ p: Double) -> Double {
-            guard !sorted.isEmpty else { return 0 }
-            // Nearest rank: the smallest sample with at least p of all samples at or below it.
-            let rank = Int((p * Double(sorted.count)).rounded(.up))
-            return Double(sorted[min(max(rank, 1), sorted.count) - 1]) * scale
-        }
+        let sorted = samples.sorted().map { Double($0) * scale }
+        func percentile(_ p: Double) -> Double { Percentiles.rank(p, sorted) }
         fires = sorted.count
         self.speed = speed
         p50Us = percentile(0.50)
         p90Us = percentile(0.90)
         p99Us = percentile(0.99)
-        maxUs = Double(sorted.last ?? 0) * scale
+        maxUs = sorted.last ?? 0
     }
 
     /// Writes the report as one JSON object.

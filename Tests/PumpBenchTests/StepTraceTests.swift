@@ -2,6 +2,7 @@
 // and /proc parsing. Pure arithmetic on made-up traces; no clock.
 import Testing
 @testable import PumpBench
+import PumpControl
 
 @Suite("Step trace analysis")
 struct StepTraceTests {

@@ -1,4 +1,4 @@
-// Order statistics for benchmark samples: nearest-rank percentiles (the value at rank ceil(p·n) of the sorted
+// Order statistics for timing samples (benchmarks, pumpd's step-timing report): nearest-rank percentiles (the value at rank ceil(p·n) of the sorted
 // samples, so p99 of 1000 samples is the 990th smallest and the reported figure was actually observed).
 import Foundation
 
