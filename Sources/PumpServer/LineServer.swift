@@ -131,9 +131,23 @@ public final class LineServer: Sendable {
             try channel.pipeline.syncOperations.addHandler(
                 ByteToMessageHandler(LineFrameDecoder(maxLineBytes: configuration.maxLineBytes)))
             try channel.pipeline.syncOperations.addHandler(IdleDisconnectHandler())
-            let asyncChannel = try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
+            let asyncChannel = try wrapFinishingOnDeinit(channel)
             return Connection(channel: asyncChannel, peer: peer)
         }
+    }
+
+    /// Wraps an accepted channel so that its writer is finished (and the channel closed) when the wrapper is
+    /// dropped untaken.
+    ///
+    /// Why the deprecated initializer: a connection NIO accepts while the listener is closing is wrapped here,
+    /// then handed to a server stream whose consumer has already gone, so NIO drops it. With
+    /// `wrappingChannelSynchronously:` that drop is a `preconditionFailure` that kills pumpd (seen in CI and
+    /// reproduced by `LineServerStopRaceTests`); deinit-based teardown is exactly right for a connection the
+    /// server never served. Every connection the loop does take is still served and closed through
+    /// `executeThenClose`.
+    @available(*, deprecated, message: "uses NIO's deinit-based teardown on purpose; see the comment")
+    private static func wrapFinishingOnDeinit(_ channel: any Channel) throws -> NIOAsyncChannel<LineFrame, ByteBuffer> {
+        try NIOAsyncChannel<LineFrame, ByteBuffer>(synchronouslyWrapping: channel)
     }
 
     private func acceptLoop(_ server: NIOAsyncChannel<Connection, Never>) async {

@@ -38,8 +38,9 @@ final class TestSocketClient: @unchecked Sendable {
             }
         }
         guard result == 0 else {
+            // No close(fd) here: the object is fully initialised, so `deinit` runs and closes it. Closing it
+            // twice would close whatever descriptor the kernel reused the number for (NIO's, in the stop race).
             let code = errno
-            close(fd)
             throw TestClientError(description: "connect(\(path)): errno \(code)")
         }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
