@@ -50,11 +50,15 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
         let deadline: Int64
         let sequence: UInt64
         let action: () -> Void
+        /// A `sync` body whose caller is waiting: run by `shutdown` if the thread never got to it.
+        let isSync: Bool
         weak var owner: RealtimeStepScheduler?
-        init(deadline: Int64, sequence: UInt64, action: @escaping () -> Void, owner: RealtimeStepScheduler) {
+        init(deadline: Int64, sequence: UInt64, action: @escaping () -> Void, owner: RealtimeStepScheduler,
+             isSync: Bool = false) {
             self.deadline = deadline
             self.sequence = sequence
             self.action = action
+            self.isSync = isSync
             self.owner = owner
         }
         func cancel() { owner?.remove(self) }
@@ -73,6 +77,13 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
     private var nextSequence: UInt64 = 0
     private var stopping = false
     private var thread: pthread_t?
+    /// The scheduler's own thread, recorded by that thread before it runs anything (for `sync`).
+    private var ownThread: pthread_t?
+    /// Set (under the mutex, with a broadcast) when the thread's loop has returned for good.
+    private var loopExited = false
+    /// Serialises `sync` bodies that run on their callers after `shutdown`, so the confinement the thread
+    /// gave them (one body at a time) still holds.
+    private let lateBodies = NSLock()
 
     private init(timeBase: MonotonicTimeBase, policy: ThreadPolicy, coarseLead: MonotonicDuration) {
         self.timeBase = timeBase
@@ -123,6 +134,7 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
                 }
             }
             let refused = outcome.refusal != nil
+            scheduler.locked { scheduler.ownThread = pthread_self() }
             started.signal()
             if !refused { scheduler.runLoop() }
         }
@@ -146,18 +158,22 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
         return .success(scheduler)
     }
 
-    /// Stops the thread after the task it is running (if any) and waits for it. Pending tasks never run.
+    /// Stops the thread after the task it is running (if any) and waits for it. Pending scheduled tasks never
+    /// run; pending `sync` bodies run on the caller afterwards, so no `sync` caller waits forever.
     /// Idempotent; must not be called from the step thread itself.
     public func shutdown() {
-        locked {
+        let waiting = locked { () -> [Task] in
             stopping = true
+            let waiting = tasks.filter(\.isSync)
             tasks.removeAll()
             pthread_cond_signal(condition)
+            return waiting
         }
         if let thread {
             pthread_join(thread, nil)
             self.thread = nil
         }
+        for task in waiting { runLate(task.action) }
     }
 
     public func now() -> MonotonicInstant { timeBase.now() }
@@ -177,6 +193,39 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
     }
 
     public func perform(_ action: @escaping () -> Void) { schedule(at: now(), action) }
+
+    /// Runs `body` on the scheduler's thread and returns its result; runs it at once when called on that
+    /// thread (so a task may call `sync` without deadlocking). After `shutdown` the body runs on the caller,
+    /// since no task will ever run again and the state it touches is no longer shared.
+    public func sync<T>(_ body: () -> T) -> T {
+        let onOwnThread = locked { ownThread.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
+        if onOwnThread { return body() }
+        return withoutActuallyEscaping(body) { escapable in
+            let outcome = SyncOutcome<T>(escapable)
+            let accepted = locked { () -> Bool in
+                guard !stopping else { return false }
+                let task = Task(deadline: MonotonicTimeBase.monotonicNanoseconds(), sequence: nextSequence,
+                                action: outcome.run, owner: self, isSync: true)
+                nextSequence &+= 1
+                let index = tasks.firstIndex { ($0.deadline, $0.sequence) > (task.deadline, task.sequence) } ?? tasks.endIndex
+                tasks.insert(task, at: index)
+                if index == 0 { pthread_cond_signal(condition) }
+                return true
+            }
+            guard accepted else { return runLate(escapable) }
+            return outcome.wait(orElse: escapable)
+        }
+    }
+
+    /// Runs a `sync` body after shutdown: once the thread's loop has exited, one body at a time.
+    private func runLate<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(mutex)
+        while !loopExited, ownThread != nil { pthread_cond_wait(condition, mutex) }
+        pthread_mutex_unlock(mutex)
+        lateBodies.lock()
+        defer { lateBodies.unlock() }
+        return body()
+    }
 
     /// Tasks waiting to run (cancelled ones are removed at once).
     public var pendingCount: Int { locked { tasks.count } }
@@ -218,7 +267,35 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
             first.action()
             pthread_mutex_lock(mutex)
         }
+        loopExited = true
+        pthread_cond_broadcast(condition)
         pthread_mutex_unlock(mutex)
+    }
+}
+
+/// A `sync` body and its result, handed between the waiting caller and the scheduler's thread. The body is
+/// released before the caller is woken: it is a non-escaping closure and must be gone when `sync` returns,
+/// even though the task that ran it may live a little longer on the thread.
+private final class SyncOutcome<T>: @unchecked Sendable {
+    private var body: (() -> T)?
+    private var value: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping () -> T) { self.body = body }
+
+    /// Runs the body once (on the scheduler's thread, or on the caller after shutdown) and wakes the caller.
+    func run() {
+        if let body {
+            value = body()
+            self.body = nil
+        }
+        done.signal()
+    }
+
+    /// Waits for `run`; `fallback` only if the body never ran, which the handshake rules out.
+    func wait(orElse fallback: () -> T) -> T {
+        done.wait()
+        return value ?? fallback()
     }
 }
 

@@ -45,7 +45,7 @@ public struct StepTimingChoice: @unchecked Sendable {
 
     /// Chooses step timing for a control loop on `control`. `realtime` needs speed 1 and SCHED_FIFO.
     public static func make(
-        requested: StepTimingMode, control: DispatchScheduler, priority: Int32,
+        requested: StepTimingMode, control: any ControlScheduler, priority: Int32,
         setFIFO: @escaping RealtimeStepScheduler.FIFOSetter = RealtimeStepScheduler.setCurrentThreadFIFO
     ) -> StepTimingChoice {
         let dispatchDetail = "Dispatch timer on the control queue"

@@ -67,7 +67,7 @@ extension PumpService {
             // hopping onto the control queue and long before the journal's fsync.
             let source = "the estop command of uid \(peer.uid)"
             engine.supervisor.emergencyStop(now: scheduler.now(), source: source)
-            scheduler.sync { engine.emergencyStop(source: source) }
+            scheduler.syncOnControl { engine.emergencyStop(source: source) }
             writeEvent(.estop, actor: actor, "Emergency stop command.")
             result = .success(.status(statusReport()))
         case .ack(let code): result = acknowledge(code, actor: actor)
@@ -94,7 +94,7 @@ extension PumpService {
     public func currentStatus() -> StatusReport { statusReport() }
 
     func statusReport() -> StatusReport {
-        let (status, now, latest, thresholds) = scheduler.sync {
+        let (status, now, latest, thresholds) = scheduler.syncOnControl {
             let status = engine.status(), now = scheduler.now()
             plasma.record(status.deliveredDose, at: now)
             return (status, now, engine.vitalsWatch.latest, engine.vitalsWatch.thresholds)
@@ -170,7 +170,7 @@ extension PumpService {
         guard let journal else {
             return .failure(ProtocolError(code: .refused, message: "The journal is unavailable; starting is blocked (HAZ-014)."))
         }
-        let state = scheduler.sync { engine.state }
+        let state = scheduler.syncOnControl { engine.state }
         guard !state.hasOpenSession else {
             return .failure(ProtocolError(code: .invalidState, message: "An infusion is already \(state.rawValue); stop it before starting another."))
         }
@@ -277,7 +277,7 @@ extension PumpService {
         else if let minutes = parameters.durationMin { change = .duration(Minutes(minutes)) }
         else if let rate = parameters.rateMgPerKgPerH { change = .doseRate(MilligramsPerKilogramPerHour(rate)) }
         else { return .failure(ProtocolError(code: .badRequest, message: "titrate needs one of dose_mg_per_kg, duration_min or rate_mg_per_kg_per_h.")) }
-        let status = scheduler.sync { engine.status() }
+        let status = scheduler.syncOnControl { engine.status() }
         guard [.running, .paused].contains(status.state) else {
             return .failure(ProtocolError(code: .invalidState, message: "Titration needs a running or paused infusion; the pump is \(status.state.rawValue)."))
         }
@@ -317,7 +317,7 @@ extension PumpService {
             return .failure(ProtocolError(code: .badRequest, message: "resume-interrupted needs confirmed: true."))
         }
         let session = activeSession
-        guard scheduler.sync({ engine.state }) == .interrupted else {
+        guard scheduler.syncOnControl({ engine.state }) == .interrupted else {
             return .failure(ProtocolError(code: .invalidState, message: "Nothing is interrupted."))
         }
         guard session.resumable, let record = session.record else {
@@ -375,7 +375,7 @@ extension PumpService {
             return .success(.status(statusReport()))
         }
         writeEvent(.config, actor: actor, "Simulator fault injected by \(actor.name): \(fault.rawValue).")
-        scheduler.sync { simulator.current.inject(simulated) }
+        scheduler.syncOnControl { simulator.current.inject(simulated) }
         return .success(.status(statusReport()))
     }
 
@@ -388,7 +388,7 @@ extension PumpService {
 
     /// Runs an engine command on the control queue; returns its refusal, if any.
     func runEngine(_ body: (InfusionEngine) throws(EngineRefusal) -> Void) -> EngineRefusal? {
-        scheduler.sync { () -> EngineRefusal? in
+        scheduler.syncOnControl { () -> EngineRefusal? in
             do throws(EngineRefusal) {
                 try body(engine)
                 return nil

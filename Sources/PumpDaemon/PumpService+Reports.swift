@@ -48,7 +48,7 @@ extension PumpService {
 
     private func builder(for record: SessionRecord, journal: Journal) throws(JournalError) -> SessionReportBuilder {
         let live: String? = activeSession.id == record.id && record.close == nil
-            ? scheduler.sync { engine.state.rawValue } : nil
+            ? scheduler.syncOnControl { engine.state.rawValue } : nil
         return SessionReportBuilder(record: record, events: try journal.events(session: record.id), liveState: live,
                                     plasmaModel: plasmaModel(forDrug: record.start.drug))
     }

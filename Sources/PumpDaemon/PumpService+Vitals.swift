@@ -46,7 +46,7 @@ extension PumpService {
     /// Records a plausible reading: engine interlock first (it may stop delivery at once), then the journal.
     @discardableResult
     func acceptVitals(_ reading: VitalSigns, actor: JournalActor) -> VitalsAssessment {
-        let (assessment, signedOff) = scheduler.sync { (engine.recordVitals(reading), engine.vitalsWatch.thresholds.clinicallySignedOff) }
+        let (assessment, signedOff) = scheduler.syncOnControl { (engine.recordVitals(reading), engine.vitalsWatch.thresholds.clinicallySignedOff) }
         let decision = assessment.paused ? "paused"
             : assessment.breaches.isEmpty ? "in-range" : "out-of-range-not-infusing"
         let record = VitalsJournalRecord(reading, breaches: assessment.breaches, pumpState: assessment.state.rawValue,
@@ -64,7 +64,7 @@ extension PumpService {
     /// The pre-start findings for a program of `drug` from the newest reading.
     func preStartVitalsFindings(drug: String) -> [Finding] {
         let thresholds = vitalThresholds(forDrug: drug)
-        let (latest, now) = scheduler.sync { (engine.vitalsWatch.latest, scheduler.now()) }
+        let (latest, now) = scheduler.syncOnControl { (engine.vitalsWatch.latest, scheduler.now()) }
         return VitalsInterlock.preStartFindings(latest: latest, now: now, thresholds)
     }
 

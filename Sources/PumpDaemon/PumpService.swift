@@ -25,8 +25,11 @@ public final class PumpService: @unchecked Sendable {
     /// The configuration in force.
     public let configuration: DaemonConfiguration
     let logger: Logger
-    let scheduler: DispatchScheduler
+    /// The control loop's executor (SCHED_FIFO thread or Dispatch queue); owns the engine.
+    let scheduler: any ControlScheduler
     let watchdogScheduler: DispatchScheduler
+    /// Which executor the control loop got, and why.
+    let controlLoopChoice: ControlLoopChoice
     /// Where step deadlines are kept, and what was granted (logged, journaled and in sd_notify STATUS).
     let stepTimingChoice: StepTimingChoice
     let engine: InfusionEngine
@@ -68,8 +71,11 @@ public final class PumpService: @unchecked Sendable {
         // test machine cannot look like a missed heartbeat. On real hardware (N = 1) the configured period and
         // the strict 2-period tolerance apply.
         let speed = configuration.backend == .sim ? configuration.simSpeed : 1
-        scheduler = DispatchScheduler(label: "pumpd.control", qos: .userInteractive, speed: speed)
-        watchdogScheduler = scheduler.sibling(label: "pumpd.watchdog")
+        let controlLoop = ControlLoopChoice.make(realtime: configuration.stepTiming == .realtime, speed: speed,
+                                                 stepPriority: configuration.realtimePriority)
+        controlLoopChoice = controlLoop
+        scheduler = controlLoop.scheduler
+        watchdogScheduler = DispatchScheduler(label: "pumpd.watchdog", timeBase: controlLoop.scheduler.timeBase)
         var engineConfiguration = EngineConfiguration()
         let periodMS = speed > 1 ? max(Double(configuration.controlPeriodMS), 50 * speed) : Double(configuration.controlPeriodMS)
         engineConfiguration.supervisor.controlPeriod = .seconds(periodMS / 1000)
@@ -102,8 +108,8 @@ public final class PumpService: @unchecked Sendable {
         let stepTiming = StepTimingChoice.make(requested: configuration.stepTiming, control: scheduler,
                                                priority: configuration.realtimePriority)
         stepTimingChoice = stepTiming
-        logger.notice("step timing: \(stepTiming.report)")
-        engine = scheduler.sync {
+        logger.notice("step timing: \(stepTiming.report); control loop: \(controlLoop.detail)")
+        engine = scheduler.syncOnControl {
             let engine = InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog,
                                         stepScheduler: stepTiming.scheduler, hardware: backend,
                                         configuration: engineConfiguration)
@@ -134,7 +140,7 @@ public final class PumpService: @unchecked Sendable {
                       let plan = service.activeSession.plan else { return nil }
                 return (id, plan.geometry, plan.concentration)
             }, monotonicNow: { [scheduler] in scheduler.now() })
-            scheduler.sync { engine.leaseRecorder = leases }
+            scheduler.syncOnControl { engine.leaseRecorder = leases }
         } else {
             recorder = nil
         }
@@ -142,17 +148,17 @@ public final class PumpService: @unchecked Sendable {
         if let openError {
             // HAZ-014: a journal that cannot be opened is an alarm that blocks starting; nothing is deleted.
             logger.critical("journal unavailable: \(openError)")
-            scheduler.sync {
+            scheduler.syncOnControl {
                 engine.supervisor.trip(.journalFailure, "The journal is unavailable (\(openError)); starting is blocked.",
                                        now: scheduler.now())
             }
         } else {
             try recoverInterruptedSession()
             journalDaemonEvent(.daemonStart,
-                "pumpd started (backend \(configuration.backend.rawValue); step timing \(stepTimingChoice.report)).")
+                "pumpd started (backend \(configuration.backend.rawValue); step timing \(stepTimingChoice.report); control loop \(controlLoop.detail)).")
         }
         let thresholds = vitalThresholds(forDrug: nil)
-        scheduler.sync { engine.configureVitals(thresholds) }
+        scheduler.syncOnControl { engine.configureVitals(thresholds) }
         startSimulatedMonitor()
     }
 
@@ -161,11 +167,12 @@ public final class PumpService: @unchecked Sendable {
 
     /// Stops the motor and the loop (SIGTERM/SIGINT and shutdown). Idempotent; ENABLE off first.
     public func shutdown() {
-        let samples = scheduler.sync { () -> [Int64] in
+        let samples = scheduler.syncOnControl { () -> [Int64] in
             engine.shutdown()
             return engine.emitterLatenessSamples
         }
         stepTimingChoice.shutdown()
+        controlLoopChoice.shutdown()
         if let path = configuration.stepTimingReportPath {
             do {
                 try StepLatenessReport(latenessNanoseconds: samples, speed: scheduler.speed).write(to: path)
@@ -189,7 +196,7 @@ public final class PumpService: @unchecked Sendable {
 
     /// A one-line status for systemd's STATUS=.
     public func statusLine() -> String {
-        let status = scheduler.sync { engine.status() }
+        let status = scheduler.syncOnControl { engine.status() }
         return "\(status.state.rawValue); delivered \(status.deliveredDose.formatted(maxFractionDigits: 2)); steps \(stepTimingChoice.report.granted.rawValue)"
     }
 
@@ -282,7 +289,7 @@ public final class PumpService: @unchecked Sendable {
         let known = recovered.delivered.steps
         let startedAgo = max(0, wallClock().timeIntervalSince(recovered.start.wall))
         simulator?.load(plan.geometry, fill: plan.syringe.nominalVolume - plan.geometry.volume(for: known + uncertainty))
-        scheduler.sync {
+        scheduler.syncOnControl {
             engine.restoreInterrupted(session, delivered: known + uncertainty, startedAgo: .seconds(startedAgo))
         }
         activeSession = ActiveSession(id: recovered.id, plan: plan, record: record, uncertainty: uncertainty, resumable: true)

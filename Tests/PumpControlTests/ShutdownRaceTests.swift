@@ -18,12 +18,12 @@ struct ShutdownRaceTests {
         for round in 0..<200 {
             let scheduler = DispatchScheduler(label: "race.control")
             let watchdog = scheduler.sibling(label: "race.watchdog")
-            let engine = scheduler.sync {
+            let engine = scheduler.syncOnControl {
                 InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog,
                                hardware: RecordingHardware(clock: scheduler), configuration: configuration)
             }
             usleep(useconds_t(round % 5) * 400)
-            scheduler.sync { engine.shutdown() }
+            scheduler.syncOnControl { engine.shutdown() }
             usleep(2_000)
             #expect(!engine.watchdogArmed, "round \(round): the watchdog re-armed itself after shutdown")
         }

@@ -102,7 +102,7 @@ final class DaemonScenarioRunner {
     }
 
     private func latchedStoppingAlarm() -> Bool {
-        service.scheduler.sync { service.engine.supervisor.isTripped }
+        service.scheduler.syncOnControl { service.engine.supervisor.isTripped }
     }
 
     private func apply(_ action: ScenarioAction, _ outcome: inout ScenarioOutcome) {
@@ -155,7 +155,7 @@ final class DaemonScenarioRunner {
     private func finish(_ outcome: ScenarioOutcome, origin: MonotonicInstant, tripPlunger: Int64?) -> ScenarioOutcome {
         var outcome = outcome
         service.recorder?.drain()
-        let status = service.scheduler.sync { service.engine.status() }
+        let status = service.scheduler.syncOnControl { service.engine.status() }
         outcome.state = status.state
         outcome.raised = status.alarms.map { ($0.code, ($0.raisedAt - origin).seconds) }.sorted { $0.1 < $1.1 }
         if let plant {
