@@ -428,7 +428,10 @@ public final class InfusionEngine: @unchecked Sendable {
         let policy = DeliveryLeasePolicy(window: configuration.leaseWindow, cappedRate: session.limits.maxStepRate,
                                          burst: configuration.supervisor.rateBurstSteps)
         let delivered = supervisor.deliveredSteps
-        guard let next = policy.renewal(delivered: delivered, ceiling: ceiling, cap: session.limits.maxTotalSteps) else {
+        // Never lease beyond the programmed target: the supervisor then enforces the target too, and the
+        // uncertainty a crash leaves can never reach past it (HAZ-010).
+        let cap = min(session.limits.maxTotalSteps, session.targetSteps)
+        guard let next = policy.renewal(delivered: delivered, ceiling: ceiling, cap: cap) else {
             return
         }
         let generation = supervisor.deliveryLeaseGeneration

@@ -6,13 +6,21 @@ import PumpControl
 import PumpCore
 import PumpJournal
 
+/// The open session a lease is written for, with the uncertainty its count carries from a recovery.
+struct LeasedSession: Sendable {
+    var id: SessionID
+    var geometry: SyringeGeometry
+    var concentration: MilligramsPerMilliliter
+    var uncertain: Steps
+}
+
 final class JournalLeaseRecorder: DeliveryLeaseRecorder, @unchecked Sendable {
     private let recorder: JournalRecorder
-    private let session: @Sendable () -> (id: SessionID, geometry: SyringeGeometry, concentration: MilligramsPerMilliliter)?
+    private let session: @Sendable () -> LeasedSession?
     private let monotonicNow: @Sendable () -> MonotonicInstant
 
     init(recorder: JournalRecorder,
-         session: @escaping @Sendable () -> (id: SessionID, geometry: SyringeGeometry, concentration: MilligramsPerMilliliter)?,
+         session: @escaping @Sendable () -> LeasedSession?,
          monotonicNow: @escaping @Sendable () -> MonotonicInstant) {
         self.recorder = recorder
         self.session = session
@@ -26,7 +34,8 @@ final class JournalLeaseRecorder: DeliveryLeaseRecorder, @unchecked Sendable {
         }
         let volume = open.geometry.volume(for: delivered)
         let amount = DeliveredAmount(steps: delivered, volume: volume, dose: volume * open.concentration)
-        recorder.recordLease(session: open.id, delivered: amount, ceiling: ceiling, monotonic: monotonicNow(),
-                             completion: completion)
+        recorder.recordLease(session: open.id, delivered: amount, ceiling: ceiling,
+                             uncertain: Steps(min(open.uncertain.count, delivered.count)),
+                             monotonic: monotonicNow(), completion: completion)
     }
 }

@@ -21,12 +21,14 @@ final class JournalRecorder: @unchecked Sendable {
     /// Waits until every queued write is done (shutdown, tests).
     func drain() { queue.sync {} }
 
-    /// Records one engine event for `session` (asynchronously, in order).
-    func record(_ event: EngineEvent, session: SessionID?, monotonic: MonotonicInstant) {
+    /// Records one engine event for `session` (asynchronously, in order). `uncertain` is the part of the engine's
+    /// count that a recovery added as unknown; checkpoints carry it.
+    func record(_ event: EngineEvent, session: SessionID?, uncertain: Steps = .zero, monotonic: MonotonicInstant) {
         let wall = wallClock()
         queue.async { [journal, onFailure] in
             do throws(JournalError) {
-                try Self.write(event, session: session, monotonic: monotonic, wall: wall, to: journal)
+                try Self.write(event, session: session, uncertain: uncertain, monotonic: monotonic, wall: wall,
+                               to: journal)
             } catch {
                 onFailure(error)
             }
@@ -35,12 +37,13 @@ final class JournalRecorder: @unchecked Sendable {
 
     /// Writes a delivery lease durably, then calls `completion` with whether it was recorded (on the journal
     /// queue, after every event recorded before it).
-    func recordLease(session: SessionID, delivered: DeliveredAmount, ceiling: Steps, monotonic: MonotonicInstant,
-                     completion: @escaping @Sendable (Bool) -> Void) {
+    func recordLease(session: SessionID, delivered: DeliveredAmount, ceiling: Steps, uncertain: Steps = .zero,
+                     monotonic: MonotonicInstant, completion: @escaping @Sendable (Bool) -> Void) {
         let wall = wallClock()
         queue.async { [journal, onFailure] in
             do throws(JournalError) {
-                try journal.recordLease(session, delivered: delivered, ceiling: ceiling, monotonic: monotonic, wall: wall)
+                try journal.recordLease(session, delivered: delivered, ceiling: ceiling, monotonic: monotonic, wall: wall,
+                                        uncertain: uncertain)
                 completion(true)
             } catch {
                 onFailure(error)
@@ -53,13 +56,16 @@ final class JournalRecorder: @unchecked Sendable {
         DeliveredAmount(steps: status.deliveredSteps, volume: status.deliveredVolume, dose: status.deliveredDose)
     }
 
-    private static func write(_ event: EngineEvent, session: SessionID?, monotonic: MonotonicInstant, wall: Date,
-                              to journal: Journal) throws(JournalError) {
+    private static func write(_ event: EngineEvent, session: SessionID?, uncertain: Steps, monotonic: MonotonicInstant,
+                              wall: Date, to journal: Journal) throws(JournalError) {
+        /// The carried part never exceeds the count it is part of.
+        func carried(_ status: EngineStatus) -> Steps { Steps(min(uncertain.count, status.deliveredSteps.count)) }
         switch event {
         case .checkpoint(let status):
             guard let session else { return }
             try journal.checkpoint(session, delivered: amount(status), state: status.state.rawValue,
-                                   infusing: status.state == .running, monotonic: monotonic, wall: wall)
+                                   infusing: status.state == .running, monotonic: monotonic, wall: wall,
+                                   uncertain: carried(status))
         case .stateChanged(let from, let to, let status):
             try journal.append(JournalEvent(
                 kind: kind(from: from, to: to), session: session, monotonic: monotonic, wall: wall,
@@ -68,7 +74,7 @@ final class JournalRecorder: @unchecked Sendable {
                                "delivered_mg": status.deliveredDose.value, "delivered_steps": status.deliveredSteps.count])))
             guard let session else { return }
             try journal.checkpoint(session, delivered: amount(status), state: to.rawValue, infusing: to == .running,
-                                   monotonic: monotonic, wall: wall)
+                                   monotonic: monotonic, wall: wall, uncertain: carried(status))
             if to == .completed || to == .stopped {
                 try journal.closeSession(session, outcome: to == .completed ? .completed : .stopped,
                                          delivered: amount(status), monotonic: monotonic, wall: wall)
@@ -87,7 +93,8 @@ final class JournalRecorder: @unchecked Sendable {
         case .titrated(let status):
             guard let session else { return }
             try journal.checkpoint(session, delivered: amount(status), state: status.state.rawValue,
-                                   infusing: status.state == .running, monotonic: monotonic, wall: wall)
+                                   infusing: status.state == .running, monotonic: monotonic, wall: wall,
+                                   uncertain: carried(status))
         case .backOffCompleted(let volume):
             try journal.append(JournalEvent(
                 kind: .alarm, session: session, monotonic: monotonic, wall: wall,

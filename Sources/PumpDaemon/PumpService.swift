@@ -136,9 +136,11 @@ public final class PumpService: @unchecked Sendable {
             box.value = self
             // HAZ-010: no step passes the gate before a lease covering it is on disk.
             let leases = JournalLeaseRecorder(recorder: journalRecorder, session: { [box] in
-                guard let service = box.value, let id = service.activeSession.id,
-                      let plan = service.activeSession.plan else { return nil }
-                return (id, plan.geometry, plan.concentration)
+                guard let service = box.value else { return nil }
+                let active = service.activeSession
+                guard let id = active.id, let plan = active.plan else { return nil }
+                return LeasedSession(id: id, geometry: plan.geometry, concentration: plan.concentration,
+                                     uncertain: active.uncertainty)
             }, monotonicNow: { [scheduler] in scheduler.now() })
             scheduler.syncOnControl { engine.leaseRecorder = leases }
         } else {
@@ -216,7 +218,7 @@ public final class PumpService: @unchecked Sendable {
             observePatient(status, at: now)
         default: break
         }
-        recorder?.record(event, session: session.id, monotonic: now)
+        recorder?.record(event, session: session.id, uncertain: session.uncertainty, monotonic: now)
         if case .stateChanged(_, let to, _) = event, to == .completed || to == .stopped {
             stateLock.withLock { active.uncertainty = .zero }
         }
@@ -278,15 +280,20 @@ public final class PumpService: @unchecked Sendable {
         plan.nominalRate = MillilitersPerHour(record.nominalRateMLPerHour)
         let session = InfusionSession(id: String(recovered.id.rawValue), plan: plan, profile: profile,
                                       pumpMaxRate: engine.configuration.supervisor.pumpMaxRate)
-        // The journalled lease bounds what can have gone unrecorded. A journal written before leases existed
-        // falls back to one checkpoint interval at the capped rate plus the rate limiter's burst.
-        var uncertainty = recovered.leasedUncertainty ?? .zero
+        // The journalled lease bounds what can have gone unrecorded since the last checkpoint. A journal written
+        // before leases existed falls back to one checkpoint interval at the capped rate plus the rate limiter's
+        // burst. Neither can take the count past the target: the lease never reaches beyond it (and the emitter
+        // stops there). An uncertainty an earlier recovery carried stays unknown, it never becomes delivered.
+        var fresh = recovered.leasedUncertainty ?? .zero
         if recovered.wasInfusing, recovered.leasedUncertainty == nil {
             let interval = engine.configuration.checkpointInterval.seconds
-            uncertainty = Steps(Int64((session.limits.maxStepRate.value * interval).rounded(.up))
-                                + Int64(engine.configuration.supervisor.rateBurstSteps))
+            fresh = Steps(Int64((session.limits.maxStepRate.value * interval).rounded(.up))
+                          + Int64(engine.configuration.supervisor.rateBurstSteps))
         }
-        let known = recovered.delivered.steps
+        let counted = recovered.delivered.steps
+        fresh = Steps(min(fresh.count, max(0, plan.targetSteps.count - counted.count)))
+        let known = recovered.knownSteps
+        let uncertainty = Steps(counted.count - known.count + fresh.count)
         let startedAgo = max(0, wallClock().timeIntervalSince(recovered.start.wall))
         simulator?.load(plan.geometry, fill: plan.syringe.nominalVolume - plan.geometry.volume(for: known + uncertainty))
         scheduler.syncOnControl {
@@ -302,7 +309,7 @@ public final class PumpService: @unchecked Sendable {
         plasma.begin(model: plasmaModel(forDrug: plan.drug), bodyWeight: plan.patient.weight, at: now, history: history)
         try journal.markInterrupted(
             recovered.id, monotonic: scheduler.now(), wall: wallClock(),
-            summary: "Came back interrupted after a restart: \(recovered.delivered.dose.formatted(maxFractionDigits: 3)) delivered at the last checkpoint, up to \(plan.geometry.volume(for: uncertainty).formatted(maxFractionDigits: 3)) more unknown.")
+            summary: "Came back interrupted after a restart: \((plan.geometry.volume(for: known) * plan.concentration).formatted(maxFractionDigits: 3)) known delivered at the last checkpoint, up to \(plan.geometry.volume(for: uncertainty).formatted(maxFractionDigits: 3)) more unknown.")
         logger.warning("recovered interrupted session \(recovered.id): motor off, waiting for resume-interrupted or stop")
     }
 }

@@ -7,23 +7,33 @@ import GRDB
 import PumpCore
 
 extension Journal {
-    /// Records a delivery checkpoint durably.
-    /// - Throws: `.rejected` if the session is unknown or closed, or the amount is not finite; storage errors.
+    /// Records a delivery checkpoint durably. `uncertain` is the part of `delivered` that may never have been
+    /// delivered (the uncertainty a recovery added to the count); it is carried so the next recovery keeps it
+    /// unknown.
+    /// - Throws: `.rejected` if the session is unknown or closed, the amount is not finite or `uncertain` is
+    ///   negative or above the delivered steps; storage errors.
     public func checkpoint(
         _ session: SessionID, delivered: DeliveredAmount, state: String, infusing: Bool,
-        monotonic: MonotonicInstant, wall: Date
+        monotonic: MonotonicInstant, wall: Date, uncertain: Steps = .zero
     ) throws(JournalError) {
         try delivered.validate()
+        try Self.validate(uncertain: uncertain, of: delivered)
         try writeSingleStatement { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO checkpoint (session_id, delivered_steps, delivered_ml, delivered_mg, state, infusing,
-                                        mono_ns, wall)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                        mono_ns, wall, uncertain_steps)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             try statement.execute(arguments: [
                 session.rawValue, delivered.steps.count, delivered.volume.value, delivered.dose.value, state,
-                infusing, monotonic.nanoseconds, wall,
+                infusing, monotonic.nanoseconds, wall, uncertain.count,
             ])
+        }
+    }
+
+    private static func validate(uncertain: Steps, of delivered: DeliveredAmount) throws(JournalError) {
+        guard uncertain.count >= 0, uncertain <= delivered.steps else {
+            throw JournalError.rejected("An uncertain part of \(uncertain.count) steps does not fit the \(delivered.steps.count) steps counted.")
         }
     }
 
@@ -32,21 +42,23 @@ extension Journal {
     /// - Throws: `.rejected` if the session is unknown or closed, the amount is not finite or the ceiling is below
     ///   the delivered steps; storage errors.
     public func recordLease(
-        _ session: SessionID, delivered: DeliveredAmount, ceiling: Steps, monotonic: MonotonicInstant, wall: Date
+        _ session: SessionID, delivered: DeliveredAmount, ceiling: Steps, monotonic: MonotonicInstant, wall: Date,
+        uncertain: Steps = .zero
     ) throws(JournalError) {
         try delivered.validate()
+        try Self.validate(uncertain: uncertain, of: delivered)
         guard ceiling >= delivered.steps else {
             throw JournalError.rejected("A delivery lease ceiling of \(ceiling.count) steps is below the \(delivered.steps.count) steps delivered.")
         }
         try writeSingleStatement { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO checkpoint (session_id, delivered_steps, delivered_ml, delivered_mg, state, infusing,
-                                        mono_ns, wall, lease_ceiling_steps)
-                VALUES (?, ?, ?, ?, 'running', 1, ?, ?, ?)
+                                        mono_ns, wall, lease_ceiling_steps, uncertain_steps)
+                VALUES (?, ?, ?, ?, 'running', 1, ?, ?, ?, ?)
                 """)
             try statement.execute(arguments: [
                 session.rawValue, delivered.steps.count, delivered.volume.value, delivered.dose.value,
-                monotonic.nanoseconds, wall, ceiling.count,
+                monotonic.nanoseconds, wall, ceiling.count, uncertain.count,
             ])
         }
     }
@@ -55,6 +67,6 @@ extension Journal {
     public func checkpoint(_ session: SessionID, _ record: CheckpointRecord) throws(JournalError) {
         try checkpoint(
             session, delivered: record.delivered, state: record.state, infusing: record.infusing,
-            monotonic: record.monotonic, wall: record.wall)
+            monotonic: record.monotonic, wall: record.wall, uncertain: record.uncertain)
     }
 }

@@ -81,8 +81,12 @@ public struct RecoveredSession: Sendable, Hashable {
     /// if there is none (a journal written before leases existed). The motor cannot have passed it.
     public var leaseCeiling: Steps? = nil
 
-    /// Delivered as of the last checkpoint (zero if there is none).
+    /// Counted as of the last checkpoint (zero if there is none), including `carriedUncertainty`.
     public var delivered: DeliveredAmount { lastCheckpoint?.delivered ?? .zero }
+    /// The part of `delivered` that an earlier recovery added as unknown and that is still unknown.
+    public var carriedUncertainty: Steps { lastCheckpoint?.uncertain ?? .zero }
+    /// Steps known to have been delivered: the last checkpoint's count without its carried uncertainty.
+    public var knownSteps: Steps { Steps(max(0, delivered.steps.count - carriedUncertainty.count)) }
     /// True if the motor was running at the last checkpoint: delivery after it is unknown and must be reported
     /// as such, never assumed to be zero.
     public var wasInfusing: Bool { lastCheckpoint?.infusing ?? false }

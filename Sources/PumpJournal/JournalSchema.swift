@@ -93,6 +93,15 @@ enum JournalSchema {
                     CHECK (lease_ceiling_steps IS NULL OR lease_ceiling_steps >= delivered_steps);
                 """)
         }
+        // Steps counted in delivered_steps that may never have been delivered: the uncertainty a recovery added to
+        // the count (so a resumed continuation never exceeds the target) is carried in every later checkpoint, so
+        // the next recovery still reports it as unknown rather than as delivered (HAZ-010). Old rows carry none.
+        migrator.registerMigration("v3-carried-uncertainty") { db in
+            try db.execute(sql: """
+                ALTER TABLE checkpoint ADD COLUMN uncertain_steps INTEGER NOT NULL DEFAULT 0
+                    CHECK (uncertain_steps >= 0 AND uncertain_steps <= delivered_steps);
+                """)
+        }
         return migrator
     }
 }

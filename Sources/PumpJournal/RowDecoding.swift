@@ -47,7 +47,8 @@ enum RowDecoding {
             state: try value(row, "state", path: path),
             infusing: try value(row, "infusing", path: path),
             monotonic: MonotonicInstant(nanoseconds: try value(row, "mono_ns", path: path)),
-            wall: try value(row, "wall", path: path))
+            wall: try value(row, "wall", path: path),
+            uncertain: Steps(try value(row, "uncertain_steps", path: path) as Int64))
     }
 
     static func entry(_ row: Row, path: String) throws -> JournalEntry {

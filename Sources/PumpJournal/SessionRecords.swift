@@ -105,13 +105,17 @@ public struct CheckpointRecord: Sendable, Hashable {
     public var monotonic: MonotonicInstant
     /// Wall-clock time of the checkpoint.
     public var wall: Date
+    /// Steps included in `delivered` that may never have been delivered (carried from an earlier recovery).
+    public var uncertain: Steps
 
     /// Creates a checkpoint record.
-    public init(delivered: DeliveredAmount, state: String, infusing: Bool, monotonic: MonotonicInstant, wall: Date) {
+    public init(delivered: DeliveredAmount, state: String, infusing: Bool, monotonic: MonotonicInstant, wall: Date,
+                uncertain: Steps = .zero) {
         self.delivered = delivered
         self.state = state
         self.infusing = infusing
         self.monotonic = monotonic
         self.wall = wall
+        self.uncertain = uncertain
     }
 }

@@ -114,6 +114,37 @@ struct EndToEndTests {
         #expect(final.state == .stopped && final.deliveredMl <= 35)
     }
 
+    @Test("HAZ-010: repeated kills keep the unknown unknown: known never grows without delivery, never passes the target")
+    func repeatedKillsKeepUncertainty() throws {
+        let daemon = try DaemonHarness(speed: 100)
+        try daemon.start()
+        #expect(daemon.ctl(DaemonHarness.referenceStart + ["--patient-id", "E2E-KK"]).status == 0)
+        _ = try daemon.waitFor(timeout: 20) { $0.deliveredMl > 5 }
+        daemon.kill9()
+        try daemon.start()
+        let first = try daemon.status()
+        #expect(first.state == .interrupted && first.deliveredUncertaintyMl > 0)
+        // Killed again while interrupted: nothing moved, so the known amount and the unknown are unchanged.
+        daemon.kill9()
+        try daemon.start()
+        let second = try daemon.status()
+        #expect(second.state == .interrupted)
+        #expect(abs(second.deliveredMl - first.deliveredMl) < 1e-9, "known \(first.deliveredMl) → \(second.deliveredMl)")
+        #expect(abs(second.deliveredUncertaintyMl - first.deliveredUncertaintyMl) < 1e-9)
+        // Resumed, then killed mid-continuation: the earlier unknown is still reported as unknown.
+        #expect(daemon.ctl(["resume-interrupted", "--yes"]).status == 0)
+        let running = try daemon.waitFor(timeout: 10) { $0.deliveredMl > second.deliveredMl + 1 }
+        #expect(running.deliveredUncertaintyMl >= second.deliveredUncertaintyMl - 1e-9)
+        daemon.kill9()
+        try daemon.start()
+        let third = try daemon.status()
+        #expect(third.state == .interrupted)
+        #expect(third.deliveredUncertaintyMl >= second.deliveredUncertaintyMl - 1e-9, "the carried unknown is kept")
+        #expect(third.deliveredMl + third.deliveredUncertaintyMl >= running.deliveredMl + running.deliveredUncertaintyMl - 1e-6)
+        #expect(third.deliveredMl + third.deliveredUncertaintyMl <= third.targetMl + 1e-9, "never beyond the target")
+        #expect(daemon.ctl(["stop"]).status == 0)
+    }
+
     @Test("HAZ-009: garbage, oversized and half-open input never changes state or stops the daemon")
     func badClients() throws {
         let daemon = try DaemonHarness()

@@ -125,6 +125,37 @@ struct JournalRecoveryTests {
         #expect(recovered.leasedUncertainty == Steps(45_000 - Fixtures.delivered(0.0401).steps.count))
     }
 
+    @Test("HAZ-010: the uncertainty a recovery carried stays unknown in later checkpoints and leases, never delivered")
+    func carriedUncertaintyStaysUnknown() throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(directory: dir.url)
+        let id = try infuse(journal, checkpoints: 2)
+        let mono = MonotonicInstant(nanoseconds: 5_000_000_000), wall = Fixtures.wall0.addingTimeInterval(5)
+        let counted = Fixtures.delivered(0.05)
+        // A resumed continuation counts 0.05 mL of which 300 steps were the earlier recovery's unknown.
+        try journal.recordLease(id, delivered: counted, ceiling: counted.steps + Steps(500), monotonic: mono, wall: wall,
+                                uncertain: Steps(300))
+        var recovered = try #require(try journal.recoverOpenSession())
+        #expect(recovered.carriedUncertainty == Steps(300))
+        #expect(recovered.knownSteps == counted.steps - Steps(300))
+        #expect(recovered.leasedUncertainty == Steps(500))
+        try journal.checkpoint(id, delivered: counted, state: "interrupted", infusing: false, monotonic: mono, wall: wall,
+                               uncertain: Steps(300))
+        recovered = try #require(try journal.recoverOpenSession())
+        #expect(recovered.knownSteps == counted.steps - Steps(300), "a stopped checkpoint keeps the carried part")
+        #expect(recovered.leasedUncertainty == .zero)
+        // An uncertain part larger than the count, or negative, is refused and changes nothing.
+        #expect(throws: JournalError.self) {
+            try journal.checkpoint(id, delivered: Fixtures.delivered(0.0001), state: "running", infusing: true,
+                                   monotonic: mono, wall: wall, uncertain: Steps(1_000_000))
+        }
+        #expect(throws: JournalError.self) {
+            try journal.checkpoint(id, delivered: counted, state: "running", infusing: true,
+                                   monotonic: mono, wall: wall, uncertain: Steps(-1))
+        }
+        #expect(try #require(try journal.recoverOpenSession()).carriedUncertainty == Steps(300))
+    }
+
     @Test("HAZ-010: a journal without leases leaves the bound to the caller; a lease below delivery is refused")
     func legacyAndInvalidLease() throws {
         let dir = try TemporaryDirectory()
