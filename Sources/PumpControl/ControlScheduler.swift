@@ -22,6 +22,4 @@ extension DispatchScheduler: ControlScheduler {
     public func syncOnControl<T>(_ body: () -> T) -> T { queue.sync(execute: body) }
 }
 
-extension RealtimeStepScheduler: ControlScheduler {
-    public func syncOnControl<T>(_ body: () -> T) -> T { sync(body) }
-}
+extension RealtimeStepScheduler: ControlScheduler {}

@@ -50,7 +50,7 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
         let deadline: Int64
         let sequence: UInt64
         let action: () -> Void
-        /// A `sync` body whose caller is waiting: run by `shutdown` if the thread never got to it.
+        /// A `syncOnControl` body whose caller is waiting: run by `shutdown` if the thread never got to it.
         let isSync: Bool
         weak var owner: RealtimeStepScheduler?
         init(deadline: Int64, sequence: UInt64, action: @escaping () -> Void, owner: RealtimeStepScheduler,
@@ -77,11 +77,11 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
     private var nextSequence: UInt64 = 0
     private var stopping = false
     private var thread: pthread_t?
-    /// The scheduler's own thread, recorded by that thread before it runs anything (for `sync`).
+    /// The scheduler's own thread, recorded by that thread before it runs anything (for `syncOnControl`).
     private var ownThread: pthread_t?
     /// Set (under the mutex, with a broadcast) when the thread's loop has returned for good.
     private var loopExited = false
-    /// Serialises `sync` bodies that run on their callers after `shutdown`, so the confinement the thread
+    /// Serialises `syncOnControl` bodies that run on their callers after `shutdown`, so the confinement the thread
     /// gave them (one body at a time) still holds.
     private let lateBodies = NSLock()
 
@@ -159,7 +159,7 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
     }
 
     /// Stops the thread after the task it is running (if any) and waits for it. Pending scheduled tasks never
-    /// run; pending `sync` bodies run on the caller afterwards, so no `sync` caller waits forever.
+    /// run; pending `syncOnControl` bodies run on the caller afterwards, so no caller waits forever.
     /// Idempotent; must not be called from the step thread itself.
     public func shutdown() {
         let waiting = locked { () -> [Task] in
@@ -181,43 +181,40 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
     @discardableResult
     public func schedule(at deadline: MonotonicInstant, _ action: @escaping () -> Void) -> ScheduledTask {
         let real = timeBase.monotonicDeadline(for: deadline)
-        return locked {
-            let task = Task(deadline: real, sequence: nextSequence, action: action, owner: self)
-            nextSequence &+= 1
-            guard !stopping else { return task }
-            let index = tasks.firstIndex { ($0.deadline, $0.sequence) > (real, task.sequence) } ?? tasks.endIndex
-            tasks.insert(task, at: index)
-            if index == 0 { pthread_cond_signal(condition) }
-            return task
-        }
+        return locked { enqueueLocked(deadline: real, isSync: false, action).task }
+    }
+
+    /// Creates a task and, unless the scheduler is stopping, inserts it in deadline order and wakes the thread
+    /// when it became the first. The caller holds the lock.
+    private func enqueueLocked(deadline: Int64, isSync: Bool, _ action: @escaping () -> Void) -> (task: Task, queued: Bool) {
+        let task = Task(deadline: deadline, sequence: nextSequence, action: action, owner: self, isSync: isSync)
+        nextSequence &+= 1
+        guard !stopping else { return (task, false) }
+        let index = tasks.firstIndex { ($0.deadline, $0.sequence) > (deadline, task.sequence) } ?? tasks.endIndex
+        tasks.insert(task, at: index)
+        if index == 0 { pthread_cond_signal(condition) }
+        return (task, true)
     }
 
     public func perform(_ action: @escaping () -> Void) { schedule(at: now(), action) }
 
     /// Runs `body` on the scheduler's thread and returns its result; runs it at once when called on that
-    /// thread (so a task may call `sync` without deadlocking). After `shutdown` the body runs on the caller,
-    /// since no task will ever run again and the state it touches is no longer shared.
-    public func sync<T>(_ body: () -> T) -> T {
+    /// thread (so a task may re-enter without deadlocking). After `shutdown` the body runs on the caller, one
+    /// at a time, since no task will ever run again.
+    public func syncOnControl<T>(_ body: () -> T) -> T {
         let onOwnThread = locked { ownThread.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
         if onOwnThread { return body() }
         return withoutActuallyEscaping(body) { escapable in
             let outcome = SyncOutcome<T>(escapable)
-            let accepted = locked { () -> Bool in
-                guard !stopping else { return false }
-                let task = Task(deadline: MonotonicTimeBase.monotonicNanoseconds(), sequence: nextSequence,
-                                action: outcome.run, owner: self, isSync: true)
-                nextSequence &+= 1
-                let index = tasks.firstIndex { ($0.deadline, $0.sequence) > (task.deadline, task.sequence) } ?? tasks.endIndex
-                tasks.insert(task, at: index)
-                if index == 0 { pthread_cond_signal(condition) }
-                return true
+            let accepted = locked {
+                enqueueLocked(deadline: MonotonicTimeBase.monotonicNanoseconds(), isSync: true, outcome.run).queued
             }
             guard accepted else { return runLate(escapable) }
             return outcome.wait(orElse: escapable)
         }
     }
 
-    /// Runs a `sync` body after shutdown: once the thread's loop has exited, one body at a time.
+    /// Runs a `syncOnControl` body after shutdown: once the thread's loop has exited, one body at a time.
     private func runLate<T>(_ body: () -> T) -> T {
         pthread_mutex_lock(mutex)
         while !loopExited, ownThread != nil { pthread_cond_wait(condition, mutex) }
@@ -273,7 +270,7 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
     }
 }
 
-/// A `sync` body and its result, handed between the waiting caller and the scheduler's thread. The body is
+/// A `syncOnControl` body and its result, handed between the waiting caller and the scheduler's thread. The body is
 /// released before the caller is woken: it is a non-escaping closure and must be gone when `sync` returns,
 /// even though the task that ran it may live a little longer on the thread.
 private final class SyncOutcome<T>: @unchecked Sendable {

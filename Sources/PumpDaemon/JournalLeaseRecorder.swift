@@ -35,7 +35,7 @@ final class JournalLeaseRecorder: DeliveryLeaseRecorder, @unchecked Sendable {
         let volume = open.geometry.volume(for: delivered)
         let amount = DeliveredAmount(steps: delivered, volume: volume, dose: volume * open.concentration)
         recorder.recordLease(session: open.id, delivered: amount, ceiling: ceiling,
-                             uncertain: Steps(min(open.uncertain.count, delivered.count)),
+                             uncertain: JournalRecorder.carried(open.uncertain, of: delivered),
                              monotonic: monotonicNow(), completion: completion)
     }
 }

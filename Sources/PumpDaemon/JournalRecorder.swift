@@ -52,14 +52,17 @@ final class JournalRecorder: @unchecked Sendable {
         }
     }
 
+    /// The uncertain part written with a count: never more than the count it is part of (a back-off can
+    /// retract the net count below what a recovery carried).
+    static func carried(_ uncertain: Steps, of count: Steps) -> Steps { Steps(min(uncertain.count, count.count)) }
+
     private static func amount(_ status: EngineStatus) -> DeliveredAmount {
         DeliveredAmount(steps: status.deliveredSteps, volume: status.deliveredVolume, dose: status.deliveredDose)
     }
 
     private static func write(_ event: EngineEvent, session: SessionID?, uncertain: Steps, monotonic: MonotonicInstant,
                               wall: Date, to journal: Journal) throws(JournalError) {
-        /// The carried part never exceeds the count it is part of.
-        func carried(_ status: EngineStatus) -> Steps { Steps(min(uncertain.count, status.deliveredSteps.count)) }
+        func carried(_ status: EngineStatus) -> Steps { Self.carried(uncertain, of: status.deliveredSteps) }
         switch event {
         case .checkpoint(let status):
             guard let session else { return }

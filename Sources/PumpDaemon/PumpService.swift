@@ -293,7 +293,7 @@ public final class PumpService: @unchecked Sendable {
         let counted = recovered.delivered.steps
         fresh = Steps(min(fresh.count, max(0, plan.targetSteps.count - counted.count)))
         let known = recovered.knownSteps
-        let uncertainty = Steps(counted.count - known.count + fresh.count)
+        let uncertainty = recovered.carriedUncertainty + fresh
         let startedAgo = max(0, wallClock().timeIntervalSince(recovered.start.wall))
         simulator?.load(plan.geometry, fill: plan.syringe.nominalVolume - plan.geometry.volume(for: known + uncertainty))
         scheduler.syncOnControl {
