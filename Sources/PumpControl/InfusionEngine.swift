@@ -98,7 +98,7 @@ public final class InfusionEngine: @unchecked Sendable {
     /// Stops the loop and disables the motor (daemon shutdown). Idempotent.
     public func shutdown() {
         emitter.stop()
-        supervisor.disarm()
+        supervisor.allOff()
         tickTask?.cancel()
         let watchdog = watchdogLock.withLock { () -> ScheduledTask? in
             watchdogStopped = true
@@ -119,7 +119,8 @@ public final class InfusionEngine: @unchecked Sendable {
             throw EngineRefusal("An infusion is already \(state.rawValue); stop it before starting another.")
         }
         let now = scheduler.now()
-        supervisor.beginSession(limits: newSession.limits, requiresLease: leaseRecorder != nil)
+        supervisor.beginSession(limits: newSession.limits, programmedTarget: newSession.targetSteps,
+                                requiresLease: leaseRecorder != nil)
         session = newSession
         startedAt = now
         advisory.removeAll()
@@ -219,6 +220,7 @@ public final class InfusionEngine: @unchecked Sendable {
         guard targetSteps <= current.limits.maxTotalSteps else {
             throw EngineRefusal("The new target exceeds the session cap of \(current.limits.maxTotalDose.formatted(maxFractionDigits: 2)).")
         }
+        do { try supervisor.setProgrammedTarget(targetSteps) } catch { throw EngineRefusal(error.message) }
         var updated = current
         updated.targetSteps = targetSteps
         updated.duration = duration
@@ -235,7 +237,8 @@ public final class InfusionEngine: @unchecked Sendable {
     public func restoreInterrupted(_ restored: InfusionSession, delivered: Steps, startedAgo: MonotonicDuration) {
         emitter.stop()
         supervisor.disarm()
-        supervisor.beginSession(limits: restored.limits, alreadyDelivered: delivered, requiresLease: leaseRecorder != nil)
+        supervisor.beginSession(limits: restored.limits, programmedTarget: restored.targetSteps, alreadyDelivered: delivered,
+                                requiresLease: leaseRecorder != nil)
         session = restored
         startedAt = scheduler.now() - startedAgo
         emitter = makeEmitter(commanded: delivered)
@@ -465,20 +468,22 @@ public final class InfusionEngine: @unchecked Sendable {
 
     /// Anti-bolus: retract until the line pressure is relieved, bounded in volume (HAZ-004).
     private func backOff() {
-        guard let session, supervisor.beginBackOff() else { return }
+        guard let session else { return }
         let maxSteps = session.geometry.steps(forVolume: configuration.backOffMaximumVolume)
+        guard supervisor.beginBackOff(maxSteps: maxSteps) else { return }
         func next() {
             let now = scheduler.now()
             let pressure = supervisor.sampleInputs(now: now)?.linePressure
             let relieved = pressure.map { $0 <= configuration.backOffTargetPressure } ?? false
-            if relieved || !supervisor.backOffStep(maxSteps: maxSteps) {
+            if relieved || !supervisor.backOffStep() {
                 finishBackOff()
                 return
             }
             emitter.noteRetracted(Steps(1))
             scheduler.schedule(at: now + configuration.backOffStepInterval) { next() }
         }
-        next()
+        // The driver needs its enable settle time before the first step (the GPIO backend refuses earlier ones).
+        scheduler.schedule(at: scheduler.now() + configuration.enableSettleTime) { next() }
     }
 
     private func finishBackOff() {

@@ -7,24 +7,46 @@ import Testing
 
 @Suite("Sensitivity: each cap is what prevents its hazard")
 struct SensitivityTests {
-    private func rig(disabling check: SafetyCheck?) -> Fixture.Rig {
+    private func rig(disabling checks: Set<SafetyCheck>) -> Fixture.Rig {
         var configuration = EngineConfiguration()
-        if let check { configuration.supervisor.disabledChecksForTesting = [check] }
+        configuration.supervisor.disabledChecksForTesting = checks
         return Fixture.Rig(configuration: configuration)
     }
 
-    @Test("HAZ-002: a planner that overshoots its target is stopped at the session cap; without the cap it overdoses")
+    private func rig(disabling check: SafetyCheck?) -> Fixture.Rig { rig(disabling: check.map { [$0] } ?? []) }
+
+    @Test("HAZ-002: a planner that overshoots trips target-exceeded at target + 1 step; without the gate's target check it delivers past the target")
+    func programmedTarget() throws {
+        let session = Fixture.referenceSession()
+        let target = session.targetSteps.count
+        let guarded = rig(disabling: nil)
+        guarded.engine.extraTargetStepsForTesting = 10_000
+        try guarded.engine.start(session)
+        guarded.runUntil(minutes: 60)
+        #expect(guarded.hardware.forwardSteps == target, "exactly the target, the step past it was refused")
+        #expect(guarded.alarmCodes.contains(.targetExceeded))
+        #expect(!guarded.hardware.enabled)
+        #expect(guarded.engine.state == .alarm)
+
+        let unguarded = rig(disabling: .programmedTarget)
+        unguarded.engine.extraTargetStepsForTesting = 10_000
+        try unguarded.engine.start(session)
+        unguarded.runUntil(minutes: 60)
+        #expect(unguarded.hardware.forwardSteps > target, "with the target check disabled drug flows past the target")
+    }
+
+    @Test("HAZ-002: a planner that overshoots its target is stopped at the session cap when the target check is off; without the cap it overdoses")
     func totalCap() throws {
         let session = Fixture.referenceSession(volume: Milliliters(69), minutes: 40)
         let cap = session.limits.maxTotalSteps.count
-        let guarded = rig(disabling: nil)
+        let guarded = rig(disabling: [.programmedTarget])
         guarded.engine.extraTargetStepsForTesting = cap
         try guarded.engine.start(session)
         guarded.runUntil(minutes: 60)
         #expect(guarded.hardware.forwardSteps == cap)
         #expect(guarded.alarmCodes.contains(.doseCapExceeded) || guarded.alarmCodes.contains(.volumeCapExceeded))
 
-        let unguarded = rig(disabling: .totalCap)
+        let unguarded = rig(disabling: [.totalCap, .programmedTarget])
         unguarded.engine.extraTargetStepsForTesting = cap
         try unguarded.engine.start(session)
         unguarded.runUntil(minutes: 60)

@@ -42,6 +42,8 @@ public enum AlarmCode: String, Sendable, Codable, CaseIterable {
     case doseCapExceeded = "dose-cap-exceeded"
     case volumeCapExceeded = "volume-cap-exceeded"
     case deliveryEnvelopeExceeded = "delivery-envelope-exceeded"
+    /// A step past the programmed target reached the motor gate (a planner or controller fault).
+    case targetExceeded = "target-exceeded"
     case heartbeatMissed = "heartbeat-missed"
     case journalFailure = "journal-failure"
     /// A vital sign crossed a pause limit during the infusion (HAZ-015).
@@ -79,13 +81,20 @@ public struct Alarm: Sendable, Equatable, Codable {
     public var priority: AlarmPriority { code.priority }
     /// One human sentence: what happened and, where relevant, which limit and which value.
     public var message: String
-    /// When it was raised (monotonic).
+    /// When it was raised (monotonic; for an alarm restored after a restart, the instant it was restored).
     public var raisedAt: MonotonicInstant
+    /// When it was first raised on the wall clock, for an alarm restored from the journal after a restart
+    /// (display only); nil for an alarm raised by this process.
+    public var originalWallTime: Date?
+
+    /// Whether the alarm was raised before the daemon restarted and restored from the journal.
+    public var isFromBeforeRestart: Bool { originalWallTime != nil }
 
     /// Creates an alarm.
-    public init(code: AlarmCode, message: String, raisedAt: MonotonicInstant) {
+    public init(code: AlarmCode, message: String, raisedAt: MonotonicInstant, originalWallTime: Date? = nil) {
         self.code = code
         self.message = message
         self.raisedAt = raisedAt
+        self.originalWallTime = originalWallTime
     }
 }

@@ -29,8 +29,41 @@ struct OcclusionTrendDetector: Sendable {
         self.noise = noise.value
     }
 
-    /// Forgets history (after a pause or back-off: the line state changed).
-    mutating func reset() { samples.removeAll(keepingCapacity: true) }
+    /// After an occlusion alarm: the open-line pressure seen before the climb plus `minimumRise`. While set, a
+    /// re-armed line that pressurises past it alarms at once (a line still clamped re-alarms within a few
+    /// steps instead of after a whole new trend window, ~0.4 mL at 52.5 mL/h).
+    private(set) var postOcclusionCeiling: Double?
+    private var postOcclusionWatchStart: MonotonicInstant?
+
+    /// Forgets history (a new session).
+    mutating func reset() {
+        samples.removeAll(keepingCapacity: true)
+        postOcclusionCeiling = nil
+        postOcclusionWatchStart = nil
+    }
+
+    /// Keeps the evidence of an occlusion alarm: the lowest recent pressure (the open-line baseline, or the
+    /// alarm's own reading if none was sampled) becomes the post-occlusion ceiling's base.
+    mutating func rememberOcclusion(pressureAtAlarm: MillimetersOfMercury?) {
+        let baseline = samples.map(\.pressure).min() ?? pressureAtAlarm?.value
+        if let baseline { postOcclusionCeiling = min(postOcclusionCeiling ?? .infinity, baseline + minimumRise) }
+        postOcclusionWatchStart = nil
+        samples.removeAll(keepingCapacity: true)
+    }
+
+    /// While re-armed after an occlusion: whether the pressure is past the post-occlusion ceiling. The watch ends
+    /// (and the ordinary trend takes over alone) after the longest trend window without such a reading.
+    mutating func stillOccluded(_ pressure: MillimetersOfMercury, at now: MonotonicInstant) -> Bool {
+        guard let ceiling = postOcclusionCeiling else { return false }
+        let start = postOcclusionWatchStart ?? now
+        postOcclusionWatchStart = start
+        if pressure.value > ceiling { return true }
+        if let longest = windows.last, now - start > longest {
+            postOcclusionCeiling = nil
+            postOcclusionWatchStart = nil
+        }
+        return false
+    }
 
     /// Adds a sample (at most one per second is kept) and answers whether a sustained climb is seen.
     mutating func add(_ pressure: MillimetersOfMercury, deliveredSteps: Steps, at now: MonotonicInstant) -> Bool {

@@ -4,7 +4,7 @@ import Foundation
 /// One independent safety check, named so that a sensitivity test can disable exactly one.
 public enum SafetyCheck: String, Sendable, CaseIterable {
     case rateCap, totalCap, stepMismatch, heartbeat, occlusionPressure, occlusionTrend, endOfTravel
-    case syringePresence, plungerClamp, emergencyStop, hardwareErrors
+    case syringePresence, plungerClamp, emergencyStop, hardwareErrors, programmedTarget
 }
 
 /// Pump-level supervisor settings.
