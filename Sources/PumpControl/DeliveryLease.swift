@@ -26,7 +26,7 @@ public struct DeliveryLeasePolicy: Sendable, Equatable {
 
     /// A window of `window` at `cappedRate`, plus `burst` steps, at least one step.
     public init(window: MonotonicDuration, cappedRate: StepsPerSecond, burst: Double) {
-        windowSteps = max(1, Int64((cappedRate.value * window.seconds).rounded(.up)) + Int64(burst.rounded(.up)))
+        windowSteps = max(1, CheckedConversion.saturating(cappedRate.value * window.seconds, .up) + CheckedConversion.saturating(burst, .up))
     }
 
     /// The next ceiling to request, or nil while more than half a window is left.

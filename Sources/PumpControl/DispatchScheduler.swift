@@ -52,7 +52,7 @@ public final class DispatchScheduler: PumpScheduler, @unchecked Sendable {
 
     @discardableResult
     public func schedule(at deadline: MonotonicInstant, _ action: @escaping () -> Void) -> ScheduledTask {
-        let realDeadline = UInt64(timeBase.monotonicDeadline(for: deadline))
+        let realDeadline = UInt64(clamping: timeBase.monotonicDeadline(for: deadline))
         let source = DispatchSource.makeTimerSource(flags: .strict, queue: queue)
         source.schedule(deadline: DispatchTime(uptimeNanoseconds: realDeadline), leeway: .nanoseconds(0))
         let box = UnsafeActionBox(action)

@@ -17,12 +17,12 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Occlusion back-off: retract step spacing.
     public var backOffStepInterval: MonotonicDuration
     /// Delivery lease: one lease covers this long at the capped rate (see `DeliveryLeasePolicy`).
-    public var leaseWindow: MonotonicDuration = .seconds(Int64(2))
+    public var leaseWindow: MonotonicDuration = .seconds(Int64(2))  // checked: integer literal
 
     /// Creates a configuration with the defaults.
     public init(
         supervisor: SupervisorConfiguration = .init(), enableSettleTime: MonotonicDuration = .milliseconds(2),
-        checkpointInterval: MonotonicDuration = .seconds(Int64(1)),
+        checkpointInterval: MonotonicDuration = .seconds(Int64(1)),  // checked: integer literal
         backOffTargetPressure: MillimetersOfMercury = MillimetersOfMercury(20),
         backOffMaximumVolume: Milliliters = Milliliters(0.5),
         backOffStepInterval: MonotonicDuration = .milliseconds(2)

@@ -154,6 +154,7 @@ public final class InfusionEngine: @unchecked Sendable {
     /// Resumes a paused infusion. Refused unless paused and no alarm is latched.
     public func resume() throws(EngineRefusal) {
         guard state == .paused else { throw EngineRefusal("The pump is \(state.rawValue), not paused; nothing to resume.") }
+        try refuseWhileVitalsOutOfRange()
         try arm(now: scheduler.now())
         clearAdvisory(.pausedTooLong)
         pausedSince = nil
@@ -247,16 +248,46 @@ public final class InfusionEngine: @unchecked Sendable {
     }
 
     /// Finishes an interrupted session's remaining dose at its nominal rate (after explicit confirmation).
+    /// Refused, with the same sentences as `resume`, while any alarm is latched (restored ones included) or
+    /// while the newest vital signs are out of range.
     public func resumeInterrupted() throws(EngineRefusal) {
         guard state == .interrupted, let restored = session else {
             throw EngineRefusal("Nothing is interrupted; the pump is \(state.rawValue).")
         }
+        if let first = supervisor.latchedAlarms.first {
+            throw EngineRefusal("Alarm \(first.code.rawValue) is active; acknowledge it first.")
+        }
+        try refuseWhileVitalsOutOfRange()
         let now = scheduler.now()
         let remaining = restored.geometry.volume(for: restored.targetSteps - supervisor.deliveredSteps)
         let remainingTime = remaining / restored.nominalRate
         target = makeTarget(restored, plannedEnd: now + MonotonicDuration(remainingTime))
         try arm(now: now)
         transition(to: .running)
+    }
+
+    /// HAZ-015: no resume of either kind while the newest reading is past a pause limit (interlock on).
+    private func refuseWhileVitalsOutOfRange() throws(EngineRefusal) {
+        guard session?.vitalThresholds != nil else { return }
+        let persisting = vitalsWatch.persistingBreaches
+        guard persisting.isEmpty else {
+            throw EngineRefusal("The newest vital signs are out of range (\(persisting.map(\.message).joined(separator: " "))) Enter a new reading first.")
+        }
+    }
+
+    /// Restores latched alarms from the journal after a restart: the supervisor holds them (motor off, arming
+    /// refused) until each is acknowledged; an open session goes to `alarm` unless it is `interrupted`.
+    public func restoreLatched(_ alarms: [Alarm]) {
+        emitter.stop()
+        supervisor.restoreLatched(alarms)
+        if state.hasOpenSession, state != .interrupted, state != .alarm { transition(to: .alarm) }
+        updateIndication()
+    }
+
+    /// Restores the newest vital-sign reading found in the journal after a restart. Nothing acts on it by itself:
+    /// it is the condition `acknowledge` and `resume-interrupted` check, and the pre-start check's input.
+    public func restoreVitals(_ reading: VitalSigns) {
+        vitalsWatch = VitalsWatch(thresholds: vitalsWatch.thresholds, latest: reading)
     }
 
     /// Sets the vital-sign limits used between sessions (a session's own limits replace them at start).
@@ -370,8 +401,8 @@ public final class InfusionEngine: @unchecked Sendable {
               let age = vitalsWatch.staleReminderDue(now: now, sessionStart: startedAt) else { return }
         clearAdvisory(.vitalsStale)
         let what = vitalsWatch.latest == nil || vitalsWatch.latest.map({ $0.measuredAt < startedAt }) == true
-            ? "No vital signs were entered since the infusion started \(Int(age.seconds / 60)) min ago"
-            : "The last vital signs are \(Int(age.seconds / 60)) min old"
+            ? "No vital signs were entered since the infusion started \(CheckedConversion.int(age.seconds / 60)) min ago"
+            : "The last vital signs are \(CheckedConversion.int(age.seconds / 60)) min old"
         raiseAdvisory(.vitalsStale, "\(what) (limit \(thresholds.staleAfter.formatted(maxFractionDigits: 1))); take and enter new ones.", now)
     }
 
@@ -392,7 +423,7 @@ public final class InfusionEngine: @unchecked Sendable {
         }
         if !nearEndRaised, decision.expectedEnd - now <= MonotonicDuration(session.nearEndWarning) {
             nearEndRaised = true
-            raiseAdvisory(.nearEnd, "The infusion ends in about \(Int((decision.expectedEnd - now).seconds / 60 + 0.5)) min.", now)
+            raiseAdvisory(.nearEnd, "The infusion ends in about \(CheckedConversion.int((decision.expectedEnd - now).seconds / 60, .toNearestOrAwayFromZero)) min.", now)
         }
         if let last = lastCheckpoint, now - last < configuration.checkpointInterval { return }
         lastCheckpoint = now
@@ -406,7 +437,7 @@ public final class InfusionEngine: @unchecked Sendable {
         guard now - reference >= interval else { return }
         lastPausedReminder = now
         clearAdvisory(.pausedTooLong)
-        raiseAdvisory(.pausedTooLong, "The infusion has been paused for \(Int((now - since).seconds / 60)) min; resume or stop it.", now)
+        raiseAdvisory(.pausedTooLong, "The infusion has been paused for \(CheckedConversion.int((now - since).seconds / 60)) min; resume or stop it.", now)
     }
 
     private func arm(now: MonotonicInstant) throws(EngineRefusal) {
@@ -508,7 +539,7 @@ public final class InfusionEngine: @unchecked Sendable {
     /// up as far as the supervisor allows and no further.
     private static func buildEmitter(scheduler: PumpScheduler, supervisor: SafetySupervisor, commanded: Steps) -> StepEmitter {
         StepEmitter(scheduler: scheduler, commanded: commanded,
-                    maxBurst: Int64(supervisor.configuration.rateBurstSteps), catchUpSpacing: .milliseconds(10),
+                    maxBurst: CheckedConversion.saturating(supervisor.configuration.rateBurstSteps, .down), catchUpSpacing: .milliseconds(10),
                     budget: { supervisor.availableSteps(now: $0) }, gate: { supervisor.step(now: $0) })
     }
 

@@ -34,13 +34,13 @@ public struct MonotonicTimeBase: Sendable, Equatable {
     public static func monotonicNanoseconds() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
-        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)  // checked: Int → Int64 widening of a kernel timespec
     }
 
     /// The control instant of a CLOCK_MONOTONIC reading.
     public func instant(atMonotonic nanoseconds: Int64) -> MonotonicInstant {
         let real = nanoseconds - originNanoseconds
-        return MonotonicInstant(nanoseconds: speed == 1 ? real : Int64(Double(real) * speed))
+        return MonotonicInstant(nanoseconds: speed == 1 ? real : CheckedConversion.saturating(Double(real) * speed, .towardZero, bound: CheckedConversion.maxNanoseconds))
     }
 
     /// The current control instant.
@@ -48,7 +48,7 @@ public struct MonotonicTimeBase: Sendable, Equatable {
 
     /// The CLOCK_MONOTONIC reading (nanoseconds) at which `instant` falls due, never before the origin.
     public func monotonicDeadline(for instant: MonotonicInstant) -> Int64 {
-        let offset = speed == 1 ? instant.nanoseconds : Int64(Double(instant.nanoseconds) / speed)
+        let offset = speed == 1 ? instant.nanoseconds : CheckedConversion.saturating(Double(instant.nanoseconds) / speed, .towardZero, bound: CheckedConversion.maxNanoseconds)
         return originNanoseconds + max(0, offset)
     }
 
@@ -60,6 +60,6 @@ public struct MonotonicTimeBase: Sendable, Equatable {
     /// Splits nanoseconds into a normalised timespec (0 ≤ tv_nsec < 1e9).
     public static func makeTimespec(nanoseconds: Int64) -> timespec {
         let clamped = max(0, nanoseconds)
-        return timespec(tv_sec: Int(clamped / 1_000_000_000), tv_nsec: Int(clamped % 1_000_000_000))
+        return timespec(tv_sec: Int(clamped / 1_000_000_000), tv_nsec: Int(clamped % 1_000_000_000))  // checked: Int64 → Int, same width on the 64-bit targets
     }
 }

@@ -1,6 +1,7 @@
 // Order statistics for timing samples (benchmarks, pumpd's step-timing report): nearest-rank percentiles (the value at rank ceil(p·n) of the sorted
 // samples, so p99 of 1000 samples is the 990th smallest and the reported figure was actually observed).
 import Foundation
+import PumpCore
 
 /// Percentiles of a sample set (nearest-rank).
 public struct Percentiles: Sendable, Equatable, Codable {
@@ -28,7 +29,7 @@ public struct Percentiles: Sendable, Equatable, Codable {
     /// The nearest-rank percentile `p` (0 < p ≤ 1) of ascending `sorted`.
     public static func rank(_ p: Double, _ sorted: [Double]) -> Double {
         guard !sorted.isEmpty else { return 0 }
-        let index = Int((p * Double(sorted.count)).rounded(.up)) - 1
+        let index = CheckedConversion.int(p * Double(sorted.count), .up) - 1
         return sorted[Swift.min(Swift.max(index, 0), sorted.count - 1)]
     }
 }

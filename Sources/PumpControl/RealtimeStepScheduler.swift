@@ -92,7 +92,7 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
         mutex = .allocate(capacity: 1)
         var mutexAttributes = pthread_mutexattr_t()
         pthread_mutexattr_init(&mutexAttributes)
-        pthread_mutexattr_setprotocol(&mutexAttributes, Int32(PTHREAD_PRIO_INHERIT))
+        pthread_mutexattr_setprotocol(&mutexAttributes, Int32(PTHREAD_PRIO_INHERIT))  // checked: C constant
         pthread_mutex_init(mutex, &mutexAttributes)
         pthread_mutexattr_destroy(&mutexAttributes)
         condition = .allocate(capacity: 1)

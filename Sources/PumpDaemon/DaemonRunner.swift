@@ -78,7 +78,7 @@ struct PumpLifecycleService: Service {
 enum Realtime {
     /// Locks the process's memory so page faults cannot delay a step (needs LimitMEMLOCK or CAP_IPC_LOCK).
     static func lockMemory(logger: Logger) {
-        if mlockall(Int32(MCL_CURRENT | MCL_FUTURE)) == 0 {
+        if mlockall(Int32(MCL_CURRENT | MCL_FUTURE)) == 0 {  // checked: C constants
             logger.info("memory locked (mlockall)")
         } else {
             logger.notice("mlockall not permitted (\(String(cString: strerror(errno)))); running without it")

@@ -20,7 +20,7 @@ enum GPIOBackendFactory {
         }
         map.chip = configuration.gpioChip
         for (role, value) in configuration.gpioLines {
-            let ref: GPIOLineRef = UInt32(value).map(GPIOLineRef.offset) ?? .named(value)
+            let ref: GPIOLineRef = UInt32(value).map(GPIOLineRef.offset) ?? .named(value)  // checked: failable parse of a string
             switch role {
             case "step": map.step.line = ref
             case "dir": map.direction.line = ref

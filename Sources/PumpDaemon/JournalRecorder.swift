@@ -23,15 +23,28 @@ final class JournalRecorder: @unchecked Sendable {
 
     /// Records one engine event for `session` (asynchronously, in order). `uncertain` is the part of the engine's
     /// count that a recovery added as unknown; checkpoints carry it.
+    /// A latching alarm and an acknowledge are written before this call returns (after every write queued
+    /// before them): a latch is a fact on disk before anything can act on the motor's future, so a crash right
+    /// after it still restores it. The alarm itself has already acted (ENABLE off first).
     func record(_ event: EngineEvent, session: SessionID?, uncertain: Steps = .zero, monotonic: MonotonicInstant) {
         let wall = wallClock()
-        queue.async { [journal, onFailure] in
+        let work: @Sendable () -> Void = { [journal, onFailure] in
             do throws(JournalError) {
                 try Self.write(event, session: session, uncertain: uncertain, monotonic: monotonic, wall: wall,
                                to: journal)
             } catch {
                 onFailure(error)
             }
+        }
+        if Self.mustBeDurableBeforeReturning(event) { queue.sync(execute: work) } else { queue.async(execute: work) }
+    }
+
+    /// Latching alarms and acknowledges.
+    static func mustBeDurableBeforeReturning(_ event: EngineEvent) -> Bool {
+        switch event {
+        case .alarmRaised(let alarm): alarm.code.stopsDelivery
+        case .alarmsAcknowledged: true
+        default: false
         }
     }
 

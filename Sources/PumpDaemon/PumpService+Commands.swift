@@ -340,7 +340,7 @@ extension PumpService {
         do {
             let entries = try journal.events(since: since, limit: min(max(limit ?? 50, 1), 500))
             return .success(.log(entries.reversed().map {
-                LogEntryDTO(seq: Int($0.sequence), at: $0.event.wall,
+                LogEntryDTO(seq: Int($0.sequence), at: $0.event.wall,  // checked: Int64 → Int, same width on the 64-bit targets
                             event: $0.event.kind.rawValue,
                             message: "\($0.event.actor.name): \($0.event.summary)",
                             sessionId: $0.event.session.map { String($0.rawValue) })

@@ -27,7 +27,7 @@ extension PumpService {
         do {
             let record: SessionRecord?
             if let sessionId {
-                guard let raw = Int64(sessionId) else {
+                guard let raw = Int64(sessionId) else {  // checked: failable parse of a string
                     return .failure(ProtocolError(code: .refused, message: "There is no session \(sessionId); pumpctl sessions lists them."))
                 }
                 record = try journal.sessionRecord(SessionID(rawValue: raw))

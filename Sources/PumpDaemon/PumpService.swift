@@ -156,6 +156,7 @@ public final class PumpService: @unchecked Sendable {
             }
         } else {
             try recoverInterruptedSession()
+            if let openedJournal { try restoreLatchesAndVitals(from: openedJournal) }
             journalDaemonEvent(.daemonStart,
                 "pumpd started (backend \(configuration.backend.rawValue); step timing \(stepTimingChoice.report); control loop \(controlLoop.detail)).")
         }
@@ -278,8 +279,10 @@ public final class PumpService: @unchecked Sendable {
         plan.targetSteps = Steps(record.targetSteps)
         plan.duration = Minutes(record.plannedDurationMin)
         plan.nominalRate = MillilitersPerHour(record.nominalRateMLPerHour)
-        let session = InfusionSession(id: String(recovered.id.rawValue), plan: plan, profile: profile,
+        var session = InfusionSession(id: String(recovered.id.rawValue), plan: plan, profile: profile,
                                       pumpMaxRate: engine.configuration.supervisor.pumpMaxRate)
+        // The recovered session keeps the vital-sign interlock (the first version left it off after a restart).
+        session.vitalThresholds = vitalThresholds(forDrug: plan.drug)
         // The journalled lease bounds what can have gone unrecorded since the last checkpoint. A journal written
         // before leases existed falls back to one checkpoint interval at the capped rate plus the rate limiter's
         // burst. Neither can take the count past the target: the lease never reaches beyond it (and the emitter
@@ -287,8 +290,8 @@ public final class PumpService: @unchecked Sendable {
         var fresh = recovered.leasedUncertainty ?? .zero
         if recovered.wasInfusing, recovered.leasedUncertainty == nil {
             let interval = engine.configuration.checkpointInterval.seconds
-            fresh = Steps(Int64((session.limits.maxStepRate.value * interval).rounded(.up))
-                          + Int64(engine.configuration.supervisor.rateBurstSteps))
+            fresh = Steps(CheckedConversion.saturating(session.limits.maxStepRate.value * interval, .up)
+                          + CheckedConversion.saturating(engine.configuration.supervisor.rateBurstSteps, .up))
         }
         let counted = recovered.delivered.steps
         fresh = Steps(min(fresh.count, max(0, plan.targetSteps.count - counted.count)))

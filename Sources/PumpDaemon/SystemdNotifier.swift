@@ -21,16 +21,16 @@ public struct SystemdNotifier: Sendable {
 
     /// The watchdog interval systemd expects pings at ($WATCHDOG_USEC), if enabled for this process.
     public static func watchdogInterval(environment: [String: String] = ProcessInfo.processInfo.environment) -> Duration? {
-        guard let text = environment["WATCHDOG_USEC"], let usec = UInt64(text), usec > 0 else { return nil }
-        if let pid = environment["WATCHDOG_PID"], let value = Int32(pid), value != getpid() { return nil }
-        return .microseconds(Int64(usec))
+        guard let text = environment["WATCHDOG_USEC"], let usec = UInt64(text), usec > 0 else { return nil }  // checked: failable parses of strings
+        if let pid = environment["WATCHDOG_PID"], let value = Int32(pid), value != getpid() { return nil }  // checked: failable parse of a string
+        return .microseconds(Int64(usec))  // checked: WATCHDOG_USEC is microseconds from systemd, far below 2^63
     }
 
     /// Sends `state` (e.g. "READY=1\nSTATUS=idle"). Returns whether the datagram was sent.
     @discardableResult
     public func notify(_ state: String) -> Bool {
         guard let socketPath else { return false }
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)  // checked: C constants
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_un()
@@ -46,7 +46,7 @@ public struct SystemdNotifier: Sendable {
         let bytes = Array(state.utf8)
         let sent = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                sendto(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL), socketAddress, length)
+                sendto(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL), socketAddress, length)  // checked: C constant
             }
         }
         return sent == bytes.count

@@ -44,7 +44,7 @@ enum WireMapping {
             syringe: plan.syringe.id, concentrationMgPerMl: plan.concentration.value, verdict: .accepted,
             findings: findings.map(finding),
             overrides: plan.overrides.map { OverrideDTO(limit: $0.limit, reason: $0.reason) },
-            steps: Int(plan.targetSteps.count))
+            steps: Int(plan.targetSteps.count))  // checked: Int64 → Int, same width on the 64-bit targets
     }
 
     static func alarm(_ alarm: Alarm, monotonicNow: MonotonicInstant, wallNow: Date, speed: Double = 1) -> AlarmDTO {
@@ -53,8 +53,11 @@ enum WireMapping {
         case .medium: .medium
         case .low: .low
         }
-        return AlarmDTO(code: alarm.code.rawValue, priority: priority, message: alarm.message,
-                        raisedAt: wallNow.addingTimeInterval(-(monotonicNow - alarm.raisedAt).seconds / speed))
+        var dto = AlarmDTO(code: alarm.code.rawValue, priority: priority, message: alarm.message,
+                           raisedAt: alarm.originalWallTime
+                               ?? wallNow.addingTimeInterval(-(monotonicNow - alarm.raisedAt).seconds / speed))
+        if alarm.isFromBeforeRestart { dto.fromBeforeRestart = true }
+        return dto
     }
 
     /// The status report. `uncertainty` is the recovered-session volume that may or may not have been
@@ -80,8 +83,8 @@ enum WireMapping {
             deliveredMg: (knownVolume * concentration).value, deliveredMl: knownVolume.value,
             deliveredUncertaintyMl: uncertaintyVolume.value,
             targetMg: session?.targetDose.value ?? 0, targetMl: session?.targetVolume.value ?? 0,
-            targetSteps: session.map { Int($0.targetSteps.count) },
-            deliveredSteps: session.map { _ in Int(status.deliveredSteps.count) },
+            targetSteps: session.map { Int($0.targetSteps.count) },  // checked: Int64 → Int, same width on the 64-bit targets
+            deliveredSteps: session.map { _ in Int(status.deliveredSteps.count) },  // checked: Int64 → Int, same width on the 64-bit targets
             rateMlPerH: status.rate.value, rateMgPerKgPerH: status.doseRate.value,
             elapsedS: status.elapsed.seconds, remainingS: max(0, status.remaining?.seconds ?? 0),
             expectedEnd: status.remaining.map { wallNow.addingTimeInterval(max(0, $0.seconds) / speed) },

@@ -13,8 +13,8 @@ public final class PIMutex: @unchecked Sendable {
         mutex = .allocate(capacity: 1)
         var attr = pthread_mutexattr_t()
         pthread_mutexattr_init(&attr)
-        pthread_mutexattr_setprotocol(&attr, Int32(PTHREAD_PRIO_INHERIT))
-        if recursive { pthread_mutexattr_settype(&attr, Int32(PTHREAD_MUTEX_RECURSIVE)) }
+        pthread_mutexattr_setprotocol(&attr, Int32(PTHREAD_PRIO_INHERIT))  // checked: C constant
+        if recursive { pthread_mutexattr_settype(&attr, Int32(PTHREAD_MUTEX_RECURSIVE)) }  // checked: C constant
         pthread_mutex_init(mutex, &attr)
         pthread_mutexattr_destroy(&attr)
     }

@@ -53,7 +53,7 @@ public struct StepSchedule: Sendable, Equatable {
 
     /// Whole steps due at `time` that have not been emitted.
     public func stepsDue(at time: MonotonicInstant, emitted: Steps) -> Int64 {
-        max(0, Int64(position(at: time).rounded(.down)) - emitted.count)
+        max(0, CheckedConversion.saturating(position(at: time), .down) - emitted.count)
     }
 
     /// When the next step after `emitted` falls due, or nil when the rate is zero or the limit is reached.
@@ -63,6 +63,7 @@ public struct StepSchedule: Sendable, Equatable {
         if stepsAhead <= 0 { return anchorTime }
         let delay = stepsAhead / rate.value
         // Round UP to the nanosecond so the step is never due before the position reaches it.
-        return anchorTime + MonotonicDuration(nanoseconds: Int64((delay * 1e9).rounded(.up)))
+        return anchorTime + MonotonicDuration(nanoseconds: CheckedConversion.saturating(delay * 1e9, .up,
+                                                                                       bound: CheckedConversion.maxNanoseconds))
     }
 }

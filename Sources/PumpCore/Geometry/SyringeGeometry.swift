@@ -36,7 +36,8 @@ public struct SyringeGeometry: Sendable, Equatable {
     public func steps(forVolume volume: Milliliters) -> Steps {
         guard volume.value > 0, volume.isFinite else { return .zero }
         let exact = volume.microliters.value / volumePerStep.value
-        return Steps(Int64((exact + 1e-9).rounded(.down)))
+        guard exact.isFinite else { return .zero }
+        return Steps(CheckedConversion.saturating(exact + 1e-9, .down))
     }
 
     /// The volume moved by `steps`.

@@ -67,10 +67,10 @@ struct OcclusionTrendDetector: Sendable {
 
     /// Adds a sample (at most one per second is kept) and answers whether a sustained climb is seen.
     mutating func add(_ pressure: MillimetersOfMercury, deliveredSteps: Steps, at now: MonotonicInstant) -> Bool {
-        if let last = samples.last, now - last.at < .seconds(Int64(1)) { return false }
+        if let last = samples.last, now - last.at < .milliseconds(1000) { return false }
         samples.append((now, pressure.value, deliveredSteps.count))
         guard let longest = windows.last else { return false }
-        while let first = samples.first, now - first.at > longest + .seconds(Int64(1)) { samples.removeFirst() }
+        while let first = samples.first, now - first.at > longest + .milliseconds(1000) { samples.removeFirst() }
         return windows.contains { climbs(over: $0, now: now) }
     }
 

@@ -34,7 +34,7 @@ struct StepRateLimiter: Sendable {
     /// Whole steps that may be taken at `now` without exceeding the envelope.
     mutating func available(at now: MonotonicInstant) -> Int64 {
         refill(at: now)
-        return Int64((tokens + 1e-9).rounded(.down))
+        return CheckedConversion.saturating(tokens + 1e-9, .down)
     }
 
     private mutating func refill(at now: MonotonicInstant) {

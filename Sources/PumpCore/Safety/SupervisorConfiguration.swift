@@ -36,7 +36,7 @@ public struct SupervisorConfiguration: Sendable, Equatable {
         controlPeriod: MonotonicDuration = .milliseconds(50), heartbeatTolerance: Int64 = 2,
         stepMismatchTolerance: Int64 = 8, rateBurstSteps: Double = 4,
         occlusionPressure: MillimetersOfMercury = MillimetersOfMercury(300),
-        trendWindows: [MonotonicDuration] = [.seconds(Int64(30)), .seconds(Int64(120)), .seconds(Int64(300))],
+        trendWindows: [MonotonicDuration] = [.seconds(Int64(30)), .seconds(Int64(120)), .seconds(Int64(300))],  // checked: integer literals
         trendMinimumRise: MillimetersOfMercury = MillimetersOfMercury(15),
         trendNoise: MillimetersOfMercury = MillimetersOfMercury(0.5),
         pumpMaxRate: MillilitersPerHour = MillilitersPerHour(150),

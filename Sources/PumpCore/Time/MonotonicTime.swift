@@ -19,7 +19,8 @@ public struct MonotonicDuration: Sendable, Hashable, Comparable, Codable, Custom
     /// picks the exact integer overload.)
     @_disfavoredOverload
     public static func seconds(_ s: Double) -> MonotonicDuration {
-        MonotonicDuration(nanoseconds: Int64((s * 1e9).rounded()))
+        MonotonicDuration(nanoseconds: CheckedConversion.saturating(s * 1e9, .toNearestOrAwayFromZero,
+                                                                  bound: CheckedConversion.maxNanoseconds))
     }
     /// Milliseconds.
     public static func milliseconds(_ ms: Int64) -> MonotonicDuration { MonotonicDuration(nanoseconds: ms * 1_000_000) }

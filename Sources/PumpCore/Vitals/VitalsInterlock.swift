@@ -95,7 +95,7 @@ public enum VitalsInterlock {
     /// reading past a limit, a warning when there is no fresh reading.
     public static func preStartFindings(latest: VitalSigns?, now: MonotonicInstant, _ t: VitalSignThresholds) -> [Finding] {
         guard let latest, isFresh(latest, now: now, t) else {
-            let age = latest.map { " (the last reading is \(Int((now - $0.measuredAt).seconds / 60)) min old)" } ?? ""
+            let age = latest.map { " (the last reading is \(CheckedConversion.int((now - $0.measuredAt).seconds / 60)) min old)" } ?? ""
             return [Finding(kind: .warning, limit: LimitID.vitalsMissing,
                             message: "No vital signs from the last \(t.staleAfter.value.plain(0)) min\(age); enter them with pumpctl vitals before starting.")]
         }

@@ -113,7 +113,7 @@ struct SessionReportBuilder {
                                              hrBpm: reading.hrBpm, spo2Percent: reading.spo2Percent, source: reading.source))
                 if reading.source != "manual" { continue }
             }
-            listed.append(ReportEventDTO(seq: Int(entry.sequence), at: event.wall, tS: t, kind: event.kind.rawValue,
+            listed.append(ReportEventDTO(seq: Int(entry.sequence), at: event.wall, tS: t, kind: event.kind.rawValue,  // checked: Int64 → Int, same width on the 64-bit targets
                                          actor: actor, summary: event.summary))
             essential.append(Self.essentialKinds.contains(event.kind))
             if event.kind == .override, let details = Self.details(event.details) {
@@ -160,7 +160,7 @@ struct SessionReportBuilder {
     /// The plasma estimate at pump times `instants` from the full-resolution delivered-dose curve `all`.
     func plasmaEstimates(all: [TimedCheckpoint], at instants: [Double]) -> [Double]? {
         guard let plasmaModel, let weight = programs.first?.weightKg, weight > 0, !all.isEmpty else { return nil }
-        let instant = { (t: Double) in MonotonicInstant(nanoseconds: Int64((t * 1e9).rounded())) }
+        let instant = { (t: Double) in MonotonicInstant(nanoseconds: CheckedConversion.saturating(t * 1e9, .toNearestOrAwayFromZero, bound: CheckedConversion.maxNanoseconds)) }
         var doses = DeliveredDoseTimeline()
         doses.record(cumulative: .zero, at: instant(0))
         for point in all { doses.record(cumulative: Milligrams(point.deliveredMG), at: instant(point.t)) }
@@ -171,7 +171,7 @@ struct SessionReportBuilder {
     static func thin<T>(_ points: [T], max: Int) -> [T] {
         guard points.count > max, max > 1 else { return points }
         let step = Double(points.count - 1) / Double(max - 1)
-        return (0..<max).map { points[Int((Double($0) * step).rounded())] }
+        return (0..<max).map { points[min(points.count - 1, CheckedConversion.int(Double($0) * step, .toNearestOrAwayFromZero))] }
     }
 
     /// Keeps every essential event and as many others as fit, earliest and latest first; returns the omitted count.

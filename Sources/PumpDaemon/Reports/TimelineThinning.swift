@@ -6,6 +6,7 @@
 // buckets. The rate of a kept point is the mean rate since the previous kept point (Δvolume / Δtime), so the
 // area under the rate curve still equals the delivered volume.
 import Foundation
+import PumpCore
 
 /// A checkpoint in pump time.
 struct TimedCheckpoint: Sendable, Equatable {
@@ -25,7 +26,7 @@ enum TimelineThinning {
         var keep = Set<Int>([0, points.count - 1])
         var lastInBucket: [Int: Int] = [:]
         for (index, point) in points.enumerated() {
-            lastInBucket[Int((point.t - first.t) / width)] = index
+            lastInBucket[CheckedConversion.int((point.t - first.t) / width, .down)] = index
             if index > 0, point.state != points[index - 1].state {
                 keep.insert(index - 1)
                 keep.insert(index)

@@ -140,7 +140,7 @@ public enum LineCodec {
     }
 
     private static func formatVersion(_ version: Double) -> String {
-        version.rounded() == version && abs(version) < 1e9 ? String(Int(version)) : String(version)
+        version.rounded() == version && abs(version) < 1e9 ? String(Int(version)) : String(version)  // checked: whole and below 1e9, tested on the same line
     }
 
     private static func bad(_ message: String) -> ProtocolError {

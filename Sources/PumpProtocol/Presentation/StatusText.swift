@@ -86,6 +86,7 @@ public enum AlarmText {
     /// "HIGH    occlusion: Downstream occlusion detected. (raised 14:03:12)"
     public static func line(_ alarm: AlarmDTO, timeZone: TimeZone) -> String {
         let priority = alarm.priority.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)
-        return "\(priority) \(alarm.code): \(alarm.message) (raised \(QuantityFormat.clockWithSeconds(alarm.raisedAt, timeZone: timeZone)))"
+        let origin = alarm.fromBeforeRestart == true ? ", from before the restart" : ""
+        return "\(priority) \(alarm.code): \(alarm.message) (raised \(QuantityFormat.clockWithSeconds(alarm.raisedAt, timeZone: timeZone))\(origin))"
     }
 }

@@ -19,8 +19,10 @@ extension Request {
         case let .start(parameters):
             // HAZ-001: nothing starts without an explicit confirmation of the computed program.
             if !parameters.confirmed { return "A start request must carry confirmed: true after the program was shown and confirmed." }
+            if let bound = RequestBounds.violation(parameters) { return bound }
             return textViolation(parameters.overrideReason, "override_reason") ?? textViolation(parameters.patientId, "patient_id")
         case let .validate(parameters):
+            if let bound = RequestBounds.violation(parameters) { return bound }
             return textViolation(parameters.overrideReason, "override_reason") ?? textViolation(parameters.patientId, "patient_id")
         case let .titrate(parameters):
             if parameters.targetCount != 1 {
@@ -29,6 +31,7 @@ extension Request {
             if !parameters.dryRun && !parameters.confirmed {
                 return "A titrate request that is not a dry run must carry confirmed: true."
             }
+            if let bound = RequestBounds.violation(parameters) { return bound }
             return textViolation(parameters.overrideReason, "override_reason")
         case let .resumeInterrupted(confirmed, overrideReason):
             // HAZ-010: continuing after a restart is an explicit decision.
@@ -36,18 +39,19 @@ extension Request {
             return textViolation(overrideReason, "override_reason")
         case let .log(_, limit):
             if let limit, limit < 1 { return "The field params.limit must be at least 1." }
-            return nil
+            return RequestBounds.limit.violation(limit.map(Double.init))
         case let .ack(code):
             return textViolation(code, "code")
         case let .sessions(patientId, limit):
             if let limit, limit < 1 { return "The field params.limit must be at least 1." }
-            return textViolation(patientId, "patient_id")
+            return RequestBounds.limit.violation(limit.map(Double.init)) ?? textViolation(patientId, "patient_id")
         case let .reportData(sessionId):
             return textViolation(sessionId, "session_id")
         case let .vitals(parameters):
             if [parameters.sbpMmHg, parameters.dbpMmHg, parameters.hrBpm, parameters.spo2Percent].contains(where: { !$0.isFinite }) {
                 return "Every vital sign must be a finite number."
             }
+            if let bound = RequestBounds.violation(parameters) { return bound }
             if parameters.source == .simulator { return "The source simulator is reserved for the daemon's own patient model." }
             return nil
         case .status, .pause, .resume, .stop, .estop, .simInject:

@@ -136,17 +136,21 @@ public struct AlarmDTO: Sendable, Equatable, Codable {
     public var message: String
     /// Wall-clock time it was raised.
     public var raisedAt: Date
+    /// True for a latched alarm raised before pumpd restarted and restored from the journal; absent otherwise.
+    public var fromBeforeRestart: Bool?
 
     /// Creates an alarm.
-    public init(code: String, priority: AlarmPriorityDTO, message: String, raisedAt: Date) {
+    public init(code: String, priority: AlarmPriorityDTO, message: String, raisedAt: Date, fromBeforeRestart: Bool? = nil) {
         self.code = code
         self.priority = priority
         self.message = message
         self.raisedAt = raisedAt
+        self.fromBeforeRestart = fromBeforeRestart
     }
 
     enum CodingKeys: String, CodingKey {
         case code, priority, message
         case raisedAt = "raised_at"
+        case fromBeforeRestart = "from_before_restart"
     }
 }
