@@ -18,7 +18,8 @@ public struct EngineStatus: Sendable, Equatable {
     public var rate: MillilitersPerHour
     /// Current commanded dose rate (per kg of dosing weight).
     public var doseRate: MilligramsPerKilogramPerHour
-    /// Time since the session started (monotonic, pauses included).
+    /// Infusing time of the session so far: monotonic time spent running, pauses and alarms excluded (the one
+    /// "elapsed" the planner, status, checkpoints and report share).
     public var elapsed: MonotonicDuration
     /// Expected time left (nil when not running toward an end).
     public var remaining: MonotonicDuration?

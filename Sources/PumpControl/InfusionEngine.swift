@@ -37,6 +37,7 @@ public final class InfusionEngine: @unchecked Sendable {
     /// The open (or last) session.
     public private(set) var session: InfusionSession?
     private var startedAt: MonotonicInstant?
+    private var infusing = InfusingClock()
     private var target: InfusionTarget?
     private var lastDecision: RateDecision?
     private var pausedSince: MonotonicInstant?
@@ -123,6 +124,7 @@ public final class InfusionEngine: @unchecked Sendable {
                                 requiresLease: leaseRecorder != nil)
         session = newSession
         startedAt = now
+        infusing.reset()
         advisory.removeAll()
         nearEndRaised = false
         lastBackOff = .zero
@@ -212,7 +214,7 @@ public final class InfusionEngine: @unchecked Sendable {
 
     /// Applies a re-validated titration atomically: new target steps, planned duration and nominal rate.
     public func titrate(targetSteps: Steps, duration: Minutes, nominalRate: MillilitersPerHour) throws(EngineRefusal) {
-        guard let current = session, let startedAt, [.running, .paused].contains(state) else {
+        guard let current = session, [.running, .paused].contains(state) else {
             throw EngineRefusal("Titration needs a running or paused infusion; the pump is \(state.rawValue).")
         }
         guard targetSteps >= supervisor.deliveredSteps else {
@@ -227,7 +229,10 @@ public final class InfusionEngine: @unchecked Sendable {
         updated.duration = duration
         updated.nominalRate = nominalRate
         session = updated
-        target = makeTarget(updated, plannedEnd: startedAt + MonotonicDuration(duration))
+        // The planned duration counts infusing time: what is left of it runs from now (pauses excluded).
+        let now = scheduler.now()
+        let left = MonotonicDuration(duration) - infusing.elapsed(at: now)
+        target = makeTarget(updated, plannedEnd: now + (left > .zero ? left : .zero))
         nearEndRaised = false
         clearAdvisory(.nearEnd)
         if state == .running { controlStep(now: scheduler.now()) }
@@ -235,13 +240,15 @@ public final class InfusionEngine: @unchecked Sendable {
     }
 
     /// Restores a session found open in the journal after a restart: motor off, state `interrupted`.
-    public func restoreInterrupted(_ restored: InfusionSession, delivered: Steps, startedAgo: MonotonicDuration) {
+    /// `infusingElapsed` is the journaled infusing time (a duration; no clock of the previous boot, no wall clock).
+    public func restoreInterrupted(_ restored: InfusionSession, delivered: Steps, infusingElapsed: MonotonicDuration) {
         emitter.stop()
         supervisor.disarm()
         supervisor.beginSession(limits: restored.limits, programmedTarget: restored.targetSteps, alreadyDelivered: delivered,
                                 requiresLease: leaseRecorder != nil)
         session = restored
-        startedAt = scheduler.now() - startedAgo
+        startedAt = scheduler.now() - infusingElapsed
+        infusing.reset(to: infusingElapsed)
         emitter = makeEmitter(commanded: delivered)
         target = nil
         transition(to: .interrupted)
@@ -339,7 +346,7 @@ public final class InfusionEngine: @unchecked Sendable {
         return EngineStatus(
             state: state, session: session, deliveredSteps: delivered, deliveredVolume: volume,
             deliveredDose: volume * (session?.concentration ?? .zero), rate: rate, doseRate: doseRate,
-            elapsed: startedAt.map { now - $0 } ?? .zero, remaining: remaining, expectedEnd: expectedEnd,
+            elapsed: session == nil ? .zero : infusing.elapsed(at: now), remaining: remaining, expectedEnd: expectedEnd,
             motorEnabled: supervisor.isMotorEnabled, alarms: alarms, lastBackOffVolume: lastBackOff)
     }
 
@@ -573,6 +580,7 @@ public final class InfusionEngine: @unchecked Sendable {
     private func transition(to newState: PumpState) {
         let old = state
         state = newState
+        infusing.follow(newState, at: scheduler.now())
         lastCheckpoint = scheduler.now()
         emit(.stateChanged(from: old, to: newState, status: status()))
     }

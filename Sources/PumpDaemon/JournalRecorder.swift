@@ -81,7 +81,7 @@ final class JournalRecorder: @unchecked Sendable {
             guard let session else { return }
             try journal.checkpoint(session, delivered: amount(status), state: status.state.rawValue,
                                    infusing: status.state == .running, monotonic: monotonic, wall: wall,
-                                   uncertain: carried(status))
+                                   uncertain: carried(status), infusingElapsed: status.elapsed)
         case .stateChanged(let from, let to, let status):
             try journal.append(JournalEvent(
                 kind: kind(from: from, to: to), session: session, monotonic: monotonic, wall: wall,
@@ -90,7 +90,8 @@ final class JournalRecorder: @unchecked Sendable {
                                "delivered_mg": status.deliveredDose.value, "delivered_steps": status.deliveredSteps.count])))
             guard let session else { return }
             try journal.checkpoint(session, delivered: amount(status), state: to.rawValue, infusing: to == .running,
-                                   monotonic: monotonic, wall: wall, uncertain: carried(status))
+                                   monotonic: monotonic, wall: wall, uncertain: carried(status),
+                                   infusingElapsed: status.elapsed)
             if to == .completed || to == .stopped {
                 try journal.closeSession(session, outcome: to == .completed ? .completed : .stopped,
                                          delivered: amount(status), monotonic: monotonic, wall: wall)
@@ -110,7 +111,7 @@ final class JournalRecorder: @unchecked Sendable {
             guard let session else { return }
             try journal.checkpoint(session, delivered: amount(status), state: status.state.rawValue,
                                    infusing: status.state == .running, monotonic: monotonic, wall: wall,
-                                   uncertain: carried(status))
+                                   uncertain: carried(status), infusingElapsed: status.elapsed)
         case .backOffCompleted(let volume):
             try journal.append(JournalEvent(
                 kind: .alarm, session: session, monotonic: monotonic, wall: wall,

@@ -1,5 +1,8 @@
-// What the journal keeps about a program so that a restarted daemon can rebuild and RE-VALIDATE it: the
-// nurse's request exactly as entered, plus the current revision's motor numbers (after titrations).
+// What the journal keeps about a program: the nurse's request exactly as entered (to RE-VALIDATE it against
+// today's library before resume-interrupted) and the current plan revision WHOLE (`plan`), written at every start
+// and titration and recovered exactly as written (safety kernel v2 item 3: the first version re-derived the plan
+// from the original request and copied back three fields, so a titration vanished after a crash). The flat
+// revision fields below are derived from `plan` in one place (`init`) for older readers and reports.
 import Foundation
 import PumpCore
 
@@ -30,9 +33,12 @@ public struct ProgramRecord: Codable, Sendable, Equatable {
     /// The current revision's total dose, mg, and volume, mL (absent in older records).
     public var totalMg: Double?
     public var volumeML: Double?
+    /// The current plan revision, whole (absent in records written before plan revisions were journaled).
+    public var plan: DosePlan?
 
-    /// Records a validated request and its plan.
+    /// Records a validated request and its current plan revision.
     public init(request: ProgramRequest, plan: DosePlan) {
+        self.plan = plan
         drug = request.drug
         profile = request.profile
         weightKg = request.patient.weight.value

@@ -120,7 +120,7 @@ extension PumpService {
         if let patient = parameters.patientId, let journal, configuration.repeatSessionWindowHours > 0 {
             do {
                 if let last = try journal.lastSessionEnd(patientID: patient) {
-                    let hours = wallClock().timeIntervalSince(last) / 3600
+                    let hours = wallClock().timeIntervalSince(last) / 3600  // wall-clock: the 12 h repeat-dose rule spans reboots: calendar time is what it means
                     if hours < configuration.repeatSessionWindowHours {
                         extra.append(Finding(kind: .softLimit, limit: "session.repeat-window", message: String(
                             format: "Patient %@'s last session ended %.1f h ago, within the %.0f h repeat window; an override reason is required.",
@@ -289,22 +289,25 @@ extension PumpService {
         if parameters.dryRun {
             return .success(.program(WireMapping.summary(newPlan, findings: result.findings, remaining: newPlan.remainingDuration, wallNow: wallClock(), speed: scheduler.speed)))
         }
+        // The new revision is journaled whole BEFORE the engine applies it (a crash in between recovers the new
+        // revision, whose target the supervisor's count can never have passed); a refusal journals the revision
+        // still in force, so the newest titration event is always what is programmed.
+        let updated = ProgramRecord(request: record.request, plan: newPlan)
+        guard writeEventDurably(.titration, actor: actor,
+                "Titrated by \(actor.name) to \(newPlan.dosePerKg.formatted()) (\(newPlan.totalDose.formatted(maxFractionDigits: 2))) over \(newPlan.duration.formatted()), \(newPlan.nominalRate.formatted(maxFractionDigits: 2)) for the rest.",
+                details: updated.encoded()) else {
+            return .failure(ProtocolError(code: .refused, message: "The journal could not record the titration; nothing was changed."))
+        }
         let refusal = runEngine { (engine) throws(EngineRefusal) in try engine.titrate(to: newPlan) }
-        if let refusal { return .failure(ProtocolError(code: .refused, message: refusal.message)) }
-        var updated = record
-        updated.revision = newPlan.revision
-        updated.targetSteps = newPlan.targetSteps.count
-        updated.plannedDurationMin = newPlan.duration.value
-        updated.nominalRateMLPerHour = newPlan.nominalRate.value
-        updated.totalMg = newPlan.totalDose.value
-        updated.volumeML = newPlan.volume.value
+        if let refusal {
+            writeEvent(.titration, actor: actor, "Titration not applied (\(refusal.message)); revision \(current.revision) stays in force.",
+                       details: ProgramRecord(request: record.request, plan: current).encoded())
+            return .failure(ProtocolError(code: .refused, message: refusal.message))
+        }
         var session = activeSession
         session.plan = newPlan
         session.record = updated
         activeSession = session
-        writeEvent(.titration, actor: actor,
-                "Titrated by \(actor.name) to \(newPlan.dosePerKg.formatted()) (\(newPlan.totalDose.formatted(maxFractionDigits: 2))) over \(newPlan.duration.formatted()), \(newPlan.nominalRate.formatted(maxFractionDigits: 2)) for the rest.",
-                details: updated.encoded())
         for override in newPlan.overrides where override.revision == newPlan.revision {
             writeEvent(.override, actor: actor, "Override of \(override.limit) at titration: \(override.reason)",
                        details: JournalRecorder.json(["limit": override.limit, "reason": override.reason, "message": override.message]))
@@ -401,12 +404,19 @@ extension PumpService {
     // MARK: - Journal helper
 
     func writeEvent(_ kind: JournalEventKind, actor: JournalActor, _ summary: String, details: Data = Data("{}".utf8)) {
-        guard let journal else { return }
+        _ = writeEventDurably(kind, actor: actor, summary, details: details)
+    }
+
+    /// Writes an event (synchronously, durably) and answers whether it is on disk.
+    func writeEventDurably(_ kind: JournalEventKind, actor: JournalActor, _ summary: String, details: Data = Data("{}".utf8)) -> Bool {
+        guard let journal else { return false }
         do {
             try journal.append(JournalEvent(kind: kind, session: activeSession.id, actor: actor, monotonic: scheduler.now(),
                                             wall: wallClock(), summary: summary, details: details))
+            return true
         } catch {
             journalFailed(error)
+            return false
         }
     }
 }

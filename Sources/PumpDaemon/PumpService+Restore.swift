@@ -20,7 +20,7 @@ extension PumpService {
         let reading = vitals.map { journaled -> VitalSigns in
             // Display and staleness only (HAZ-012 does not apply to a reminder): its age on this boot's monotonic
             // line is its wall-clock age, never negative.
-            let age = max(0, wallNow.timeIntervalSince(journaled.wall)) * speed
+            let age = max(0, wallNow.timeIntervalSince(journaled.wall)) * speed  // wall-clock: age of a restored reading for staleness reminders, never motor control
             let record = journaled.record
             return VitalSigns(
                 systolic: MillimetersOfMercury(record.sbpMmHg), diastolic: MillimetersOfMercury(record.dbpMmHg),

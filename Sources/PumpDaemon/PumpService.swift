@@ -59,7 +59,7 @@ public final class PumpService: @unchecked Sendable {
     /// Builds the service: loads the libraries, opens the journal, creates the backend and the engine, and
     /// recovers an interrupted session. Never starts the motor.
     public init(configuration: DaemonConfiguration, hardware: PumpHardware? = nil, logger: Logger,
-                wallClock: @escaping @Sendable () -> Date = { Date() }) throws {
+                wallClock: @escaping @Sendable () -> Date = { Date() }) throws {  // wall-clock: the one injected source, for journal timestamps and display
         self.configuration = configuration
         self.logger = logger
         self.wallClock = wallClock
@@ -256,64 +256,6 @@ public final class PumpService: @unchecked Sendable {
             syringes = try syringes.merging(userFileAt: URL(fileURLWithPath: path))
         }
         return DosePlanner(drugs: drugs, syringes: syringes)
-    }
-
-    /// HAZ-010: an open session in the journal comes back `interrupted`, never running.
-    private func recoverInterruptedSession() throws {
-        guard let journal, let recovered = try journal.recoverOpenSession() else { return }
-        let titrations = try journal.events(session: recovered.id).filter { $0.event.kind == .titration }
-        let record = titrations.last.flatMap { ProgramRecord.decode($0.event.details) }
-            ?? ProgramRecord.decode(recovered.start.program)
-        guard let record else {
-            logger.critical("interrupted session \(recovered.id) has an unreadable program record")
-            return
-        }
-        let result = planner.validate(record.request)
-        guard var plan = result.plan,
-              let profile = planner.drugs.drug(named: plan.drug)?.profile(id: plan.profileID) else {
-            logger.error("interrupted session \(recovered.id) no longer validates; it can only be stopped")
-            try journal.markInterrupted(recovered.id, monotonic: scheduler.now(), wall: wallClock())
-            activeSession = ActiveSession(id: recovered.id, plan: nil, record: record, uncertainty: .zero, resumable: false)
-            return
-        }
-        plan.targetSteps = Steps(record.targetSteps)
-        plan.duration = Minutes(record.plannedDurationMin)
-        plan.nominalRate = MillilitersPerHour(record.nominalRateMLPerHour)
-        var session = InfusionSession(id: String(recovered.id.rawValue), plan: plan, profile: profile,
-                                      pumpMaxRate: engine.configuration.supervisor.pumpMaxRate)
-        // The recovered session keeps the vital-sign interlock (the first version left it off after a restart).
-        session.vitalThresholds = vitalThresholds(forDrug: plan.drug)
-        // The journalled lease bounds what can have gone unrecorded since the last checkpoint. A journal written
-        // before leases existed falls back to one checkpoint interval at the capped rate plus the rate limiter's
-        // burst. Neither can take the count past the target: the lease never reaches beyond it (and the emitter
-        // stops there). An uncertainty an earlier recovery carried stays unknown, it never becomes delivered.
-        var fresh = recovered.leasedUncertainty ?? .zero
-        if recovered.wasInfusing, recovered.leasedUncertainty == nil {
-            let interval = engine.configuration.checkpointInterval.seconds
-            fresh = Steps(CheckedConversion.saturating(session.limits.maxStepRate.value * interval, .up)
-                          + CheckedConversion.saturating(engine.configuration.supervisor.rateBurstSteps, .up))
-        }
-        let counted = recovered.delivered.steps
-        fresh = Steps(min(fresh.count, max(0, plan.targetSteps.count - counted.count)))
-        let known = recovered.knownSteps
-        let uncertainty = recovered.carriedUncertainty + fresh
-        let startedAgo = max(0, wallClock().timeIntervalSince(recovered.start.wall))
-        simulator?.load(plan.geometry, fill: plan.syringe.nominalVolume - plan.geometry.volume(for: known + uncertainty))
-        scheduler.syncOnControl {
-            engine.restoreInterrupted(session, delivered: known + uncertainty, startedAgo: .seconds(startedAgo))
-        }
-        activeSession = ActiveSession(id: recovered.id, plan: plan, record: record, uncertainty: uncertainty, resumable: true)
-        // The estimate's history comes from the checkpoints, placed on this boot's monotonic line by their
-        // wall-clock age (display only; HAZ-012 does not apply to an estimate nothing acts on).
-        let now = scheduler.now(), wallNow = wallClock()
-        let history = try journal.checkpoints(session: recovered.id).map {
-            CumulativeDoseSample(at: now - .seconds(max(0, wallNow.timeIntervalSince($0.wall)) * scheduler.speed), cumulative: $0.delivered.dose)
-        }
-        plasma.begin(model: plasmaModel(forDrug: plan.drug), bodyWeight: plan.patient.weight, at: now, history: history)
-        try journal.markInterrupted(
-            recovered.id, monotonic: scheduler.now(), wall: wallClock(),
-            summary: "Came back interrupted after a restart: \((plan.geometry.volume(for: known) * plan.concentration).formatted(maxFractionDigits: 3)) known delivered at the last checkpoint, up to \(plan.geometry.volume(for: uncertainty).formatted(maxFractionDigits: 3)) more unknown.")
-        logger.warning("recovered interrupted session \(recovered.id): motor off, waiting for resume-interrupted or stop")
     }
 }
 

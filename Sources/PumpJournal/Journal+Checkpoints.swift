@@ -14,19 +14,19 @@ extension Journal {
     ///   negative or above the delivered steps; storage errors.
     public func checkpoint(
         _ session: SessionID, delivered: DeliveredAmount, state: String, infusing: Bool,
-        monotonic: MonotonicInstant, wall: Date, uncertain: Steps = .zero
+        monotonic: MonotonicInstant, wall: Date, uncertain: Steps = .zero, infusingElapsed: MonotonicDuration? = nil
     ) throws(JournalError) {
         try delivered.validate()
         try Self.validate(uncertain: uncertain, of: delivered)
         try writeSingleStatement { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO checkpoint (session_id, delivered_steps, delivered_ml, delivered_mg, state, infusing,
-                                        mono_ns, wall, uncertain_steps)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        mono_ns, wall, uncertain_steps, infusing_elapsed_ns)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             try statement.execute(arguments: [
                 session.rawValue, delivered.steps.count, delivered.volume.value, delivered.dose.value, state,
-                infusing, monotonic.nanoseconds, wall, uncertain.count,
+                infusing, monotonic.nanoseconds, wall, uncertain.count, infusingElapsed.map { max(0, $0.nanoseconds) },
             ])
         }
     }

@@ -26,13 +26,18 @@ extension Journal {
                 WHERE session_id = ?1 AND id > COALESCE(
                     (SELECT MAX(id) FROM checkpoint WHERE session_id = ?1 AND infusing = 0), 0)
                 """, arguments: [id.rawValue])
+            let elapsed = try Int64.fetchOne(db, sql: """
+                SELECT infusing_elapsed_ns FROM checkpoint WHERE session_id = ? AND infusing_elapsed_ns IS NOT NULL
+                ORDER BY id DESC LIMIT 1
+                """, arguments: [id.rawValue])
             let interruptions = try Int.fetchOne(
                 db, sql: "SELECT COUNT(*) FROM event WHERE session_id = ? AND kind = ?",
                 arguments: [id.rawValue, JournalEventKind.interrupted.rawValue]) ?? 0
             return RecoveredSession(
                 id: id, start: try RowDecoding.sessionStart(row, path: path),
                 lastCheckpoint: try checkpoint.map { try RowDecoding.checkpoint($0, path: path) },
-                interruptions: interruptions, leaseCeiling: leaseCeiling.map(Steps.init))
+                interruptions: interruptions, leaseCeiling: leaseCeiling.map(Steps.init),
+                infusingElapsed: elapsed.map { MonotonicDuration(nanoseconds: $0) })
         }
     }
 }

@@ -80,6 +80,9 @@ public struct RecoveredSession: Sendable, Hashable {
     /// The highest delivery-lease ceiling journalled since the motor was last recorded as not infusing, or nil
     /// if there is none (a journal written before leases existed). The motor cannot have passed it.
     public var leaseCeiling: Steps? = nil
+    /// The infusing-elapsed time (pauses excluded) at the newest checkpoint that recorded it; nil for journals
+    /// written before it was recorded.
+    public var infusingElapsed: MonotonicDuration? = nil
 
     /// Counted as of the last checkpoint (zero if there is none), including `carriedUncertainty`.
     public var delivered: DeliveredAmount { lastCheckpoint?.delivered ?? .zero }

@@ -102,6 +102,15 @@ enum JournalSchema {
                     CHECK (uncertain_steps >= 0 AND uncertain_steps <= delivered_steps);
                 """)
         }
+        // The infusing-elapsed time (pauses excluded) at each checkpoint: a duration, valid across boots, so a
+        // recovered titration plans from the real infusing time and never from a wall-clock difference. Old rows and
+        // leases carry none.
+        migrator.registerMigration("v4-infusing-elapsed") { db in
+            try db.execute(sql: """
+                ALTER TABLE checkpoint ADD COLUMN infusing_elapsed_ns INTEGER
+                    CHECK (infusing_elapsed_ns IS NULL OR infusing_elapsed_ns >= 0);
+                """)
+        }
         return migrator
     }
 }

@@ -107,3 +107,31 @@ struct LatchRestartEndToEndTests {
         _ = daemon.ctl(["stop"])
     }
 }
+
+@Suite("A titration survives kill -9 (real binaries)", .serialized)
+struct TitrationRestartEndToEndTests {
+    @Test("HAZ-010: start 0.5 mg/kg, titrate to 0.3, kill -9, resume-interrupted, titrate --duration-min 60: the target stays 0.3 mg/kg (21 mg)")
+    func titrationSurvivesKill() throws {
+        let daemon = try DaemonHarness(speed: 50)
+        try daemon.start()
+        #expect(daemon.ctl(["vitals", "--sbp", "120", "--dbp", "80", "--hr", "70", "--spo2", "97"]).status == 0)
+        try #require(daemon.ctl(DaemonHarness.referenceStart + ["--patient-id", "T-1"]).status == 0)
+        _ = try daemon.waitFor(timeout: 10) { $0.deliveredMl > 0.5 }
+        let titrated = daemon.ctl(["titrate", "--dose-mg-per-kg", "0.3", "--yes"])
+        try #require(titrated.status == 0, "\(titrated.stderr)")
+        #expect(abs(try daemon.status().targetMg - 21) < 0.01)
+        _ = try daemon.waitFor(timeout: 10) { $0.deliveredMl > 1.0 }
+        daemon.kill9()
+        try daemon.start()
+        let restored = try daemon.status()
+        #expect(restored.state == .interrupted)
+        #expect(abs(restored.targetMg - 21) < 0.01, "target after the restart: \(restored.targetMg) mg")
+        #expect(restored.elapsedS > 0, "infusing elapsed restored from the journal")
+        try #require(daemon.ctl(["resume-interrupted", "--yes"]).status == 0)
+        let longer = daemon.ctl(["titrate", "--duration-min", "60", "--yes"])
+        #expect(longer.status == 0, "\(longer.stderr)")
+        let after = try daemon.status()
+        #expect(abs(after.targetMg - 21) < 0.01, "a duration titration keeps the titrated dose: \(after.targetMg) mg")
+        _ = daemon.ctl(["stop"])
+    }
+}

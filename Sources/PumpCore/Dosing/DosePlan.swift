@@ -12,7 +12,7 @@
 import Foundation
 
 /// A validated infusion plan.
-public struct DosePlan: Sendable, Equatable {
+public struct DosePlan: Sendable, Equatable, Codable {
     /// Drug identifier.
     public var drug: String
     /// Profile identifier.

@@ -2,7 +2,7 @@
 import Foundation
 
 /// How serious a finding is.
-public enum FindingKind: String, Sendable, Hashable {
+public enum FindingKind: String, Sendable, Hashable, Codable {
     /// Shown to the nurse; never blocks.
     case warning
     /// A soft limit was exceeded: the program needs an override with a written reason.
@@ -12,7 +12,7 @@ public enum FindingKind: String, Sendable, Hashable {
 }
 
 /// One observation about a program.
-public struct Finding: Sendable, Hashable, CustomStringConvertible {
+public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Severity.
     public var kind: FindingKind
     /// Stable machine-readable identifier of the limit, e.g. "dose.hard-max" (see `LimitID`).
@@ -32,7 +32,7 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A soft limit that a clinician chose to exceed, and why. Kept in the plan and logged.
-public struct OverrideRecord: Sendable, Hashable {
+public struct OverrideRecord: Sendable, Hashable, Codable {
     /// The limit exceeded, e.g. "dose.soft-max".
     public var limit: String
     /// The finding's sentence at the time of the override.

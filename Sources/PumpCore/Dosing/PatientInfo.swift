@@ -2,13 +2,13 @@
 import Foundation
 
 /// Sex as used by the Devine ideal-body-weight formula.
-public enum Sex: String, Sendable, Hashable, CaseIterable {
+public enum Sex: String, Sendable, Hashable, CaseIterable, Codable {
     case female
     case male
 }
 
 /// Which body weight the weight-based dose is computed on.
-public enum DosingWeightBasis: String, Sendable, Hashable, CaseIterable {
+public enum DosingWeightBasis: String, Sendable, Hashable, CaseIterable, Codable {
     /// Total (measured) body weight.
     case actual
     /// Devine ideal body weight (needs height and sex); never above the actual weight.
@@ -18,7 +18,7 @@ public enum DosingWeightBasis: String, Sendable, Hashable, CaseIterable {
 }
 
 /// The patient as entered by the nurse.
-public struct PatientInfo: Sendable, Hashable {
+public struct PatientInfo: Sendable, Hashable, Codable {
     /// Measured (total) body weight.
     public var weight: Kilograms
     /// Height; needed for BMI and for ideal/adjusted dosing weight.

@@ -9,7 +9,7 @@
 import Foundation
 
 /// Converts between volume and microsteps for a syringe driven by given mechanics.
-public struct SyringeGeometry: Sendable, Equatable {
+public struct SyringeGeometry: Sendable, Equatable, Codable {
     /// The syringe.
     public let syringe: SyringeSpec
     /// The drive.

@@ -7,7 +7,7 @@
 import Foundation
 
 /// How a profile is prescribed.
-public enum DosingMode: String, Sendable, Hashable, CaseIterable {
+public enum DosingMode: String, Sendable, Hashable, CaseIterable, Codable {
     /// A weight-based total (mg/kg) delivered evenly over a duration.
     case totalDose = "total-dose"
     /// A weight-based rate (mg/kg/h) held for a duration.

@@ -24,7 +24,7 @@ struct PumpClock {
     mutating func seconds(monotonic: MonotonicInstant, wall: Date) -> Double {
         if monotonic < last.monotonic {
             // A new boot: continue from the previous point, across the wall-clock gap.
-            offset = last.t + max(0, wall.timeIntervalSince(last.wall))
+            offset = last.t + max(0, wall.timeIntervalSince(last.wall))  // wall-clock: report time axis across reboots, display only
             base = monotonic
         }
         let t = max(last.t, offset + (monotonic - base).seconds)

@@ -42,15 +42,10 @@ public enum RequestBounds {
     public static let rateMgPerKgPerH = FieldBound(field: "rate_mg_per_kg_per_h", minimum: 0.0001, maximum: 100)
     public static let durationMin = FieldBound(field: "duration_min", minimum: 0.1, maximum: 10_080)
     public static let concentrationMgPerMl = FieldBound(field: "concentration_mg_per_ml", minimum: 0.001, maximum: 1000)
-    public static let sbpMmHg = FieldBound(field: "sbp_mmhg", minimum: 0, maximum: 400)
-    public static let dbpMmHg = FieldBound(field: "dbp_mmhg", minimum: 0, maximum: 400)
-    public static let hrBpm = FieldBound(field: "hr_bpm", minimum: 0, maximum: 400)
-    public static let spo2Percent = FieldBound(field: "spo2_percent", minimum: 0, maximum: 100)
     public static let limit = FieldBound(field: "limit", minimum: 1, maximum: 10_000)
 
     /// Every bound, for documentation and tests.
-    public static let all = [weightKg, heightCm, doseMgPerKg, rateMgPerKgPerH, durationMin, concentrationMgPerMl,
-                             sbpMmHg, dbpMmHg, hrBpm, spo2Percent, limit]
+    public static let all = [weightKg, heightCm, doseMgPerKg, rateMgPerKgPerH, durationMin, concentrationMgPerMl, limit]
 
     /// The first numeric field of a start/validate program outside its bound.
     public static func violation(_ p: StartParameters) -> String? {
@@ -63,11 +58,5 @@ public enum RequestBounds {
     public static func violation(_ p: TitrateParameters) -> String? {
         doseMgPerKg.violation(p.doseMgPerKg) ?? durationMin.violation(p.durationMin)
             ?? rateMgPerKgPerH.violation(p.rateMgPerKgPerH)
-    }
-
-    /// The first vital sign outside its bound.
-    public static func violation(_ p: VitalsParameters) -> String? {
-        sbpMmHg.violation(p.sbpMmHg) ?? dbpMmHg.violation(p.dbpMmHg) ?? hrBpm.violation(p.hrBpm)
-            ?? spo2Percent.violation(p.spo2Percent)
     }
 }

@@ -51,7 +51,8 @@ extension Request {
             if [parameters.sbpMmHg, parameters.dbpMmHg, parameters.hrBpm, parameters.spo2Percent].contains(where: { !$0.isFinite }) {
                 return "Every vital sign must be a finite number."
             }
-            if let bound = RequestBounds.violation(parameters) { return bound }
+            // Finite vital signs are bounded by the daemon's plausibility check (VitalSigns.implausibility), with
+            // a clinical sentence, before anything uses them; none is ever converted to an integer.
             if parameters.source == .simulator { return "The source simulator is reserved for the daemon's own patient model." }
             return nil
         case .status, .pause, .resume, .stop, .estop, .simInject:

@@ -13,13 +13,13 @@ struct LogCommand: ParsableCommand {
     @Option(help: "At most this many entries.") var limit: Int?
 
     func validate() throws {
-        if let since, SinceArgument.parse(since, now: Date()) == nil { throw ValidationError(SinceArgument.usage) }
+        if let since, SinceArgument.parse(since, now: Date()) == nil { throw ValidationError(SinceArgument.usage) }  // wall-clock: a person's --since is calendar time
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
     }
 
     func run() throws {
         let session = PumpSession(options: global)
-        let from = since.flatMap { SinceArgument.parse($0, now: Date()) }
+        let from = since.flatMap { SinceArgument.parse($0, now: Date()) }  // wall-clock: a person's --since is calendar time
         guard case let .log(entries) = try session.send(.log(since: from, limit: limit)) else {
             throw CLIFailure(status: .protocolError, message: "pumpd answered log without log entries.")
         }

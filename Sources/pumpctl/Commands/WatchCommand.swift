@@ -39,7 +39,7 @@ struct WatchCommand: ParsableCommand {
             var problem: String?
             do {
                 let status = try session.status()
-                last = (status, Date())
+                last = (status, Date())  // wall-clock: display of the last update time
                 if bell.update(status.alarms), terminal { Output.raw(ANSI.bell) }
             } catch {
                 problem = error.message
@@ -47,7 +47,7 @@ struct WatchCommand: ParsableCommand {
             if interruptRequested != 0 { break }
             if !global.json {
                 let frame = WatchFrame(status: last?.status, statusTime: problem == nil ? nil : last?.at, problem: problem,
-                                       now: Date(), timeZone: .current, color: color)
+                                       now: Date(), timeZone: .current, color: color)  // wall-clock: display of the last update time
                 if terminal { Output.raw(frame.screen()) } else { Output.line(frame.lines().joined(separator: "\n") + "\n") }
             }
             sleepUnlessInterrupted(milliseconds: intervalMs)
