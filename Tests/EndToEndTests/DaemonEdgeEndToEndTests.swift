@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// Runs pumpd with `arguments` and waits (under `timeout`) for it to exit; nil if it was still running (then
-/// it is killed).
+/// it is killed). A death by signal is reported as the negative signal number.
 func runPumpdToExit(_ arguments: [String], timeout: TimeInterval = 20) throws -> CommandResult? {
     let process = Process()
     process.executableURL = Binaries.pumpd
@@ -27,7 +27,8 @@ func runPumpdToExit(_ arguments: [String], timeout: TimeInterval = 20) throws ->
     }
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+    let status = process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
+    return CommandResult(status: status, stdout: String(decoding: stdout, as: UTF8.self),
                          stderr: String(decoding: stderr, as: UTF8.self))
 }
 
@@ -58,5 +59,36 @@ struct DaemonEdgeEndToEndTests {
         #expect(after.state == .running, "state \(after.state)")
         #expect(after.sessionId == before.sessionId)
         #expect(daemon.isRunning)
+    }
+}
+
+@Suite("pumpd configuration, end to end", .serialized)
+struct ConfigurationEndToEndTests {
+    @Test("Issue 11 item 6: nan, inf, 1e20 or 50.9 in pumpd.toml or --sim-speed: pumpd exits non-zero with the key's sentence, never a signal",
+          arguments: [
+              ("control_period_ms = nan", [String](), "control_period_ms"),
+              ("control_period_ms = 1e20", [], "control_period_ms"),
+              ("control_period_ms = 50.9", [], "control_period_ms"),
+              ("realtime_priority = inf", [], "realtime_priority"),
+              ("", ["--sim-speed", "nan"], "sim_speed"),
+              ("", ["--sim-speed", "1e400"], "sim_speed"),
+          ])
+    func badNumbersRefused(toml: String, flags: [String], key: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pump-cfg-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("pumpd.toml")
+        try "realtime = false\n\(toml)\n".write(to: config, atomically: true, encoding: .utf8)
+        let group = primaryGroupName()
+        let state = directory.appendingPathComponent("state").path
+        let result = try #require(try runPumpdToExit([
+            "--backend", "sim", "--socket", directory.appendingPathComponent("p.sock").path, "--state-dir", state,
+            "--control-group", group, "--read-only-group", group, "--socket-group", group,
+            "--config", config.path, "--log-level", "warning",
+        ] + flags), "pumpd kept running with \(toml) \(flags)")
+        // 1 for a file key, 64 (usage) for a flag; a negative status would be a signal such as SIGILL.
+        #expect(result.status == 1 || result.status == 64, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderr.contains(key) && result.stderr.contains("between"), "stderr: \(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: state), "a refused configuration touched the state directory")
     }
 }
