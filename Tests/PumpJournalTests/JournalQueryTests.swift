@@ -32,6 +32,21 @@ struct JournalQueryTests {
         #expect(try journal.lastSessionEnd(patientID: "C") == nil)
     }
 
+    @Test("Issue 11 item 3: patient ids are one patient across case, width and whitespace (guard, history, reports)",
+          arguments: [" kcompleted ", "KCOMPLETED", "kCompleted\t", "ｋｃｏｍｐｌｅｔｅｄ"])
+    func patientIDsNormalised(_ spelling: String) throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(directory: dir.url)
+        let id = try closedSession(journal, patient: "Kcompleted", startSecond: 0, endSecond: 2_400, outcome: .completed)
+        _ = try closedSession(journal, patient: "Other", startSecond: 3_000, endSecond: 4_000, outcome: .completed)
+        #expect(try journal.lastSessionEnd(patientID: spelling)?.milliseconds
+            == Fixtures.wall0.addingTimeInterval(2_400).milliseconds)
+        #expect(try journal.sessions(patientID: spelling).map(\.id) == [id])
+        #expect(try journal.sessionRecords(patientID: spelling).map(\.id) == [id])
+        // The id is kept exactly as typed.
+        #expect(try journal.sessions(patientID: spelling).first?.patientID == "Kcompleted")
+    }
+
     @Test("HAZ-010: an open (interrupted) session counts as ending at its last checkpoint")
     func openSessionCountsForTwelveHourRule() throws {
         let dir = try TemporaryDirectory()
