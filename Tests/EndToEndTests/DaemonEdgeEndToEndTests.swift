@@ -92,3 +92,27 @@ struct ConfigurationEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: state), "a refused configuration touched the state directory")
     }
 }
+
+@Suite("A refused start, end to end", .serialized)
+struct RefusedStartEndToEndTests {
+    @Test("Issue 11 item 4: with the e-stop latched, start is refused and opens no session; after ack the same patient starts without an override")
+    func refusedStartOpensNoSession() throws {
+        let daemon = try DaemonHarness()
+        try daemon.start()
+        #expect(daemon.ctl(["estop"]).status == 0)
+        let refused = daemon.ctl(DaemonHarness.referenceStart + ["--patient-id", "PE2"])
+        #expect(refused.status != 0, "a start with the e-stop latched was accepted: \(refused.stdout)")
+        let status = try daemon.status()
+        #expect(status.sessionId == nil && status.state == .idle, "\(String(describing: status.sessionId)) \(status.state)")
+        guard case .sessions(let sessions)? = try ReportEndToEndTests.payload(daemon.ctl(["sessions", "--json"])) else {
+            throw HarnessError("no session list")
+        }
+        #expect(sessions.isEmpty, "the refused start opened \(sessions.map(\.sessionId))")
+        #expect(daemon.ctl(["ack", "estop"]).status == 0)
+        // No dose was given, so the 12 h repeat window does not apply: no override reason needed.
+        let started = daemon.ctl(DaemonHarness.referenceStart + ["--patient-id", "PE2"])
+        #expect(started.status == 0, "\(started.stderr)")
+        let running = try daemon.waitFor(timeout: 10) { $0.state == .running }
+        #expect(running.state == .running && running.sessionId != nil)
+    }
+}

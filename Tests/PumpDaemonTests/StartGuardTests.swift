@@ -50,3 +50,29 @@ struct StartGuardTests {
         #expect(other.error == nil, "\(String(describing: other.error))")
     }
 }
+
+@Suite("A refused start opens nothing")
+struct RefusedStartTests {
+    @Test("Issue 11 item 4: a start refused for a latched e-stop writes no session, changes no status, arms no repeat window")
+    func latchedAlarmRefusesBeforeJournal() throws {
+        let directory = try StartGuardTests.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let service = try EStopFastPathTests.service(DisableSignallingHardware(), directory: directory)
+        defer { service.shutdown() }
+        let me = StartGuardTests.me
+        #expect(service.execute(Request(id: "e", command: .estop), peer: me).error == nil)
+        let before = service.currentStatus()
+        let refused = service.execute(Request(id: "s", command: .start(StartGuardTests.program(patient: "PE2"))), peer: me)
+        #expect(refused.error != nil)
+        let journal = try Journal(directory: directory)
+        #expect(try journal.sessions().isEmpty, "the refused start opened a session")
+        #expect(try journal.lastSessionEnd(patientID: "PE2") == nil)
+        let after = service.currentStatus()
+        #expect(after.sessionId == before.sessionId && after.state == before.state)
+        // The refusal is on record as an event only.
+        #expect(try journal.events(limit: 100).contains { $0.event.kind == .commandRefused && $0.event.session == nil })
+        #expect(service.execute(Request(id: "a", command: .ack(code: "estop")), peer: me).error == nil)
+        let validated = service.execute(Request(id: "v", command: .validate(StartGuardTests.program(patient: "PE2"))), peer: me)
+        #expect(validated.error == nil, "\(String(describing: validated.error))")
+    }
+}

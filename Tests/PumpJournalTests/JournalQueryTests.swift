@@ -47,6 +47,18 @@ struct JournalQueryTests {
         #expect(try journal.sessions(patientID: spelling).first?.patientID == "Kcompleted")
     }
 
+    @Test("Issue 11 item 4: a session abandoned with nothing delivered does not arm the repeat window; one with a dose does")
+    func abandonedWithoutDoseIgnored() throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(directory: dir.url)
+        let empty = try journal.beginSession(Fixtures.start(patient: "PE2", at: Fixtures.wall0))
+        try journal.closeSession(empty, outcome: .abandoned, delivered: Fixtures.delivered(0),
+                                 monotonic: MonotonicInstant(nanoseconds: 1), wall: Fixtures.wall0.addingTimeInterval(1))
+        #expect(try journal.lastSessionEnd(patientID: "PE2") == nil)
+        _ = try closedSession(journal, patient: "PE2", startSecond: 10, endSecond: 20, outcome: .abandoned)
+        #expect(try journal.lastSessionEnd(patientID: "PE2")?.milliseconds == Fixtures.wall0.addingTimeInterval(20).milliseconds)
+    }
+
     @Test("HAZ-010: an open (interrupted) session counts as ending at its last checkpoint")
     func openSessionCountsForTwelveHourRule() throws {
         let dir = try TemporaryDirectory()
