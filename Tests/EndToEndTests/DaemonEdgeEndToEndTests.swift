@@ -116,3 +116,91 @@ struct RefusedStartEndToEndTests {
         #expect(running.state == .running && running.sessionId != nil)
     }
 }
+
+/// Holds `count` observer connections to a pumpd socket from another uid (nobody/nogroup, through setpriv),
+/// each after one `status`; prints "ready ok=N refused=M" and holds them until its stdin closes.
+final class ObserverFlood {
+    static let script = """
+        import socket, sys
+        path, n = sys.argv[1], int(sys.argv[2])
+        held, ok, refused = [], 0, 0
+        for i in range(n):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(path)
+            try:
+                s.sendall(b'{"v":1,"id":"o%d","command":"status"}\\n' % i)
+            except OSError:
+                pass
+            f = s.makefile('rb')
+            line = f.readline()
+            if b'too-many-connections' in line: refused += 1
+            elif b'"ok":true' in line: ok += 1
+            held.append((s, f))
+        print("ready ok=%d refused=%d" % (ok, refused), flush=True)
+        sys.stdin.read()
+        """
+    let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+
+    init(socket: String, count: Int) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", Self.script,
+                             socket, String(count)]
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+    }
+
+    /// Waits (under `timeout`) for the "ready" line; nil if it did not come.
+    func ready(timeout: TimeInterval) -> String? {
+        let box = LineBox()
+        let done = DispatchSemaphore(value: 0)
+        let handle = output.fileHandleForReading
+        DispatchQueue.global().async {
+            var bytes = Data()
+            while let chunk = try? handle.read(upToCount: 1), let byte = chunk.first, byte != 0x0A { bytes.append(byte) }
+            box.line = String(decoding: bytes, as: UTF8.self)
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + timeout) == .success else { return nil }
+        return box.line
+    }
+
+    /// Closes the observers' connections (the script exits when its stdin closes).
+    func release() {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
+    final class LineBox: @unchecked Sendable { var line: String? }
+}
+
+@Suite("Control before observation, end to end", .serialized)
+struct ControlBeforeObservationEndToEndTests {
+    @Test("Issue 11 item 2: 200 observer connections from another uid held open; the nurse's estop still succeeds and the motor is off",
+          .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+                      && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func estopGetsThroughObserverFlood() throws {
+        // Observers are nobody/nogroup (the read-only and socket group); the test user is the nurse.
+        let daemon = try DaemonHarness(readOnlyGroup: "nogroup", socketGroup: "nogroup")
+        try daemon.start()
+        let started = daemon.ctl(DaemonHarness.referenceStart + ["--patient-id", "FLOOD-1"])
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(try daemon.waitFor(timeout: 10) { $0.motorEnabled }.motorEnabled)
+        let flood = try ObserverFlood(socket: daemon.socket, count: 200)
+        defer { flood.release() }
+        let ready = try #require(flood.ready(timeout: 30), "the observers did not connect")
+        #expect(ready.hasPrefix("ready ok="), "\(ready)")
+        // pumpd keeps 32 of its 128 slots for the control group: 96 observers are served, the rest refused.
+        #expect(ready == "ready ok=96 refused=104", "\(ready)")
+        let began = Date()
+        let estop = daemon.ctl(["estop"])
+        let took = Date().timeIntervalSince(began)
+        #expect(estop.status == 0, "estop failed behind \(ready): \(estop.stderr)")
+        let after = try daemon.status()
+        #expect(!after.motorEnabled && after.alarms.contains { $0.code == "estop" }, "\(after.alarms.map(\.code))")
+        #expect(took < 5, "estop took \(took) s")
+    }
+}
