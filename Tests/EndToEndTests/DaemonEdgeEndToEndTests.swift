@@ -44,9 +44,10 @@ struct DaemonEdgeEndToEndTests {
         #expect(before.state == .running)
         let holder = try #require(daemon.process?.processIdentifier)
         let group = primaryGroupName()
-        // Same state directory and the same socket: the second daemon must not take either.
+        // The same state directory with a socket of its own: only the lock can stop the second daemon.
+        let secondSocket = daemon.directory.appendingPathComponent("second.sock").path
         let second = try runPumpdToExit([
-            "--backend", "sim", "--socket", daemon.socket, "--state-dir", daemon.stateDirectory, "--sim-speed", "200",
+            "--backend", "sim", "--socket", secondSocket, "--state-dir", daemon.stateDirectory, "--sim-speed", "200",
             "--control-group", group, "--read-only-group", group, "--socket-group", group,
             "--config", daemon.directory.appendingPathComponent("none.toml").path, "--log-level", "warning",
         ])
@@ -54,11 +55,16 @@ struct DaemonEdgeEndToEndTests {
         #expect(result.status != 0)
         #expect(result.stderr.contains(daemon.stateDirectory), "stderr: \(result.stderr)")
         #expect(result.stderr.contains("PID \(holder)"), "stderr: \(result.stderr)")
-        // The first daemon still owns its socket and its session, which was not recovered as interrupted.
+        #expect(!FileManager.default.fileExists(atPath: secondSocket))
+        // The first daemon still owns its session, and the journal has no second start or recovery in it.
         let after = try daemon.status()
         #expect(after.state == .running, "state \(after.state)")
         #expect(after.sessionId == before.sessionId)
         #expect(daemon.isRunning)
+        let log = daemon.ctl(["log", "--limit", "200"])
+        #expect(log.status == 0, "\(log.stderr)")
+        #expect(log.stdout.components(separatedBy: "pumpd started").count == 2, "\(log.stdout)")
+        #expect(!log.stdout.contains("interrupted"), "\(log.stdout)")
     }
 }
 
