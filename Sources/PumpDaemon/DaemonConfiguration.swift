@@ -120,17 +120,17 @@ public struct DaemonConfiguration: Sendable, Equatable {
         socketGroup = try reader.string("socket_group") ?? socketGroup
         allowRoot = try reader.bool("allow_root") ?? allowRoot
         stateDirectory = try reader.string("state_dir") ?? stateDirectory
-        simSpeed = try reader.number("sim_speed") ?? simSpeed
-        simFillML = try reader.number("sim_fill_ml") ?? simFillML
+        simSpeed = try reader.checkedNumber("sim_speed") ?? simSpeed
+        simFillML = try reader.checkedNumber("sim_fill_ml") ?? simFillML
         drugLibraryPath = try reader.string("drug_library") ?? drugLibraryPath
         syringeLibraryPath = try reader.string("syringe_library") ?? syringeLibraryPath
         calibrationPath = try reader.string("calibration") ?? calibrationPath
-        repeatSessionWindowHours = try reader.number("repeat_session_window_h") ?? repeatSessionWindowHours
-        controlPeriodMS = try reader.number("control_period_ms").map { Int($0) } ?? controlPeriodMS
-        occlusionPressureMMHg = try reader.number("occlusion_pressure_mmhg") ?? occlusionPressureMMHg
+        repeatSessionWindowHours = try reader.checkedNumber("repeat_session_window_h") ?? repeatSessionWindowHours
+        controlPeriodMS = try reader.checkedInteger("control_period_ms") ?? controlPeriodMS
+        occlusionPressureMMHg = try reader.checkedNumber("occlusion_pressure_mmhg") ?? occlusionPressureMMHg
         realtime = try reader.bool("realtime") ?? realtime
         gpioPinMapPath = try reader.string("gpio_pin_map") ?? gpioPinMapPath
-        realtimePriority = try reader.number("realtime_priority").map { Int32($0) } ?? realtimePriority
+        realtimePriority = try reader.checkedInteger("realtime_priority") ?? realtimePriority
         if let value = try reader.string("step_timing") {
             guard let mode = StepTimingMode(rawValue: value) else {
                 throw ConfigurationError("\(source): step_timing must be dispatch or realtime, not '\(value)'.")
@@ -138,9 +138,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
             stepTiming = mode
         }
         plasmaModel = try reader.string("plasma_model") ?? plasmaModel
-        vitalsStaleMin = try reader.number("vitals_stale_min") ?? vitalsStaleMin
+        vitalsStaleMin = try reader.checkedNumber("vitals_stale_min") ?? vitalsStaleMin
         simVitals = try reader.bool("sim_vitals") ?? simVitals
-        simVitalsIntervalS = try reader.number("sim_vitals_interval_s") ?? simVitalsIntervalS
+        simVitalsIntervalS = try reader.checkedNumber("sim_vitals_interval_s") ?? simVitalsIntervalS
         if let gpio = table["gpio"]?.table {
             for key in gpio.keys {
                 if key == "chip" {
@@ -149,7 +149,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
                 } else if let name = gpio[key]?.string {
                     gpioLines[key] = name
                 } else if let offset = gpio[key]?.int {
-                    gpioLines[key] = String(offset)
+                    let checked: Int = try ConfigurationNumbers.integer(Double(offset), key: "gpio.\(key)", source: source)
+                    gpioLines[key] = String(checked)
                 } else {
                     throw ConfigurationError("\(source): gpio.\(key) must be a line name or an offset.")
                 }
@@ -158,38 +159,23 @@ public struct DaemonConfiguration: Sendable, Equatable {
         try validate()
     }
 
-    /// Checks ranges; one sentence per problem.
+    /// Checks ranges; one sentence per problem. Numbers go through `ConfigurationNumbers` (the same ranges as
+    /// the file's keys), so a value set by a flag or in code is checked exactly like one read from pumpd.toml.
     public func validate() throws(ConfigurationError) {
-        guard simSpeed.isFinite, simSpeed >= 1, simSpeed <= 10_000 else {
-            throw ConfigurationError("sim_speed must be between 1 and 10000, not \(simSpeed).")
-        }
+        _ = try ConfigurationNumbers.checked(simSpeed, key: "sim_speed")
         if backend == .gpiod, simSpeed != 1 {
             throw ConfigurationError("sim_speed applies to the simulator only; the gpiod backend runs in real time.")
         }
-        guard (10...200).contains(controlPeriodMS) else {
-            throw ConfigurationError("control_period_ms must be between 10 and 200, not \(controlPeriodMS).")
-        }
-        guard occlusionPressureMMHg >= 50, occlusionPressureMMHg <= 1034 else {
-            throw ConfigurationError("occlusion_pressure_mmhg must be between 50 and 1034 (ECRI ceiling), not \(occlusionPressureMMHg).")
-        }
-        guard repeatSessionWindowHours >= 0, repeatSessionWindowHours <= 168 else {
-            throw ConfigurationError("repeat_session_window_h must be between 0 and 168, not \(repeatSessionWindowHours).")
-        }
-        if let fill = simFillML, !(fill > 0 && fill <= 100) {
-            throw ConfigurationError("sim_fill_ml must be between 0 and 100, not \(fill).")
-        }
-        guard (1...99).contains(realtimePriority) else {
-            throw ConfigurationError("realtime_priority must be between 1 and 99, not \(realtimePriority).")
-        }
+        _ = try ConfigurationNumbers.checked(Double(controlPeriodMS), key: "control_period_ms")
+        _ = try ConfigurationNumbers.checked(occlusionPressureMMHg, key: "occlusion_pressure_mmhg")
+        _ = try ConfigurationNumbers.checked(repeatSessionWindowHours, key: "repeat_session_window_h")
+        if let fill = simFillML { _ = try ConfigurationNumbers.checked(fill, key: "sim_fill_ml") }
+        _ = try ConfigurationNumbers.checked(Double(realtimePriority), key: "realtime_priority")
         if let plasmaModel, PlasmaConcentrationModel.named(plasmaModel) == nil {
             throw ConfigurationError("plasma_model must be one of \(PlasmaConcentrationModel.all.map(\.id).joined(separator: ", ")), not '\(plasmaModel)'.")
         }
-        if let stale = vitalsStaleMin, !(stale > 0 && stale <= 120) {
-            throw ConfigurationError("vitals_stale_min must be above 0 and at most 120, not \(stale).")
-        }
-        guard simVitalsIntervalS.isFinite, simVitalsIntervalS >= 10, simVitalsIntervalS <= 3600 else {
-            throw ConfigurationError("sim_vitals_interval_s must be between 10 and 3600, not \(simVitalsIntervalS).")
-        }
+        if let stale = vitalsStaleMin { _ = try ConfigurationNumbers.checked(stale, key: "vitals_stale_min") }
+        _ = try ConfigurationNumbers.checked(simVitalsIntervalS, key: "sim_vitals_interval_s")
         if simVitals, backend != .sim {
             throw ConfigurationError("sim_vitals applies to the simulator only; on real hardware vital signs come from pumpctl vitals or a monitor bridge.")
         }
@@ -215,6 +201,18 @@ struct TOMLReader {
         if let double = value.double { return double }
         if let int = value.int { return Double(int) }
         throw ConfigurationError("\(source): \(key) must be a number.")
+    }
+
+    /// A number checked against `key`'s range (`ConfigurationNumbers`).
+    func checkedNumber(_ key: String) throws(ConfigurationError) -> Double? {
+        guard let value = try number(key) else { return nil }
+        return try ConfigurationNumbers.checked(value, key: key, source: source)
+    }
+
+    /// A whole number checked against `key`'s range, converted only after the check.
+    func checkedInteger<T: FixedWidthInteger>(_ key: String) throws(ConfigurationError) -> T? {
+        guard let value = try number(key) else { return nil }
+        return try ConfigurationNumbers.integer(value, key: key, source: source, as: T.self)
     }
 
     func bool(_ key: String) throws(ConfigurationError) -> Bool? {

@@ -11,6 +11,10 @@ import Glibc
 
 /// Runs pumpd until a shutdown signal.
 public enum DaemonRunner {
+    /// Of the socket's 128 connections, how many only control-group peers may take (issue 11 item 2): observers
+    /// share the other 96, so a nurse's stop, pause and estop always find a slot.
+    public static let reservedControlConnections = 32
+
     /// Builds everything from `configuration` and runs until SIGTERM/SIGINT.
     public static func run(configuration: DaemonConfiguration, logger: Logger) async throws {
         if configuration.realtime { Realtime.lockMemory(logger: logger) }
@@ -18,9 +22,11 @@ public enum DaemonRunner {
         let server = LineServer(
             configuration: LineServerConfiguration(
                 socketPath: configuration.socketPath, socketMode: 0o660,
-                socketGroup: configuration.socketGroup ?? configuration.readOnlyGroup),
+                socketGroup: configuration.socketGroup ?? configuration.readOnlyGroup,
+                reservedControlConnections: Self.reservedControlConnections),
             handler: { request in await service.handle(line: request.line, peer: request.peer) },
-            logger: logger)
+            logger: logger,
+            isControlPeer: { [access = service.access] peer in access.canControl(peer) })
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [
                 .init(service: SocketService(server: server)),

@@ -170,9 +170,16 @@ extension PumpService {
         guard let journal else {
             return .failure(ProtocolError(code: .refused, message: "The journal is unavailable; starting is blocked (HAZ-014)."))
         }
-        let state = scheduler.syncOnControl { engine.state }
+        // A start the engine would refuse is refused here, before the journal opens a session: no session row,
+        // no status change and nothing the repeat-dose window could count (issue 11 item 4). A latched alarm
+        // (e-stop included: a pressed button latches even while idle) is what `arm` would refuse on; a refusal
+        // that can only be seen later still takes the abandoned path below.
+        let (state, latched) = scheduler.syncOnControl { (engine.state, engine.supervisor.latchedAlarms) }
         guard !state.hasOpenSession else {
             return .failure(ProtocolError(code: .invalidState, message: "An infusion is already \(state.rawValue); stop it before starting another."))
+        }
+        if let alarm = latched.first {
+            return .failure(ProtocolError(code: .refused, message: "Alarm \(alarm.code.rawValue) is active; acknowledge it first. No session was opened."))
         }
         let planned: (DosePlan, [Finding])
         switch plan(for: parameters) {

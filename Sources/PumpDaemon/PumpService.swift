@@ -45,6 +45,8 @@ public final class PumpService: @unchecked Sendable {
     /// The simulated patient monitor (sim backend with `sim_vitals`), else nil.
     let simulatedMonitor: SimulatedMonitor?
     private let stateLock = NSLock()
+    /// The exclusive lock on the state directory (one daemon per directory), held for the service's life.
+    let directoryLock: StateDirectoryLock?
     private var active = ActiveSession()
 
     /// What the service knows about the open session (guarded by `stateLock`).
@@ -63,6 +65,16 @@ public final class PumpService: @unchecked Sendable {
         self.configuration = configuration
         self.logger = logger
         self.wallClock = wallClock
+        // One daemon per state directory: a second one stops here, before anything is opened or written.
+        var lockFailure: StateDirectoryLockError?
+        do {
+            directoryLock = try StateDirectoryLock.acquire(directory: configuration.stateDirectory)
+        } catch .held(let directory, let pid) {
+            throw StateDirectoryLockError.held(directory: directory, holderPID: pid)
+        } catch {
+            directoryLock = nil
+            lockFailure = error
+        }
         planner = try Self.loadPlanner(configuration)
         access = try AccessPolicy(controlGroup: configuration.controlGroup, readOnlyGroup: configuration.readOnlyGroup,
                                   allowRoot: configuration.allowRoot)
@@ -120,9 +132,11 @@ public final class PumpService: @unchecked Sendable {
             ? SimulatedMonitor(interval: .seconds(configuration.simVitalsIntervalS)) : nil
 
         var openedJournal: Journal?
-        var openError: JournalError?
+        var openError: JournalError? = lockFailure.map { .io($0.description) }
         do {
-            openedJournal = try Journal(directory: URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true))
+            if openError == nil {
+                openedJournal = try Journal(directory: URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true))
+            }
         } catch {
             openError = error
         }

@@ -7,7 +7,9 @@ import PumpCore
 extension Journal {
     /// When the patient's most recent session ended, for the "new program within 12 h needs an override" rule.
     /// A session still open (for example interrupted) counts as ending at its last checkpoint, or at its
-    /// opening if it has none, so an undecided session never makes the patient look dose-free.
+    /// opening if it has none, so an undecided session never makes the patient look dose-free. Patient ids are
+    /// compared normalised (`Kcompleted` and ` kcompleted ` are one patient). A session abandoned before
+    /// anything was delivered (a start refused after it was opened) gave no dose and does not count.
     public func lastSessionEnd(patientID: String) throws(JournalError) -> Date? {
         try read { db in
             try Date.fetchOne(db, sql: """
@@ -15,7 +17,9 @@ extension Journal {
                     (SELECT c.wall FROM session_close c WHERE c.session_id = s.id),
                     (SELECT k.wall FROM checkpoint k WHERE k.session_id = s.id ORDER BY k.id DESC LIMIT 1),
                     s.wall))
-                FROM session s WHERE s.patient_id = ?
+                FROM session s WHERE pumpd_patient_key(s.patient_id) = pumpd_patient_key(?)
+                AND NOT EXISTS (SELECT 1 FROM session_close c WHERE c.session_id = s.id
+                                AND c.outcome = 'abandoned' AND c.delivered_steps = 0)
                 """, arguments: [patientID])
         }
     }
@@ -33,7 +37,7 @@ extension Journal {
                                 0) AS delivered_mg,
                        (SELECT COUNT(*) FROM event e WHERE e.session_id = s.id AND e.kind = 'alarm') AS alarms
                 FROM session s LEFT JOIN session_close c ON c.session_id = s.id
-                WHERE ?1 IS NULL OR s.patient_id = ?1
+                WHERE ?1 IS NULL OR pumpd_patient_key(s.patient_id) = pumpd_patient_key(?1)
                 ORDER BY s.id DESC
                 """, arguments: [patientID])
             return try rows.map { row in

@@ -33,12 +33,13 @@ public struct SessionRecord: Sendable, Hashable {
 }
 
 extension Journal {
-    /// Sessions newest first, all patients when `patientID` is nil, at most `limit`.
+    /// Sessions newest first, all patients when `patientID` is nil (compared normalised), at most `limit`.
     public func sessionRecords(patientID: String? = nil, limit: Int = 100) throws(JournalError) -> [SessionRecord] {
         let path = self.path
         return try read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM session WHERE ?1 IS NULL OR patient_id = ?1 ORDER BY id DESC LIMIT ?2
+                SELECT * FROM session WHERE ?1 IS NULL OR pumpd_patient_key(patient_id) = pumpd_patient_key(?1)
+                ORDER BY id DESC LIMIT ?2
                 """, arguments: [patientID, max(0, limit)])
             return try rows.map { try Self.sessionRecord($0, db, path: path) }
         }

@@ -58,6 +58,7 @@ public final class Journal: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             try db.execute(sql: "PRAGMA cell_size_check = ON")
+            Journal.registerPatientKey(db)
         }
         return config
     }

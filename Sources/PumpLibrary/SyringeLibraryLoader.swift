@@ -8,7 +8,9 @@
 //  - inner diameter > 0, and the plunger travel it implies for the nominal volume must lie in 20–150 mm
 //    (every real 1–60 mL syringe needs 50–110 mm), which catches a diameter in cm or a slipped decimal;
 //  - calibration factors only within 0.90–1.10;
-//  - a user file may ADD syringes but never redefine an existing id: a silent geometry change is refused.
+//  - a user file may ADD syringes but never redefine an existing id: a silent geometry change is refused. Ids
+//    are compared normalised (IdentifierKey: NFKC, trimmed, case-folded), so `BD-50` or ` bd-50 ` cannot shadow
+//    the bundled `bd-50`.
 import Foundation
 import PumpCore
 
@@ -60,12 +62,14 @@ struct SyringeDocument {
     /// Adds the syringes to `library`, then applies the calibration factors.
     func apply(to library: SyringeLibrary) throws -> SyringeLibrary {
         var result = library
-        let existing = Set(library.syringes.map(\.id))
         for (spec, reader) in syringes {
             let key = reader.keyPath("id")
-            if existing.contains(spec.id) {
+            if let shadowed = library.syringe(id: spec.id) {
+                let sameText = shadowed.id == spec.id
                 throw LibraryLoadError(.redefinedSyringe, file: file, key: key, value: spec.id,
-                    message: "\(file): key \(key) = \"\(spec.id)\" redefines a syringe already in the library; geometry may not be changed silently, so add it under a new id.")
+                    message: sameText
+                        ? "\(file): key \(key) = \"\(spec.id)\" redefines a syringe already in the library; geometry may not be changed silently, so add it under a new id."
+                        : "\(file): key \(key) = \"\(spec.id)\" is the same id as the syringe \"\(shadowed.id)\" already in the library once case and whitespace are ignored; a user syringe may not shadow it, so add it under a new id.")
             }
             if result.syringe(id: spec.id) != nil {
                 throw LibraryLoadError(.duplicateID, file: file, key: key, value: spec.id,
@@ -76,7 +80,7 @@ struct SyringeDocument {
         guard let calibration else { return result }
         for id in calibration.table.keys {
             let key = calibration.keyPath(id)
-            guard let index = result.syringes.firstIndex(where: { $0.id == id }) else {
+            guard let index = result.syringes.firstIndex(where: { IdentifierKey.same($0.id, id) }) else {
                 throw LibraryLoadError(.unknownSyringe, file: file, key: key, value: id,
                     message: "\(file): key \(key) calibrates syringe \"\(id)\", which is not in the library (known: \(result.syringes.map(\.id).joined(separator: ", "))).")
             }

@@ -6,6 +6,8 @@
 // - Every line gets exactly one reply line, in request order. Garbage, oversized lines, idle or half-open
 //   clients and client crashes affect only their own connection, never the server or other clients.
 // - Connections above `maxConnections` get one error line and are closed; they never reach the handler.
+//   `reservedControlConnections` of them are kept for control peers (`isControlPeer`): observers and peers
+//   without access share the rest, so they can never lock a nurse out of stop or estop.
 // - NIO runs only the socket I/O; the handler runs on Swift concurrency, never on the real-time step path.
 import Foundation
 import Logging
@@ -20,6 +22,7 @@ public final class LineServer: Sendable {
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
     private let limiter: ConnectionLimiter
+    private let isControlPeer: @Sendable (PeerCredentials) -> Bool
     private let state = ServerState()
     private let children = ChildChannelRegistry()
 
@@ -30,18 +33,23 @@ public final class LineServer: Sendable {
     }
 
     /// Creates a server; nothing is bound until `start()`.
-    /// - Parameter handler: called once per complete line; returns the reply line (without a newline).
+    /// - Parameters:
+    ///   - handler: called once per complete line; returns the reply line (without a newline).
+    ///   - isControlPeer: whether a peer may take the slots reserved for control (decided once, at accept).
     public init(
         configuration: LineServerConfiguration,
         handler: @escaping @Sendable (LineRequest) async -> String,
         logger: Logger,
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        isControlPeer: @escaping @Sendable (PeerCredentials) -> Bool = { _ in false }
     ) {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
-        self.limiter = ConnectionLimiter(limit: configuration.maxConnections)
+        self.isControlPeer = isControlPeer
+        self.limiter = ConnectionLimiter(limit: configuration.maxConnections,
+                                         reservedForControl: configuration.reservedControlConnections)
     }
 
     /// Connections currently being served.
@@ -113,6 +121,9 @@ public final class LineServer: Sendable {
         guard config.maxConnections > 0 else {
             throw LineServerError.invalidConfiguration("maxConnections must be > 0")
         }
+        guard config.reservedControlConnections >= 0, config.reservedControlConnections < config.maxConnections else {
+            throw LineServerError.invalidConfiguration("reservedControlConnections must be at least 0 and below maxConnections")
+        }
         guard config.idleTimeout > .zero else {
             throw LineServerError.invalidConfiguration("idleTimeout must be > 0")
         }
@@ -155,10 +166,11 @@ public final class LineServer: Sendable {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
-                        if limiter.tryAcquire() {
+                        let control = configuration.reservedControlConnections > 0 && isControlPeer(connection.peer)
+                        if limiter.tryAcquire(control: control) {
                             group.addTask {
                                 await self.serve(connection)
-                                self.limiter.release()
+                                self.limiter.release(control: control)
                             }
                         } else {
                             group.addTask { await self.refuse(connection) }

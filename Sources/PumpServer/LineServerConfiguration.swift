@@ -17,11 +17,14 @@ public struct LineServerConfiguration: Sendable, Hashable {
     public var idleTimeout: Duration
     /// Most simultaneous connections; more are answered with a `too-many-connections` error and closed.
     public var maxConnections: Int
+    /// Of `maxConnections`, how many only control peers may take (the server's `isControlPeer` decides), so
+    /// observers can never crowd a nurse out; 0 shares every slot alike.
+    public var reservedControlConnections: Int
 
     /// Creates a configuration.
     public init(
         socketPath: String, socketMode: mode_t = 0o660, socketGroup: String? = nil, maxLineBytes: Int = 65_536,
-        idleTimeout: Duration = .seconds(30), maxConnections: Int = 128
+        idleTimeout: Duration = .seconds(30), maxConnections: Int = 128, reservedControlConnections: Int = 0
     ) {
         self.socketPath = socketPath
         self.socketMode = socketMode
@@ -29,6 +32,7 @@ public struct LineServerConfiguration: Sendable, Hashable {
         self.maxLineBytes = maxLineBytes
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
+        self.reservedControlConnections = reservedControlConnections
     }
 }
 

@@ -40,6 +40,9 @@ final class DaemonHarness: @unchecked Sendable {
     let stateDirectory: String
     let speed: Double
     let controlGroup: String
+    /// The read-only group and the socket's group (default: the current user's primary group).
+    let readOnlyGroup: String
+    let socketGroup: String
     private(set) var process: Process?
     /// Extra pumpd.toml lines (e.g. `sim_vitals = true`).
     var extraConfig = ""
@@ -47,7 +50,10 @@ final class DaemonHarness: @unchecked Sendable {
     /// Extra pumpd arguments (e.g. `--step-timing-report FILE`).
     let extraArguments: [String]
 
-    init(speed: Double = 200, controlGroup: String? = nil, extraArguments: [String] = [], extraConfiguration: String = "") throws {
+    init(speed: Double = 200, controlGroup: String? = nil, readOnlyGroup: String? = nil, socketGroup: String? = nil,
+         extraArguments: [String] = [], extraConfiguration: String = "") throws {
+        self.readOnlyGroup = readOnlyGroup ?? primaryGroupName()
+        self.socketGroup = socketGroup ?? primaryGroupName()
         self.extraArguments = extraArguments
         self.extraConfig = extraConfiguration
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pump-e2e-\(UUID().uuidString.prefix(8))")
@@ -67,10 +73,9 @@ final class DaemonHarness: @unchecked Sendable {
     func start() throws {
         let process = Process()
         process.executableURL = Binaries.pumpd
-        let group = primaryGroupName()
         process.arguments = [
             "--backend", "sim", "--socket", socket, "--state-dir", stateDirectory, "--sim-speed", String(speed),
-            "--control-group", controlGroup, "--read-only-group", group, "--socket-group", group,
+            "--control-group", controlGroup, "--read-only-group", readOnlyGroup, "--socket-group", socketGroup,
             "--config", directory.appendingPathComponent("none.toml").path, "--log-level", "warning",
         ] + extraArguments
         try ("realtime = false\n" + extraConfig).write(to: directory.appendingPathComponent("none.toml"), atomically: true, encoding: .utf8)

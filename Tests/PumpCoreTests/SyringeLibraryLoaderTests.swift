@@ -86,6 +86,29 @@ struct SyringeLibraryLoaderTests {
         #expect(error.message.contains("user.toml: key syringes[0].id = \"bd-50\" redefines a syringe"))
     }
 
+    @Test("Issue 11 item 3: a user syringe whose id is a bundled id up to case, width or whitespace may not shadow it",
+          arguments: ["BD-50", " bd-50 ", "Bd-50\t", "ＢＤ-50"])
+    func noShadowing(_ id: String) throws {
+        let base = try SyringeLibraryLoader.bundled()
+        let shadow = validSyringeTOML.replacingOccurrences(of: "\"test-50\"", with: "\"\(id)\"")
+            .replacingOccurrences(of: "inner_diameter_mm = 26.7", with: "inner_diameter_mm = 40")
+        let url = try TempFile.write(shadow, name: "user.toml")
+        let error = try #require(throws: LibraryLoadError.self) { try base.merging(userFileAt: url) }
+        #expect(error.kind == .redefinedSyringe)
+        #expect(error.message.contains("\"bd-50\"") && error.message.contains("may not shadow"), "\(error.message)")
+        // Nothing was merged: every spelling still finds the bundled geometry.
+        #expect(base.syringe(id: id) == base.syringe(id: "bd-50"))
+        #expect(base.syringe(id: id)?.innerDiameter == Millimeters(26.7))
+    }
+
+    @Test("Issue 11 item 3: syringe ids are looked up and calibrated normalised")
+    func normalisedLookup() throws {
+        let base = try SyringeLibraryLoader.bundled()
+        #expect(base.syringe(id: " BD-50 ")?.id == "bd-50")
+        let merged = try base.merging(userFileAt: TempFile.write("[calibration]\nBD-50 = 1.02\n"))
+        #expect(merged.syringe(id: "bd-50")?.calibrationFactor == 1.02)
+    }
+
     @Test("HAZ-007: calibration factors apply within 0.90–1.10 and scale the volume per step", arguments: [0.90, 1.012, 1.10])
     func calibration(_ factor: Double) throws {
         let base = try SyringeLibraryLoader.bundled()

@@ -128,3 +128,90 @@ struct ShippedConfigurationTests {
         #expect(configuration.realtimePriority == 50)
     }
 }
+
+/// Issue 11 item 6: every number in pumpd.toml is checked (finite, in range, whole where an integer is meant)
+/// before any conversion; a bad one is a sentence naming the key, the value and the range, never a trap.
+@Suite("Configuration numbers never crash pumpd")
+struct ConfigurationNumberTests {
+    /// Every numeric key, the TOML prefix it needs, and a fragment of its allowed range.
+    static let keys: [(key: String, range: String)] = [
+        ("sim_speed", "between 1 and 10000"), ("sim_fill_ml", "above 0 and at most 100"),
+        ("repeat_session_window_h", "between 0 and 168"), ("control_period_ms", "an integer between 10 and 200"),
+        ("occlusion_pressure_mmhg", "between 50 and 1034"), ("realtime_priority", "an integer between 1 and 99"),
+        ("vitals_stale_min", "above 0 and at most 120"), ("sim_vitals_interval_s", "between 10 and 3600"),
+    ]
+    /// The hostile values as TOML literals and as they must be named in the sentence.
+    static let values: [(toml: String, shown: String, number: Double)] = [
+        ("nan", "nan", .nan), ("inf", "inf", .infinity), ("-inf", "-inf", -.infinity), ("1e20", "1e+20", 1e20),
+        ("-1", "-1", -1), ("0", "0", 0), ("50.9", "50.9", 50.9),
+    ]
+    /// The (key, value) pairs a key's range allows (everything else must be refused).
+    static let allowed: Set<String> = [
+        "repeat_session_window_h=0", "sim_speed=50.9", "sim_fill_ml=50.9", "repeat_session_window_h=50.9",
+        "occlusion_pressure_mmhg=50.9", "vitals_stale_min=50.9", "sim_vitals_interval_s=50.9",
+    ]
+
+    @Test("NaN, ±inf, 1e20, -1, 0 and 50.9 for every numeric key: refused with key, value and range, or kept exactly",
+          arguments: keys)
+    func everyKeyEveryValue(key: String, range: String) {
+        for value in Self.values {
+            var configuration = DaemonConfiguration()
+            let text = "\(key) = \(value.toml)"
+            do {
+                try configuration.apply(toml: text, source: "pumpd.toml")
+                #expect(Self.allowed.contains("\(key)=\(value.toml)"), "accepted \(text)")
+                let stored: Double? = switch key {
+                case "sim_speed": configuration.simSpeed
+                case "sim_fill_ml": configuration.simFillML
+                case "repeat_session_window_h": configuration.repeatSessionWindowHours
+                case "occlusion_pressure_mmhg": configuration.occlusionPressureMMHg
+                case "vitals_stale_min": configuration.vitalsStaleMin
+                case "sim_vitals_interval_s": configuration.simVitalsIntervalS
+                default: nil
+                }
+                #expect(stored == value.number, "\(text) stored as \(String(describing: stored))")
+            } catch {
+                #expect(!Self.allowed.contains("\(key)=\(value.toml)"), "refused \(text): \(error.message)")
+                #expect(error.message.contains(key), "\(error.message)")
+                #expect(error.message.contains("not \(value.shown)"), "\(error.message)")
+                #expect(error.message.contains(range), "\(error.message)")
+            }
+        }
+    }
+
+    @Test("A non-integer for an integer key is refused, never truncated (control_period_ms = 50.9 is not 50)")
+    func nonIntegerRefused() {
+        var configuration = DaemonConfiguration()
+        #expect(throws: ConfigurationError.self) { try configuration.apply(toml: "control_period_ms = 50.9") }
+        #expect(configuration.controlPeriodMS == 50)
+        #expect(throws: ConfigurationError.self) { try configuration.apply(toml: "realtime_priority = 30.5") }
+        // A whole number written as a float is still that integer.
+        #expect(throws: Never.self) { try configuration.apply(toml: "control_period_ms = 60.0\nrealtime_priority = 30") }
+        #expect(configuration.controlPeriodMS == 60 && configuration.realtimePriority == 30)
+    }
+
+    @Test("A GPIO offset must be a plausible whole number", arguments: ["-1", "70000"])
+    func gpioOffset(value: String) {
+        var configuration = DaemonConfiguration()
+        do {
+            try configuration.apply(toml: "backend = \"gpiod\"\n[gpio]\nstep = \(value)\n")
+            Issue.record("accepted gpio.step = \(value)")
+        } catch {
+            #expect(error.message.contains("gpio.step") && error.message.contains("not \(value)"), "\(error.message)")
+        }
+    }
+
+    @Test("Values set by flags or in code go through the same check (sim_speed from --sim-speed)",
+          arguments: [Double.nan, .infinity, 1e300, 0])
+    func flagValues(speed: Double) {
+        var configuration = DaemonConfiguration()
+        configuration.simSpeed = speed
+        do {
+            try configuration.validate()
+            Issue.record("accepted sim_speed \(speed)")
+        } catch {
+            #expect(error.message.contains("sim_speed") && error.message.contains("between 1 and 10000"), "\(error.message)")
+            #expect(error.message.count < 120, "a short sentence, not a 300-digit echo: \(error.message)")
+        }
+    }
+}

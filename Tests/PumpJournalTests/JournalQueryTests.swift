@@ -32,6 +32,33 @@ struct JournalQueryTests {
         #expect(try journal.lastSessionEnd(patientID: "C") == nil)
     }
 
+    @Test("Issue 11 item 3: patient ids are one patient across case, width and whitespace (guard, history, reports)",
+          arguments: [" kcompleted ", "KCOMPLETED", "kCompleted\t", "ｋｃｏｍｐｌｅｔｅｄ"])
+    func patientIDsNormalised(_ spelling: String) throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(directory: dir.url)
+        let id = try closedSession(journal, patient: "Kcompleted", startSecond: 0, endSecond: 2_400, outcome: .completed)
+        _ = try closedSession(journal, patient: "Other", startSecond: 3_000, endSecond: 4_000, outcome: .completed)
+        #expect(try journal.lastSessionEnd(patientID: spelling)?.milliseconds
+            == Fixtures.wall0.addingTimeInterval(2_400).milliseconds)
+        #expect(try journal.sessions(patientID: spelling).map(\.id) == [id])
+        #expect(try journal.sessionRecords(patientID: spelling).map(\.id) == [id])
+        // The id is kept exactly as typed.
+        #expect(try journal.sessions(patientID: spelling).first?.patientID == "Kcompleted")
+    }
+
+    @Test("Issue 11 item 4: a session abandoned with nothing delivered does not arm the repeat window; one with a dose does")
+    func abandonedWithoutDoseIgnored() throws {
+        let dir = try TemporaryDirectory()
+        let journal = try Journal(directory: dir.url)
+        let empty = try journal.beginSession(Fixtures.start(patient: "PE2", at: Fixtures.wall0))
+        try journal.closeSession(empty, outcome: .abandoned, delivered: Fixtures.delivered(0),
+                                 monotonic: MonotonicInstant(nanoseconds: 1), wall: Fixtures.wall0.addingTimeInterval(1))
+        #expect(try journal.lastSessionEnd(patientID: "PE2") == nil)
+        _ = try closedSession(journal, patient: "PE2", startSecond: 10, endSecond: 20, outcome: .abandoned)
+        #expect(try journal.lastSessionEnd(patientID: "PE2")?.milliseconds == Fixtures.wall0.addingTimeInterval(20).milliseconds)
+    }
+
     @Test("HAZ-010: an open (interrupted) session counts as ending at its last checkpoint")
     func openSessionCountsForTwelveHourRule() throws {
         let dir = try TemporaryDirectory()

@@ -12,13 +12,14 @@ struct ServerFixture: Sendable {
     /// Starts an echo server: each line is answered with `echo:` + line.
     static func start(
         maxLineBytes: Int = 65_536, idleTimeout: Duration = .seconds(10), maxConnections: Int = 128,
+        reservedControlConnections: Int = 0, isControlPeer: @escaping @Sendable (PeerCredentials) -> Bool = { _ in false },
         handler: (@Sendable (LineRequest) async -> String)? = nil
     ) async throws -> ServerFixture {
         let directory = try SocketDirectory()
         let log = HandlerLog()
         let config = LineServerConfiguration(
             socketPath: directory.socketPath, maxLineBytes: maxLineBytes, idleTimeout: idleTimeout,
-            maxConnections: maxConnections)
+            maxConnections: maxConnections, reservedControlConnections: reservedControlConnections)
         var logger = Logger(label: "pumpd.test.server")
         logger.logLevel = .critical
         let server = LineServer(
@@ -28,7 +29,7 @@ struct ServerFixture: Sendable {
                 if let handler { return await handler(request) }
                 return "echo:" + request.line
             },
-            logger: logger)
+            logger: logger, isControlPeer: isControlPeer)
         try await server.start()
         return ServerFixture(directory: directory, server: server, log: log)
     }

@@ -10,6 +10,10 @@ public struct SyringeLibrary: Sendable, Equatable {
     /// Creates a library.
     public init(syringes: [SyringeSpec]) { self.syringes = syringes }
 
-    /// The syringe with identifier `id`, if listed.
-    public func syringe(id: String) -> SyringeSpec? { syringes.first { $0.id == id } }
+    /// The syringe with identifier `id`, if listed; ids are compared normalised (`IdentifierKey`), so case and
+    /// surrounding whitespace do not matter.
+    public func syringe(id: String) -> SyringeSpec? {
+        let key = IdentifierKey.normalized(id)
+        return syringes.first { IdentifierKey.normalized($0.id) == key }
+    }
 }

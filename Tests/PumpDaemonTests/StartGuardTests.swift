@@ -1,0 +1,78 @@
+// Issue 11 items 3 and 4 at the service level: the repeat-dose window compares patient ids normalised, and a
+// refused start opens no session (so it cannot arm the window for a dose never given).
+import Foundation
+import Logging
+import PumpCore
+import PumpJournal
+import PumpProtocol
+import PumpServer
+import Testing
+@testable import PumpDaemon
+
+@Suite("Start guards")
+struct StartGuardTests {
+    static let me = PeerCredentials(pid: getpid(), uid: getuid(), gid: getgid())
+
+    static func program(patient: String) -> StartParameters {
+        StartParameters(drug: "ketamine", profile: .mood, weightKg: 70, doseMgPerKg: 0.5, durationMin: 40,
+                        concentrationMgPerMl: 1, syringe: "bd-50", patientId: patient, confirmed: true)
+    }
+
+    static func directory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("start-guard-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test("Issue 11 item 3: after a session for Kcompleted, ' kcompleted ' and 'KCOMPLETED' need the 12 h override",
+          arguments: [" kcompleted ", "KCOMPLETED", "ｋｃｏｍｐｌｅｔｅｄ"])
+    func repeatWindowIgnoresCase(_ spelling: String) throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            // One completed session an hour ago, written straight into the journal the service will open.
+            let journal = try Journal(directory: directory)
+            let ended = Date().addingTimeInterval(-3600)
+            let id = try journal.beginSession(SessionStart(
+                patientID: "Kcompleted", drug: "ketamine", profile: "mood", program: Data("{}".utf8),
+                targetDose: Milligrams(35), targetVolume: Milliliters(35), targetSteps: Steps(160_027),
+                wall: ended.addingTimeInterval(-2400), monotonic: MonotonicInstant(nanoseconds: 1), actor: .daemon))
+            try journal.closeSession(id, outcome: .completed,
+                                     delivered: DeliveredAmount(steps: Steps(160_027), volume: Milliliters(35), dose: Milligrams(35)),
+                                     monotonic: MonotonicInstant(nanoseconds: 2), wall: ended)
+        }
+        let service = try EStopFastPathTests.service(DisableSignallingHardware(), directory: directory)
+        defer { service.shutdown() }
+        let reply = service.execute(Request(id: "v", command: .validate(Self.program(patient: spelling))), peer: Self.me)
+        #expect(reply.error?.code == .needsOverride, "\(String(describing: reply.error))")
+        // Another patient is not affected.
+        let other = service.execute(Request(id: "o", command: .validate(Self.program(patient: "Kother"))), peer: Self.me)
+        #expect(other.error == nil, "\(String(describing: other.error))")
+    }
+}
+
+@Suite("A refused start opens nothing")
+struct RefusedStartTests {
+    @Test("Issue 11 item 4: a start refused for a latched e-stop writes no session, changes no status, arms no repeat window")
+    func latchedAlarmRefusesBeforeJournal() throws {
+        let directory = try StartGuardTests.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let service = try EStopFastPathTests.service(DisableSignallingHardware(), directory: directory)
+        defer { service.shutdown() }
+        let me = StartGuardTests.me
+        #expect(service.execute(Request(id: "e", command: .estop), peer: me).error == nil)
+        let before = service.currentStatus()
+        let refused = service.execute(Request(id: "s", command: .start(StartGuardTests.program(patient: "PE2"))), peer: me)
+        #expect(refused.error != nil)
+        let journal = try Journal(directory: directory)
+        #expect(try journal.sessions().isEmpty, "the refused start opened a session")
+        #expect(try journal.lastSessionEnd(patientID: "PE2") == nil)
+        let after = service.currentStatus()
+        #expect(after.sessionId == before.sessionId && after.state == before.state)
+        // The refusal is on record as an event only.
+        #expect(try journal.events(limit: 100).contains { $0.event.kind == .commandRefused && $0.event.session == nil })
+        #expect(service.execute(Request(id: "a", command: .ack(code: "estop")), peer: me).error == nil)
+        let validated = service.execute(Request(id: "v", command: .validate(StartGuardTests.program(patient: "PE2"))), peer: me)
+        #expect(validated.error == nil, "\(String(describing: validated.error))")
+    }
+}
