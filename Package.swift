@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", exact: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         // The safety kernel: units, geometry, drug library model, dose plan, supervisor, hazards. Foundation only.
@@ -182,7 +183,8 @@ let package = Package(
         .testTarget(name: "PumpSimulatorTests", dependencies: ["PumpCore", "PumpSimulator"], path: "Tests/PumpSimulatorTests"),
         .testTarget(
             name: "PumpControlTests",
-            dependencies: ["PumpCore", "PumpLibrary", "PumpSimulator", "PumpControl"],
+            dependencies: ["PumpCore", "PumpLibrary", "PumpSimulator", "PumpControl",
+                           .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/PumpControlTests"
         ),
         .testTarget(

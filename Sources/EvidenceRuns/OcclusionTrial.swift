@@ -13,8 +13,8 @@
 // `thresholdOnly` switches the trend detector off (SupervisorConfiguration.disabledChecksForTesting — an
 // evidence run is not production code) to show what the threshold alone would give.
 import Foundation
-import PumpControl
-import PumpCore
+@_spi(Testing) import PumpControl
+@_spi(Testing) import PumpCore
 import PumpEvidence
 import PumpSimulator
 

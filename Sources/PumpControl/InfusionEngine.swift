@@ -68,16 +68,18 @@ public final class InfusionEngine: @unchecked Sendable {
     private var leaseRequestOutstanding = false
 
     /// TEST-ONLY: ticks before this instant are skipped (control-loop starvation).
-    public var suppressTicksUntilForTesting: MonotonicInstant?
+    @_spi(Testing) public var suppressTicksUntilForTesting: MonotonicInstant?
     /// TEST-ONLY: multiplies the controller's commanded rate (a planner fault for sensitivity tests).
-    public var rateMultiplierForTesting: Double = 1
+    @_spi(Testing) public var rateMultiplierForTesting: Double = 1
     /// TEST-ONLY: the controller's target is raised by this many steps beyond the plan (a planner fault).
-    public var extraTargetStepsForTesting: Int64 = 0
+    @_spi(Testing) public var extraTargetStepsForTesting: Int64 = 0
 
     /// Creates the engine; the motor is disabled and the loop starts ticking at once. `stepScheduler` (default:
     /// `scheduler`) keeps the step deadlines; it must share `scheduler`'s time line.
+    /// With `startsLoop: false` nothing ticks until `startLoop()`, so a composition root can wire `onEvent` and
+    /// its recorders first and no event is emitted before anyone listens.
     public init(scheduler: PumpScheduler, watchdogScheduler: PumpScheduler? = nil, stepScheduler: PumpScheduler? = nil,
-                hardware: PumpHardware, configuration: EngineConfiguration = .init()) {
+                hardware: PumpHardware, configuration: EngineConfiguration = .init(), startsLoop: Bool = true) {
         self.scheduler = scheduler
         self.watchdogScheduler = watchdogScheduler ?? scheduler
         self.stepScheduler = stepScheduler ?? scheduler
@@ -90,11 +92,19 @@ public final class InfusionEngine: @unchecked Sendable {
             scheduler.perform { self?.handleTrip(alarm) }
         }
         wireEmitter()
+        if startsLoop { startLoop() }
+    }
+
+    /// Starts the control tick and the watchdog (once; later calls do nothing). Call on the executor.
+    public func startLoop() {
+        guard !loopStarted else { return }
+        loopStarted = true
         scheduleTick()
         scheduleWatchdog()
         // The alarm outputs show "normal" (green) from the start, not dark until the first event.
         updateIndication()
     }
+    private var loopStarted = false
 
     /// Stops the loop and disables the motor (daemon shutdown). Idempotent.
     public func shutdown() {

@@ -86,7 +86,7 @@ public enum ConfigurationNumbers {
     static func format(_ value: Double) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        if value.rounded(.towardZero) == value, abs(value) < 1e15 { return String(Int64(value)) }
+        if value.rounded(.towardZero) == value, abs(value) < 1e15 { return String(Int64(value)) }  // checked: whole and below 1e15, tested on the same line
         if abs(value) >= 1e15 || abs(value) < 1e-6 { return String(format: "%.6g", value) }
         return "\(value)"
     }

@@ -174,12 +174,12 @@ extension PumpService {
         // no status change and nothing the repeat-dose window could count (issue 11 item 4). A latched alarm
         // (e-stop included: a pressed button latches even while idle) is what `arm` would refuse on; a refusal
         // that can only be seen later still takes the abandoned path below.
-        let (state, latched) = scheduler.syncOnControl { (engine.state, engine.supervisor.latchedAlarms) }
+        let (state, notReady) = scheduler.syncOnControl { (engine.state, engine.supervisor.armingRefusal()) }
         guard !state.hasOpenSession else {
             return .failure(ProtocolError(code: .invalidState, message: "An infusion is already \(state.rawValue); stop it before starting another."))
         }
-        if let alarm = latched.first {
-            return .failure(ProtocolError(code: .refused, message: "Alarm \(alarm.code.rawValue) is active; acknowledge it first. No session was opened."))
+        if let notReady {
+            return .failure(ProtocolError(code: .refused, message: "\(notReady.message) No session was opened."))
         }
         let planned: (DosePlan, [Finding])
         switch plan(for: parameters) {
@@ -192,7 +192,19 @@ extension PumpService {
         guard let profile = planner.drugs.drug(named: dosePlan.drug)?.profile(id: dosePlan.profileID) else {
             return .failure(ProtocolError(code: .internal, message: "The drug profile vanished from the library."))
         }
-        let record = ProgramRecord(request: WireMapping.programRequest(parameters), plan: dosePlan)
+        // The second channel: caps from the raw request and the supervisor's own libraries, and the plan checked
+        // against them, before any session opens.
+        let request = WireMapping.programRequest(parameters)
+        let caps: SupervisorCaps
+        switch supervisorCaps(for: request) {
+        case .success(let derived): caps = derived
+        case .failure(let refusal): return .failure(ProtocolError(code: .refused, message: refusal.message))
+        }
+        if let refusal = caps.refusal(geometry: dosePlan.geometry, concentration: dosePlan.concentration, targetSteps: dosePlan.targetSteps) {
+            writeEvent(.validation, actor: actor, "Program refused by the supervisor: \(refusal.message)")
+            return .failure(ProtocolError(code: .refused, message: refusal.message))
+        }
+        let record = ProgramRecord(request: request, plan: dosePlan)
         let now = scheduler.now()
         let sessionID: SessionID
         do {
@@ -218,6 +230,7 @@ extension PumpService {
         }
         var session = InfusionSession(id: String(sessionID.rawValue), plan: dosePlan, profile: profile,
                                       pumpMaxRate: engine.configuration.supervisor.pumpMaxRate)
+        session.limits = caps.limits
         session.vitalThresholds = vitalThresholds(forDrug: dosePlan.drug)
         plasma.begin(model: plasmaModel(forDrug: dosePlan.drug), bodyWeight: dosePlan.patient.weight, at: scheduler.now())
         if let simulator {
@@ -425,5 +438,15 @@ extension PumpService {
             journalFailed(error)
             return false
         }
+    }
+}
+
+extension PumpService {
+    /// The supervisor's caps for `request`, from its own library load (never the planner's plan).
+    func supervisorCaps(for request: ProgramRequest) -> Result<SupervisorCaps, SupervisorRefusal> {
+        SupervisorCaps.derive(
+            drug: request.drug, profile: request.profile, patient: request.patient, concentration: request.concentration,
+            syringeID: request.syringeID, drugs: supervisorLibraries.drugs, syringes: supervisorLibraries.syringes,
+            mechanics: supervisorLibraries.mechanics, pumpMaxRate: engine.configuration.supervisor.pumpMaxRate)
     }
 }

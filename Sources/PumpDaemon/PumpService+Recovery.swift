@@ -27,10 +27,17 @@ extension PumpService {
             return
         }
         let profile = planner.drugs.drug(named: plan.drug)?.profile(id: plan.profileID)
-        let resumable = profile != nil && planner.validate(record.request).verdict == .accepted
+        // The supervisor's caps again from the raw request and its own libraries, and the journaled plan checked
+        // against them.
+        let caps = try? supervisorCaps(for: record.request).get()
+        let capsAccept = caps.map { $0.refusal(geometry: plan.geometry, concentration: plan.concentration, targetSteps: plan.targetSteps) == nil } ?? false
+        let resumable = profile != nil && capsAccept && planner.validate(record.request).verdict == .accepted
         let pumpMaxRate = engine.configuration.supervisor.pumpMaxRate
-        var session = profile.map { InfusionSession(id: String(recovered.id.rawValue), plan: plan, profile: $0, pumpMaxRate: pumpMaxRate) }
-            ?? Self.closedGateSession(id: String(recovered.id.rawValue), plan: plan, delivered: recovered.delivered.steps)
+        var session = Self.closedGateSession(id: String(recovered.id.rawValue), plan: plan, delivered: recovered.delivered.steps)
+        if let profile, let caps, capsAccept {
+            session = InfusionSession(id: String(recovered.id.rawValue), plan: plan, profile: profile, pumpMaxRate: pumpMaxRate)
+            session.limits = caps.limits
+        }
         // The recovered session keeps the vital-sign interlock (the first version left it off after a restart).
         session.vitalThresholds = vitalThresholds(forDrug: plan.drug)
         // The journalled lease bounds what can have gone unrecorded since the last checkpoint. A journal written

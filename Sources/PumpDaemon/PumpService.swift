@@ -34,6 +34,9 @@ public final class PumpService: @unchecked Sendable {
     let stepTimingChoice: StepTimingChoice
     let engine: InfusionEngine
     let planner: DosePlanner
+    /// The supervisor's own load of the drug and syringe libraries (a second, separate parse of the same files),
+    /// from which it derives its caps; the planner's load is never handed to it (safety kernel v2 item 2).
+    let supervisorLibraries: DosePlanner
     let simulator: SimulatorBay?
     let journal: Journal?
     let recorder: JournalRecorder?
@@ -76,6 +79,7 @@ public final class PumpService: @unchecked Sendable {
             lockFailure = error
         }
         planner = try Self.loadPlanner(configuration)
+        supervisorLibraries = try Self.loadPlanner(configuration)
         access = try AccessPolicy(controlGroup: configuration.controlGroup, readOnlyGroup: configuration.readOnlyGroup,
                                   allowRoot: configuration.allowRoot)
         // At N× simulation speed one real millisecond is N virtual ones: keep the control period at least
@@ -124,7 +128,7 @@ public final class PumpService: @unchecked Sendable {
         engine = scheduler.syncOnControl {
             let engine = InfusionEngine(scheduler: scheduler, watchdogScheduler: watchdog,
                                         stepScheduler: stepTiming.scheduler, hardware: backend,
-                                        configuration: engineConfiguration)
+                                        configuration: engineConfiguration, startsLoop: false)
             engine.keepsLatenessSamples = keepsLateness
             return engine
         }
@@ -160,7 +164,8 @@ public final class PumpService: @unchecked Sendable {
         } else {
             recorder = nil
         }
-        engine.onEvent = { [weak self] event in self?.engineEvent(event) }
+        // Wired on the control executor before the loop starts: no event is emitted before the journal listens.
+        scheduler.syncOnControl { engine.onEvent = { [weak self] event in self?.engineEvent(event) } }
         if let openError {
             // HAZ-014: a journal that cannot be opened is an alarm that blocks starting; nothing is deleted.
             logger.critical("journal unavailable: \(openError)")
@@ -176,6 +181,7 @@ public final class PumpService: @unchecked Sendable {
         }
         let thresholds = vitalThresholds(forDrug: nil)
         scheduler.syncOnControl { engine.configureVitals(thresholds) }
+        scheduler.syncOnControl { engine.startLoop() }
         startSimulatedMonitor()
     }
 

@@ -77,7 +77,7 @@ public final class StateDirectoryLock: Sendable {
         let count = pread(fd, &buffer, buffer.count, 0)
         guard count > 0 else { return nil }
         let text = String(decoding: buffer.prefix(count), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let pid = Int32(text), pid > 0 else { return nil }
+        guard let pid = Int32(text), pid > 0 else { return nil }  // checked: failable parse of a string
         return pid
     }
 }

@@ -1,7 +1,7 @@
 // Shared fixtures: the reference job (70 kg, 0.5 mg/kg = 35 mg over 40 min at 1 mg/mL in a BD 50 mL syringe)
 // built directly from numbers, so control-loop tests do not depend on the drug library.
 import Foundation
-import PumpCore
+@_spi(Testing) import PumpCore
 @testable import PumpControl
 
 enum Fixture {

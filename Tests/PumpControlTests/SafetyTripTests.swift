@@ -1,7 +1,7 @@
 // Latching trips on the recording hardware: e-stop, hardware failure, inputs, heartbeat, shutdown.
 import Foundation
-import PumpCore
-@testable import PumpControl
+@_spi(Testing) import PumpCore
+@_spi(Testing) @testable import PumpControl
 import Testing
 
 @Suite("Supervisor trips")

@@ -1,8 +1,8 @@
 // Sensitivity tests: inject a planner fault, show the supervisor's cap stops it, then disable exactly that
 // cap (test-only API) and show that the hazard then happens. This proves each test can fail.
 import Foundation
-import PumpCore
-@testable import PumpControl
+@_spi(Testing) import PumpCore
+@_spi(Testing) @testable import PumpControl
 import Testing
 
 @Suite("Sensitivity: each cap is what prevents its hazard")

@@ -1,8 +1,8 @@
 // Every simulated fault, end to end: the real plant model behind the supervisor and the control loop.
 // Each must raise the right alarm, stop delivery (ENABLE off, no further plunger motion) and latch.
 import Foundation
-import PumpCore
-@testable import PumpControl
+@_spi(Testing) import PumpCore
+@_spi(Testing) @testable import PumpControl
 import PumpSimulator
 import Testing
 

@@ -193,6 +193,25 @@ public final class SafetySupervisor: @unchecked Sendable {
         lastHeartbeat = now
     }
 
+    /// Why `arm` would refuse now (a latched alarm, a back-off still retracting, or a blocking input read fresh),
+    /// or nil. Read-only: nothing is latched or moved (the daemon asks before it opens a session).
+    public func armingRefusal() -> SupervisorRefusal? {
+        let inputs: PumpInputs
+        do { inputs = try hardware.readInputs() } catch {
+            return SupervisorRefusal(message: "The pump's inputs could not be read (\(error)).")
+        }
+        return lock.withLock {
+            if let first = latch.alarms.first {
+                return SupervisorRefusal(message: "Alarm \(first.code.rawValue) is active; acknowledge it first.")
+            }
+            if gate.mode == .retracting {
+                return SupervisorRefusal(message: "The occlusion back-off is still relieving the line; resume when it ends.")
+            }
+            let blocking = InputEvaluation.blockingConditions(inputs, configuration)
+            return blocking.isEmpty ? nil : SupervisorRefusal(message: InputEvaluation.sentence(blocking))
+        }
+    }
+
     /// Leaves the infusing mode (pause, stop, completion): ENABLE off. A retracting back-off is left alone (it
     /// ends itself). Never fails: a failed disable is latched as a hardware failure.
     public func disarm() {

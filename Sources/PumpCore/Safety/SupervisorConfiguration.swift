@@ -29,7 +29,7 @@ public struct SupervisorConfiguration: Sendable, Equatable {
     public var pumpMaxRate: MillilitersPerHour
     /// Checks switched off. TEST-ONLY: production code never sets this; sensitivity tests use it to prove
     /// that each check is what prevents its hazard.
-    public var disabledChecksForTesting: Set<SafetyCheck>
+    @_spi(Testing) public var disabledChecksForTesting: Set<SafetyCheck> = []
 
     /// Creates a configuration with fail-safe defaults.
     public init(
@@ -39,8 +39,7 @@ public struct SupervisorConfiguration: Sendable, Equatable {
         trendWindows: [MonotonicDuration] = [.seconds(Int64(30)), .seconds(Int64(120)), .seconds(Int64(300))],  // checked: integer literals
         trendMinimumRise: MillimetersOfMercury = MillimetersOfMercury(15),
         trendNoise: MillimetersOfMercury = MillimetersOfMercury(0.5),
-        pumpMaxRate: MillilitersPerHour = MillilitersPerHour(150),
-        disabledChecksForTesting: Set<SafetyCheck> = []
+        pumpMaxRate: MillilitersPerHour = MillilitersPerHour(150)
     ) {
         self.controlPeriod = controlPeriod
         self.heartbeatTolerance = heartbeatTolerance
@@ -51,7 +50,6 @@ public struct SupervisorConfiguration: Sendable, Equatable {
         self.trendMinimumRise = trendMinimumRise
         self.trendNoise = trendNoise
         self.pumpMaxRate = pumpMaxRate
-        self.disabledChecksForTesting = disabledChecksForTesting
     }
 
     func isEnabled(_ check: SafetyCheck) -> Bool { !disabledChecksForTesting.contains(check) }

@@ -7,8 +7,8 @@
 // displaced, ENABLE is the plant's line, "no steps after the trip" compares the true plunger position at the
 // first delivery-stopping alarm with the position at the end.
 import Foundation
-import PumpControl
-import PumpCore
+@_spi(Testing) import PumpControl
+@_spi(Testing) import PumpCore
 import PumpLibrary
 import PumpSimulator
 
