@@ -55,6 +55,9 @@ public final class InfusionEngine: @unchecked Sendable {
     private var tickOrigin: MonotonicInstant
     private var tickIndex: Int64 = 0
     private var lastBackOff = Milliliters.zero
+    /// True from the first back-off step until the back-off has ended (even when a trip ended the gate's
+    /// retracting mode first): no resume of either kind is accepted meanwhile.
+    private var backOffInProgress = false
     /// The vital-sign interlock's state: the newest reading (kept between sessions for the pre-start check)
     /// and the staleness reminders (HAZ-015).
     public private(set) var vitalsWatch = VitalsWatch(thresholds: .provisionalDefaults)
@@ -150,7 +153,7 @@ public final class InfusionEngine: @unchecked Sendable {
             target = nil
             throw error
         }
-        transition(to: .running)
+        transition(.start, to: .running)
     }
 
     /// Pauses delivery (ENABLE off). Refused unless running.
@@ -160,17 +163,18 @@ public final class InfusionEngine: @unchecked Sendable {
         supervisor.disarm()
         pausedSince = scheduler.now()
         lastPausedReminder = nil
-        transition(to: .paused)
+        transition(.pause, to: .paused)
     }
 
     /// Resumes a paused infusion. Refused unless paused and no alarm is latched.
     public func resume() throws(EngineRefusal) {
         guard state == .paused else { throw EngineRefusal("The pump is \(state.rawValue), not paused; nothing to resume.") }
+        try refuseWhileBackingOff()
         try refuseWhileVitalsOutOfRange()
         try arm(now: scheduler.now())
         clearAdvisory(.pausedTooLong)
         pausedSince = nil
-        transition(to: .running)
+        transition(.resume, to: .running)
     }
 
     /// Ends the session before completion; the record is kept. Refused when no session is open.
@@ -180,7 +184,7 @@ public final class InfusionEngine: @unchecked Sendable {
         supervisor.disarm()
         supervisor.endSession()
         pausedSince = nil
-        transition(to: .stopped)
+        transition(.stop, to: .stopped)
     }
 
     /// Latching emergency stop (always accepted).
@@ -217,7 +221,7 @@ public final class InfusionEngine: @unchecked Sendable {
         if state == .alarm, !supervisor.isTripped {
             pausedSince = scheduler.now()
             lastPausedReminder = nil
-            transition(to: .paused)
+            transition(.acknowledge, to: .paused)
         }
         return cleared
     }
@@ -261,7 +265,7 @@ public final class InfusionEngine: @unchecked Sendable {
         infusing.reset(to: infusingElapsed)
         emitter = makeEmitter(commanded: delivered)
         target = nil
-        transition(to: .interrupted)
+        transition(.restoreInterrupted, to: .interrupted)
     }
 
     /// Finishes an interrupted session's remaining dose at its nominal rate (after explicit confirmation).
@@ -274,13 +278,21 @@ public final class InfusionEngine: @unchecked Sendable {
         if let first = supervisor.latchedAlarms.first {
             throw EngineRefusal("Alarm \(first.code.rawValue) is active; acknowledge it first.")
         }
+        try refuseWhileBackingOff()
         try refuseWhileVitalsOutOfRange()
         let now = scheduler.now()
         let remaining = restored.geometry.volume(for: restored.targetSteps - supervisor.deliveredSteps)
         let remainingTime = remaining / restored.nominalRate
         target = makeTarget(restored, plannedEnd: now + MonotonicDuration(remainingTime))
         try arm(now: now)
-        transition(to: .running)
+        transition(.resumeInterrupted, to: .running)
+    }
+
+    /// HAZ-004: no resume while the occlusion back-off still runs (the gate refuses arming while it retracts too).
+    private func refuseWhileBackingOff() throws(EngineRefusal) {
+        if backOffInProgress || supervisor.motorMode == .retracting {
+            throw EngineRefusal("The occlusion back-off is still relieving the line; resume when it ends.")
+        }
     }
 
     /// HAZ-015: no resume of either kind while the newest reading is past a pause limit (interlock on).
@@ -297,7 +309,7 @@ public final class InfusionEngine: @unchecked Sendable {
     public func restoreLatched(_ alarms: [Alarm]) {
         emitter.stop()
         supervisor.restoreLatched(alarms)
-        if state.hasOpenSession, state != .interrupted, state != .alarm { transition(to: .alarm) }
+        if state.hasOpenSession, state != .interrupted, state != .alarm { transition(.trip, to: .alarm) }
         updateIndication()
     }
 
@@ -504,13 +516,13 @@ public final class InfusionEngine: @unchecked Sendable {
         supervisor.endSession()
         clearAdvisory(.nearEnd)
         raiseAdvisory(.infusionComplete, "The programmed dose was delivered.", scheduler.now())
-        transition(to: .completed)
+        transition(.complete, to: .completed)
     }
 
     private func handleTrip(_ alarm: Alarm) {
         emitter.stop()
         emit(.alarmRaised(alarm))
-        if state.hasOpenSession, state != .interrupted { transition(to: .alarm) }
+        if state.hasOpenSession, state != .interrupted { transition(.trip, to: .alarm) }
         if alarm.code == .occlusion { backOff() }
     }
 
@@ -519,6 +531,7 @@ public final class InfusionEngine: @unchecked Sendable {
         guard let session else { return }
         let maxSteps = session.geometry.steps(forVolume: configuration.backOffMaximumVolume)
         guard supervisor.beginBackOff(maxSteps: maxSteps) else { return }
+        backOffInProgress = true
         func next() {
             let now = scheduler.now()
             let pressure = supervisor.sampleInputs(now: now)?.linePressure
@@ -537,6 +550,7 @@ public final class InfusionEngine: @unchecked Sendable {
     private func finishBackOff() {
         let steps = supervisor.lastBackOffSteps
         supervisor.endBackOff()
+        backOffInProgress = false
         lastBackOff = session?.geometry.volume(for: steps) ?? .zero
         emit(.backOffCompleted(lastBackOff))
     }
@@ -587,7 +601,16 @@ public final class InfusionEngine: @unchecked Sendable {
                               catchUpFactor: session.catchUpFactor, rateCap: cap)
     }
 
-    private func transition(to newState: PumpState) {
+    /// Changes state through `EngineTransitions.table` only. A change the table does not allow is a software fault:
+    /// it does not happen, the motor is stopped and a high alarm says so (fail safe, never a crash).
+    private func transition(_ cause: TransitionCause, to newState: PumpState) {
+        guard EngineTransitions.allows(state, cause, newState) else {
+            emitter.stop()
+            supervisor.trip(.hardwareFailure,
+                "Internal fault: the engine tried \(state.rawValue) --\(cause.rawValue)--> \(newState.rawValue), which its transition table forbids; the pump was stopped.",
+                now: scheduler.now())
+            return
+        }
         let old = state
         state = newState
         infusing.follow(newState, at: scheduler.now())
