@@ -386,6 +386,10 @@ extension PumpService {
         case .estopRelease: .emergencyStopRelease
         case .gpioWriteFailure: .gpioWriteFailure(.step)
         case .syringeRemoved: .syringeRemoved
+        case .stallEnd: .stallEnd
+        case .reengage: .reengage
+        case .gpioRecover: .clearGPIOFailures
+        case .syringeInserted: .syringeInserted
         case .hypertensiveSurge, .hypertensiveSurgeRelease: nil
         }
         guard let simulated else {
