@@ -130,7 +130,7 @@ public final class InfusionEngine: @unchecked Sendable {
     /// Starts a validated session. Refused unless idle, completed or stopped.
     public func start(_ newSession: InfusionSession) throws(EngineRefusal) {
         guard !state.hasOpenSession else {
-            throw EngineRefusal("An infusion is already \(state.rawValue); stop it before starting another.")
+            throw EngineRefusal("An infusion is already \(state.phrase); stop it before starting another.")
         }
         let now = scheduler.now()
         supervisor.beginSession(limits: newSession.limits, programmedTarget: newSession.targetSteps,
@@ -158,7 +158,7 @@ public final class InfusionEngine: @unchecked Sendable {
 
     /// Pauses delivery (ENABLE off). Refused unless running.
     public func pause() throws(EngineRefusal) {
-        guard state == .running else { throw EngineRefusal("The pump is \(state.rawValue), not running; nothing to pause.") }
+        guard state == .running else { throw EngineRefusal("The pump is \(state.phrase), not running; nothing to pause.") }
         emitter.stop()
         supervisor.disarm()
         pausedSince = scheduler.now()
@@ -168,7 +168,7 @@ public final class InfusionEngine: @unchecked Sendable {
 
     /// Resumes a paused infusion. Refused unless paused and no alarm is latched.
     public func resume() throws(EngineRefusal) {
-        guard state == .paused else { throw EngineRefusal("The pump is \(state.rawValue), not paused; nothing to resume.") }
+        guard state == .paused else { throw EngineRefusal("The pump is \(state.phrase), not paused; nothing to resume.") }
         try refuseWhileBackingOff()
         try refuseWhileVitalsOutOfRange()
         try arm(now: scheduler.now())
@@ -229,7 +229,7 @@ public final class InfusionEngine: @unchecked Sendable {
     /// Applies a re-validated titration atomically: new target steps, planned duration and nominal rate.
     public func titrate(targetSteps: Steps, duration: Minutes, nominalRate: MillilitersPerHour) throws(EngineRefusal) {
         guard let current = session, [.running, .paused].contains(state) else {
-            throw EngineRefusal("Titration needs a running or paused infusion; the pump is \(state.rawValue).")
+            throw EngineRefusal("Titration needs a running or paused infusion; the pump is \(state.phrase).")
         }
         guard targetSteps >= supervisor.deliveredSteps else {
             throw EngineRefusal("The new target is below what was already delivered.")
@@ -273,7 +273,7 @@ public final class InfusionEngine: @unchecked Sendable {
     /// while the newest vital signs are out of range.
     public func resumeInterrupted() throws(EngineRefusal) {
         guard state == .interrupted, let restored = session else {
-            throw EngineRefusal("Nothing is interrupted; the pump is \(state.rawValue).")
+            throw EngineRefusal("Nothing is interrupted; the pump is \(state.phrase).")
         }
         if let first = supervisor.latchedAlarms.first {
             throw EngineRefusal("Alarm \(first.code.rawValue) is active; acknowledge it first.")
