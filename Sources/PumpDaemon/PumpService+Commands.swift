@@ -104,7 +104,8 @@ extension PumpService {
         return WireMapping.status(status, sessionID: session.id.map { String($0.rawValue) }, backend: configuration.backend,
                                   uncertainty: session.uncertainty, monotonicNow: now, wallNow: wallNow,
                                   speed: scheduler.speed, plasma: plasma.estimate(at: now),
-                                  vitals: vitalsReport(latest: latest, thresholds: thresholds, monotonicNow: now, wallNow: wallNow))
+                                  vitals: vitalsReport(latest: latest, thresholds: thresholds, monotonicNow: now, wallNow: wallNow),
+                                  alarmAnchor: wallAnchor)
     }
 
     // MARK: - Program

@@ -42,6 +42,9 @@ public final class PumpService: @unchecked Sendable {
     let recorder: JournalRecorder?
     let access: AccessPolicy
     let wallClock: @Sendable () -> Date
+    /// One (wall, monotonic) pair taken at start-up: alarm times for display are mapped through it, so an alarm's
+    /// `raised_at` is the same in every status (display only).
+    let wallAnchor: (wall: Date, monotonic: MonotonicInstant)
     let commandQueue = DispatchQueue(label: "pumpd.commands")
     /// The running plasma-concentration estimate (display only).
     let plasma = PlasmaEstimateBook()
@@ -91,6 +94,7 @@ public final class PumpService: @unchecked Sendable {
                                                  stepPriority: configuration.realtimePriority)
         controlLoopChoice = controlLoop
         scheduler = controlLoop.scheduler
+        wallAnchor = (wallClock(), controlLoop.scheduler.now())  // wall-clock: display anchor for alarm times
         watchdogScheduler = DispatchScheduler(label: "pumpd.watchdog", timeBase: controlLoop.scheduler.timeBase)
         var engineConfiguration = EngineConfiguration()
         let periodMS = speed > 1 ? max(Double(configuration.controlPeriodMS), 50 * speed) : Double(configuration.controlPeriodMS)

@@ -66,8 +66,13 @@ enum WireMapping {
     static func status(
         _ status: EngineStatus, sessionID: String?, backend: BackendKind, uncertainty: Steps,
         monotonicNow: MonotonicInstant, wallNow: Date, speed: Double = 1,
-        plasma: (NanogramsPerMilliliter, PlasmaConcentrationModel)? = nil, vitals: VitalsDTO? = nil
+        plasma: (NanogramsPerMilliliter, PlasmaConcentrationModel)? = nil, vitals: VitalsDTO? = nil,
+        alarmAnchor: (wall: Date, monotonic: MonotonicInstant)? = nil
     ) -> StatusReport {
+        // An alarm's wall time is mapped through one fixed (wall, monotonic) anchor when given, so the same alarm
+        // shows the same raised_at in every status (two clocks sampled per call jitter by milliseconds, and a
+        // client keyed on it rang the bell again).
+        let alarmMono = alarmAnchor?.monotonic ?? monotonicNow, alarmWall = alarmAnchor?.wall ?? wallNow
         let session = status.session
         let geometry = session?.geometry
         let concentration = session?.concentration ?? .zero
@@ -89,7 +94,7 @@ enum WireMapping {
             elapsedS: status.elapsed.seconds, remainingS: max(0, status.remaining?.seconds ?? 0),
             expectedEnd: status.remaining.map { wallNow.addingTimeInterval(max(0, $0.seconds) / speed) },
             motorEnabled: status.motorEnabled,
-            alarms: status.alarms.map { alarm($0, monotonicNow: monotonicNow, wallNow: wallNow, speed: speed) },
+            alarms: status.alarms.map { alarm($0, monotonicNow: alarmMono, wallNow: alarmWall, speed: speed) },
             plasmaNgPerMl: plasma.map { $0.0.value }, plasmaModel: plasma?.1.id,
             plasmaLabel: plasma.map { _ in PlasmaConcentrationModel.estimateLabel }, vitals: vitals)
     }
