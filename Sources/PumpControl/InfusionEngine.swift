@@ -313,6 +313,12 @@ public final class InfusionEngine: @unchecked Sendable {
         updateIndication()
     }
 
+    /// Raises an advisory (non-latching) alarm from the composition root, e.g. `clock-invalid` at start-up.
+    public func raiseNotice(_ code: AlarmCode, _ message: String) {
+        guard !code.stopsDelivery else { return }
+        raiseAdvisory(code, message, scheduler.now())
+    }
+
     /// Restores the newest vital-sign reading found in the journal after a restart. Nothing acts on it by itself:
     /// it is the condition `acknowledge` and `resume-interrupted` check, and the pre-start check's input.
     public func restoreVitals(_ reading: VitalSigns) {

@@ -18,7 +18,9 @@ public enum DaemonRunner {
     /// Builds everything from `configuration` and runs until SIGTERM/SIGINT.
     public static func run(configuration: DaemonConfiguration, logger: Logger) async throws {
         if configuration.realtime { Realtime.lockMemory(logger: logger) }
-        let service = try PumpService(configuration: configuration, logger: logger)
+        let service = try PumpService(
+            configuration: configuration, logger: logger,
+            wallClock: ClockSanity.wallClock(environment: ProcessInfo.processInfo.environment, simulator: configuration.backend == .sim))
         let server = LineServer(
             configuration: LineServerConfiguration(
                 socketPath: configuration.socketPath, socketMode: 0o660,

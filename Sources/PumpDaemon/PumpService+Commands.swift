@@ -120,7 +120,11 @@ extension PumpService {
         var extra: [Finding] = []
         if let patient = parameters.patientId, let journal, configuration.repeatSessionWindowHours > 0 {
             do {
-                if let last = try journal.lastSessionEnd(patientID: patient) {
+                if let last = try journal.lastSessionEnd(patientID: patient), let problem = clockSanity.problem {
+                    // Fails closed: with an untrusted clock every earlier session counts as recent.
+                    extra.append(Finding(kind: .softLimit, limit: "session.repeat-window", message:
+                        "Patient \(patient) has an earlier session and \(problem) An override reason is required."))
+                } else if let last = try journal.lastSessionEnd(patientID: patient) {
                     let hours = wallClock().timeIntervalSince(last) / 3600  // wall-clock: the 12 h repeat-dose rule spans reboots: calendar time is what it means
                     if hours < configuration.repeatSessionWindowHours {
                         extra.append(Finding(kind: .softLimit, limit: "session.repeat-window", message: String(

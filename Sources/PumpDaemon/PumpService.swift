@@ -45,6 +45,8 @@ public final class PumpService: @unchecked Sendable {
     /// One (wall, monotonic) pair taken at start-up: alarm times for display are mapped through it, so an alarm's
     /// `raised_at` is the same in every status (display only).
     let wallAnchor: (wall: Date, monotonic: MonotonicInstant)
+    /// The start-up wall-clock check against the journal (issue 11 item 9).
+    var clockSanity = ClockSanity(problem: nil)
     let commandQueue = DispatchQueue(label: "pumpd.commands")
     /// The running plasma-concentration estimate (display only).
     let plasma = PlasmaEstimateBook()
@@ -178,8 +180,16 @@ public final class PumpService: @unchecked Sendable {
                                        now: scheduler.now())
             }
         } else {
+            // The clock is checked against what the journal held before this start wrote anything.
+            clockSanity = ClockSanity.check(now: wallClock(), newestRecord: try openedJournal?.newestRecordWallTime())
             try recoverInterruptedSession()
-            if let openedJournal { try restoreLatchesAndVitals(from: openedJournal) }
+            if let openedJournal {
+                try restoreLatchesAndVitals(from: openedJournal)
+                if let problem = clockSanity.problem {
+                    logger.error("clock-invalid: \(problem)")
+                    scheduler.syncOnControl { engine.raiseNotice(.clockInvalid, problem) }
+                }
+            }
             journalDaemonEvent(.daemonStart,
                 "pumpd started (backend \(configuration.backend.rawValue); step timing \(stepTimingChoice.report); control loop \(controlLoop.detail)).")
         }

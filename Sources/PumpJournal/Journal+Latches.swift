@@ -70,3 +70,14 @@ extension Journal {
         }
     }
 }
+
+extension Journal {
+    /// The wall time of the newest record (event or checkpoint), for the start-up clock check; nil when empty.
+    public func newestRecordWallTime() throws(JournalError) -> Date? {
+        try read { db in
+            let event = try Date.fetchOne(db, sql: "SELECT wall FROM event ORDER BY id DESC LIMIT 1")
+            let checkpoint = try Date.fetchOne(db, sql: "SELECT wall FROM checkpoint ORDER BY id DESC LIMIT 1")
+            return [event, checkpoint].compactMap { $0 }.max()
+        }
+    }
+}

@@ -46,6 +46,8 @@ final class DaemonHarness: @unchecked Sendable {
     private(set) var process: Process?
     /// Extra pumpd.toml lines (e.g. `sim_vitals = true`).
     var extraConfig = ""
+    /// Extra environment for pumpd (e.g. the bench's shifted wall clock).
+    var environment: [String: String] = [:]
 
     /// Extra pumpd arguments (e.g. `--step-timing-report FILE`).
     let extraArguments: [String]
@@ -85,6 +87,9 @@ final class DaemonHarness: @unchecked Sendable {
             ?? log
         FileManager.default.createFile(atPath: directory.appendingPathComponent("pumpd.log").path, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: directory.appendingPathComponent("pumpd.log").path)
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         try process.run()
         self.process = process
         let deadline = Date().addingTimeInterval(20)

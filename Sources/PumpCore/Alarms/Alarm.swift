@@ -54,12 +54,14 @@ public enum AlarmCode: String, Sendable, Codable, CaseIterable {
     case pausedTooLong = "paused-too-long"
     /// The newest vital signs are older than the staleness interval (HAZ-015).
     case vitalsStale = "vitals-stale"
+    /// The wall clock is behind the journal's newest record or before the build date (times unverified).
+    case clockInvalid = "clock-invalid"
 
     /// The priority this condition always has.
     public var priority: AlarmPriority {
         switch self {
         case .nearEnd: .low
-        case .infusionComplete, .pausedTooLong, .vitalsStale: .medium
+        case .infusionComplete, .pausedTooLong, .vitalsStale, .clockInvalid: .medium
         default: .high
         }
     }
@@ -67,7 +69,7 @@ public enum AlarmCode: String, Sendable, Codable, CaseIterable {
     /// Whether the condition stops delivery and latches the supervisor until acknowledged.
     public var stopsDelivery: Bool {
         switch self {
-        case .nearEnd, .infusionComplete, .pausedTooLong, .vitalsStale: false
+        case .nearEnd, .infusionComplete, .pausedTooLong, .vitalsStale, .clockInvalid: false
         default: true
         }
     }
