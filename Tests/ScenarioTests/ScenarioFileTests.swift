@@ -46,10 +46,12 @@ struct ScenarioFileTests {
     func scenarioFailsWithoutItsCheck(id: String) throws {
         let scenario = try ScenarioCatalog.scenario(id)
         let outcome = try ScenarioRunner().run(scenario, disabling: Set(scenario.sensitivityDisable))
-        let violations = outcome.violations(of: scenario.expect)
-        #expect(!violations.isEmpty,
-                "scenario \(id) still passes with \(scenario.sensitivityDisable.map(\.rawValue)) disabled: it cannot detect its hazard")
-        print("sensitivity-result \(id) without \(scenario.sensitivityDisable.map(\.rawValue)): \(violations.first ?? "")")
+        // The harm itself must happen (drug past the bound, a bolus over it, the motor left on, motion after a trip,
+        // "completed" while under-delivered), not merely an expected alarm code go missing.
+        let harms = outcome.harms(of: scenario.expect)
+        #expect(!harms.isEmpty,
+                "scenario \(id) shows no physical harm with \(scenario.sensitivityDisable.map(\.rawValue)) disabled (violations: \(outcome.violations(of: scenario.expect).joined(separator: "; ")))")
+        print("sensitivity-result \(id) without \(scenario.sensitivityDisable.map(\.rawValue)): \(harms.first ?? "no harm")")
     }
 
     @Test("Every hazard in the registry has a scenario, there are at least 20, and every named hazard exists")

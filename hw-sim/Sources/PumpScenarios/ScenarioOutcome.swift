@@ -36,6 +36,29 @@ public struct ScenarioOutcome: Sendable, CustomStringConvertible {
         return "\(scenarioID): \(refused ? "refused, " : "")state \(state.rawValue), delivered \(String(format: "%.4f", deliveredML)) mL, first stopping alarm \(alarm), ENABLE \(motorEnabled ? "on" : "off")"
     }
 
+    /// The violations that are physical harm, not a missing alarm or state: drug past the expected maximum, a
+    /// bolus over its bound, ENABLE left on, plunger motion after a trip, STEP pulses into a disabled driver, or
+    /// "completed" reported with less delivered than the expected minimum (uncertain delivery). A sensitivity run
+    /// must show one of these (issue 13: a missing alarm code alone proved nothing).
+    public func harms(of expect: ScenarioExpectation) -> [String] {
+        var found: [String] = []
+        if let max = expect.deliveredMaxML, deliveredML > max {
+            found.append("delivered \(deliveredML) mL, above the expected maximum \(max) mL")
+        }
+        if let min = expect.deliveredMinML, deliveredML < min, state == .completed {
+            found.append("reported completed with \(deliveredML) mL delivered, below the expected minimum \(min) mL")
+        }
+        if let max = expect.bolusMaxML, let bolus = bolusML, bolus > max {
+            found.append("bolus after release \(bolus) mL, above \(max) mL")
+        }
+        if expect.motorEnabled == false, motorEnabled { found.append("ENABLE left on at the end") }
+        if let after = stepsAfterTrip, after > 0, expect.noStepsAfterTrip {
+            found.append("the plunger moved \(after) steps forward after the trip")
+        }
+        if pulsesWhileDisabled > 0 { found.append("\(pulsesWhileDisabled) STEP pulses reached a disabled driver") }
+        return found
+    }
+
     /// Every expectation of `expect` this outcome violates, as sentences naming the expectation (empty: passed).
     public func violations(of expect: ScenarioExpectation) -> [String] {
         var found = runErrors
