@@ -84,13 +84,25 @@ struct SensitivityTests {
         #expect(unguarded.hardware.forwardSteps > before, "the unsupervised emitter keeps running")
     }
 
-    @Test("HAZ-005: with hardware-error handling disabled a failing STEP line goes unnoticed")
+    @Test("HAZ-005: a failing STEP line trips at once with ENABLE off; with hardware-error handling disabled the motor stays enabled while no drug moves")
     func hardwareErrors() throws {
+        let guarded = rig(disabling: nil)
+        try guarded.engine.start(Fixture.referenceSession())
+        guarded.runUntil(minutes: 1)
+        guarded.hardware.failingOperation = .step
+        guarded.runUntil(minutes: 2)
+        #expect(guarded.alarmCodes.contains(.hardwareFailure))
+        #expect(!guarded.hardware.enabled, "the guarded pump turned the motor off")
+
         let unguarded = rig(disabling: .hardwareErrors)
         try unguarded.engine.start(Fixture.referenceSession())
         unguarded.runUntil(minutes: 1)
+        let movedBefore = unguarded.hardware.forwardSteps
         unguarded.hardware.failingOperation = .step
         unguarded.runUntil(minutes: 2)
-        #expect(!unguarded.alarmCodes.contains(.hardwareFailure))
+        // The harm: ENABLE stays on and the pump still says running, while the plunger did not move for a minute.
+        #expect(unguarded.hardware.enabled, "without the check the motor is left enabled")
+        #expect(unguarded.engine.state == .running)
+        #expect(unguarded.hardware.forwardSteps == movedBefore, "no drug moved during the failure, unnoticed")
     }
 }
