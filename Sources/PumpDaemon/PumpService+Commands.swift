@@ -71,6 +71,7 @@ extension PumpService {
             writeEvent(.estop, actor: actor, "Emergency stop command.")
             result = .success(.status(statusReport()))
         case .ack(let code): result = acknowledge(code, actor: actor)
+        case .silence(let code): result = silence(code, actor: actor)
         case .titrate(let parameters): result = titrate(parameters, actor: actor)
         case .resumeInterrupted(let confirmed, let reason): result = resumeInterrupted(confirmed, reason, actor: actor)
         case .log(let since, let limit): result = log(since: since, limit: limit)
@@ -104,7 +105,8 @@ extension PumpService {
         return WireMapping.status(status, sessionID: session.id.map { String($0.rawValue) }, backend: configuration.backend,
                                   uncertainty: session.uncertainty, monotonicNow: now, wallNow: wallNow,
                                   speed: scheduler.speed, plasma: plasma.estimate(at: now),
-                                  vitals: vitalsReport(latest: latest, thresholds: thresholds, monotonicNow: now, wallNow: wallNow))
+                                  vitals: vitalsReport(latest: latest, thresholds: thresholds, monotonicNow: now, wallNow: wallNow),
+                                  simBuzzerAudible: simulatorBay?.current.buzzerAudible)
     }
 
     // MARK: - Program

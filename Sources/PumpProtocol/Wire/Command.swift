@@ -21,6 +21,9 @@ public enum Command: Sendable, Equatable {
     case estop
     /// Acknowledge one alarm by code, or all acknowledgeable alarms when `code` is nil.
     case ack(code: String?)
+    /// Pause the audible alarm signal of the active alarms (one code, or all when nil) for the configured
+    /// time; the visual signal continues (IEC 60601-1-8 "audio paused").
+    case silence(code: String?)
     /// Continue an infusion interrupted by a crash or restart, after an explicit, logged decision.
     case resumeInterrupted(confirmed: Bool, overrideReason: String?)
     /// Read the event log, optionally from a time and limited to a number of entries.
@@ -46,6 +49,7 @@ public enum Command: Sendable, Equatable {
         case .stop: .stop
         case .estop: .estop
         case .ack: .ack
+        case .silence: .silence
         case .resumeInterrupted: .resumeInterrupted
         case .log: .log
         case .simInject: .simInject
@@ -58,7 +62,7 @@ public enum Command: Sendable, Equatable {
 
 /// The wire name of a command (the value of `"command"`).
 public enum CommandName: String, Sendable, CaseIterable {
-    case validate, start, status, pause, resume, titrate, stop, estop, ack, log, vitals
+    case validate, start, status, pause, resume, titrate, stop, estop, ack, log, vitals, silence
     case resumeInterrupted = "resume-interrupted"
     case simInject = "sim-inject"
     case sessions
@@ -70,7 +74,7 @@ public enum CommandName: String, Sendable, CaseIterable {
         case .validate, .start: Set(StartParameters.CodingKeys.allCases.map(\.stringValue))
         case .titrate: Set(TitrateParameters.CodingKeys.allCases.map(\.stringValue))
         case .status, .pause, .resume, .stop, .estop: []
-        case .ack: ["code"]
+        case .ack, .silence: ["code"]
         case .resumeInterrupted: ["confirmed", "override_reason"]
         case .log: ["since", "limit"]
         case .simInject: ["fault"]

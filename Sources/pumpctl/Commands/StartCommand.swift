@@ -61,11 +61,12 @@ struct StartCommand: ParsableCommand {
     func run() throws {
         let session = PumpSession(options: global)
         var parameters = parameters
-        guard case let .program(program) = try session.send(.validate(parameters)) else {
+        guard case let .program(program) = try session.send(.validate(parameters), echo: false) else {
             throw CLIFailure(status: .protocolError, message: "pumpd answered validate without a program.")
         }
         if !session.json { Output.line(ProgramText.render(program, timeZone: .current)) }
         if let refusal = ProgramText.refusal(for: program, action: "Not started") {
+            try session.printJSON(.program(program))
             throw CLIFailure(status: .refused, message: refusal)
         }
         try Output.confirm(
