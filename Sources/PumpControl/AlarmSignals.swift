@@ -10,7 +10,9 @@
 //     one: a new alarm of the same or a higher priority sounds at once, a lower one is shown but stays quiet.
 //   - A pause ends by itself at its time, and with its alarm (acknowledged or cleared).
 //   - A medium alarm active longer than the escalation time counts as high from then on, and an escalation
-//     ends that alarm's audio pause (it is, in effect, a new higher-priority alarm).
+//     ends that alarm's audio pause (it is, in effect, a new higher-priority alarm). The time counts from when
+//     the condition was first seen unacknowledged: a reminder that re-raises it (paused-too-long) does not
+//     restart it.
 import PumpCore
 
 /// The alarm-signal times (pumpd.toml `alarm_audio_pause_s`, `alarm_escalation_min`).
@@ -59,6 +61,7 @@ public struct AlarmSignals: Sendable, Equatable {
     public var settings: AlarmSignalSettings
     private var pausedUntil: [AlarmCode: MonotonicInstant] = [:]
     private var escalated: Set<AlarmCode> = []
+    private var activeSince: [AlarmCode: MonotonicInstant] = [:]
 
     /// Creates the bookkeeping with nothing paused or escalated.
     public init(settings: AlarmSignalSettings = .init()) {
@@ -79,12 +82,14 @@ public struct AlarmSignals: Sendable, Equatable {
         let codes = Set(active.map(\.code))
         pausedUntil = pausedUntil.filter { codes.contains($0.key) }
         escalated = escalated.filter { codes.contains($0) }
+        activeSince = activeSince.filter { codes.contains($0.key) }
+        for alarm in active { activeSince[alarm.code] = min(activeSince[alarm.code] ?? alarm.raisedAt, alarm.raisedAt) }
         for (code, until) in pausedUntil where until <= now {
             pausedUntil[code] = nil
             changes.pauseEnded.append(code)
         }
         for alarm in active where alarm.code.priority == .medium && !escalated.contains(alarm.code)
-            && now - alarm.raisedAt >= settings.escalateMediumAfter {
+            && now - (activeSince[alarm.code] ?? alarm.raisedAt) >= settings.escalateMediumAfter {
             escalated.insert(alarm.code)
             pausedUntil[alarm.code] = nil
             changes.escalated.append(alarm)

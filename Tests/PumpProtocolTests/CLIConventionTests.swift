@@ -21,7 +21,7 @@ struct CLIConventionTests {
 
     @Test("status --json is the status report itself, not the protocol envelope")
     func statusObject() throws {
-        let data = try ResultJSON.encode(.status(Fixtures.running(alarms: [Fixtures.occlusion])))
+        let data = try ResultJSON.encode(.status(Fixtures.running(alarms: [Fixtures.nearEnd])))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(object["state"] as? String == "running")
         #expect(object["delivered_mg"] is Double)
@@ -54,5 +54,43 @@ struct CLIConventionTests {
     @Test("--version names the software and the protocol version")
     func version() {
         #expect(versionLine(program: "pumpctl") == "pumpctl \(softwareVersion) (protocol \(protocolVersion))")
+    }
+}
+
+@Suite("Alarm audio pause and escalation on the wire and on screen")
+struct AudioPauseTextTests {
+    @Test("an alarm with its audio paused round-trips with an ISO time; an older pumpd's alarm decodes as not paused")
+    func wire() throws {
+        var alarm = Fixtures.occlusion
+        alarm.audioPausedUntil = Fixtures.start.addingTimeInterval(120)
+        alarm.escalated = true
+        let line = LineCodec.encode(Response.success(id: "a", .status(Fixtures.running(alarms: [alarm]))))
+        #expect(String(decoding: line, as: UTF8.self).contains("\"audio_paused_until\":\"2025-01-31T14:02:00Z\""))
+        guard case .success(let response) = LineCodec.decodeResponse(line), case .status(let report)? = response.result else {
+            Issue.record("no status")
+            return
+        }
+        #expect(report.alarms.first?.audioPausedUntil == alarm.audioPausedUntil && report.alarms.first?.escalated == true)
+        let old = Data(#"{"v":1,"id":"o","ok":true,"result":{"status":{"state":"alarm","backend":"sim","delivered_mg":0,"delivered_ml":0,"delivered_uncertainty_ml":0,"target_mg":0,"target_ml":0,"rate_ml_per_h":0,"rate_mg_per_kg_per_h":0,"elapsed_s":0,"remaining_s":0,"motor_enabled":false,"alarms":[{"code":"estop","priority":"high","message":"E.","raised_at":"2025-01-31T14:00:00Z"}]}}}"#.utf8)
+        guard case .success(let oldResponse) = LineCodec.decodeResponse(old), case .status(let oldReport)? = oldResponse.result else {
+            Issue.record("an older pumpd's status no longer decodes")
+            return
+        }
+        #expect(oldReport.alarms.first?.audioPausedUntil == nil && oldReport.alarms.first?.escalated == false)
+    }
+
+    @Test("watch shows AUDIO PAUSED m:ss while the pause lasts, rounded up, and nothing after it")
+    func watchBanner() {
+        var alarm = Fixtures.occlusion
+        alarm.audioPausedUntil = Fixtures.start.addingTimeInterval(102.2)
+        let status = Fixtures.running(alarms: [alarm])
+        let during = WatchFrame(status: status, statusTime: nil, problem: nil, now: Fixtures.start, timeZone: Fixtures.utc, color: false).lines()
+        #expect(during.contains { $0.hasPrefix("AUDIO PAUSED 1:43") })
+        #expect(during.contains { $0.contains("occlusion") })
+        let after = WatchFrame(status: status, statusTime: nil, problem: nil, now: Fixtures.start.addingTimeInterval(103),
+                               timeZone: Fixtures.utc, color: false).lines()
+        #expect(!after.contains { $0.contains("AUDIO PAUSED") })
+        #expect(AudioPauseText.countdown(until: Fixtures.start.addingTimeInterval(600), now: Fixtures.start) == "10:00")
+        #expect(AudioPauseText.countdown(until: Fixtures.start, now: Fixtures.start.addingTimeInterval(5)) == "0:00")
     }
 }

@@ -54,7 +54,7 @@ enum Fixtures {
         .titrate(TitrateParameters(rateMgPerKgPerH: 1.0, overrideReason: "Clinician order", dryRun: true, confirmed: false)),
         .titrate(TitrateParameters(durationMin: 60, dryRun: false, confirmed: true)),
         .stop, .estop,
-        .ack(code: "occlusion"), .ack(code: nil),
+        .ack(code: "occlusion"), .ack(code: nil), .silence(code: "occlusion"), .silence(code: nil),
         .resumeInterrupted(confirmed: true, overrideReason: "Restart after power cut, 12 mg already given"),
         .resumeInterrupted(confirmed: true, overrideReason: nil),
         .log(since: start, limit: 50), .log(since: nil, limit: nil),
