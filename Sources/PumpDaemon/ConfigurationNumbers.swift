@@ -53,6 +53,7 @@ public enum ConfigurationNumbers {
         "sim_vitals_interval_s": .real(10, 3600),
         "alarm_audio_pause_s": .real(1, 300),
         "alarm_escalation_min": .real(0, 60, lowerExclusive: true),
+        "double_check_timeout_min": .real(0, 120, lowerExclusive: true),
         "gpio": .integer(0, 65_535),
     ]
 

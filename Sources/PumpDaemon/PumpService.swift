@@ -45,6 +45,8 @@ public final class PumpService: @unchecked Sendable {
     let commandQueue = DispatchQueue(label: "pumpd.commands")
     /// The running plasma-concentration estimate (display only).
     let plasma = PlasmaEstimateBook()
+    /// A started infusion waiting for its independent double check (`double_check = "required"`).
+    let doubleChecks = DoubleCheckBook()
     /// The simulated patient monitor (sim backend with `sim_vitals`), else nil.
     let simulatedMonitor: SimulatedMonitor?
     private let stateLock = NSLock()

@@ -20,7 +20,7 @@ struct PumpCtl: ParsableCommand {
         version: versionLine(program: "pumpctl"),
         subcommands: [
             StartCommand.self, StatusCommand.self, PauseCommand.self, ResumeCommand.self, TitrateCommand.self,
-            StopCommand.self, EstopCommand.self, AckCommand.self, SilenceCommand.self, ResumeInterruptedCommand.self, LogCommand.self,
+            StopCommand.self, EstopCommand.self, AckCommand.self, SilenceCommand.self, VerifyCommand.self, ResumeInterruptedCommand.self, LogCommand.self,
             WatchCommand.self, SessionsCommand.self, ReportCommand.self, SimCommand.self, VitalsCommand.self,
         ]
     )

@@ -122,7 +122,7 @@ final class PowerLossCampaign {
                 result.heartbeatTrips += 1
                 _ = daemon.ctl(["stop"])
                 command = startArguments()
-            case .alarm, .paused:
+            case .alarm, .paused, .awaitingCheck:
                 fail("unexpected state \(status.state.rawValue) (alarms: \(status.alarms.map(\.code)))")
                 _ = daemon.ctl(["stop"])
                 command = startArguments()

@@ -184,7 +184,7 @@ public struct WatchFrame: Sendable {
         switch state {
         case .running: .ok
         case .alarm, .interrupted: .highAlarm
-        case .paused: .mediumAlarm
+        case .paused, .awaitingCheck: .mediumAlarm
         case .idle, .completed, .stopped: .bold
         }
     }

@@ -59,6 +59,9 @@ extension Request: Codable {
         case .silence:
             let params = try smallParameters(container)
             return .silence(code: try params?.decodeIfPresent(String.self, forKey: .code))
+        case .verify:
+            let params = try smallParameters(container)
+            return .verify(confirmed: try params?.decodeIfPresent(Bool.self, forKey: .confirmed) ?? false)
         case .resumeInterrupted:
             guard let params = try smallParameters(container) else {
                 throw SchemaError(message: "The request is missing the field params.confirmed.")
@@ -115,6 +118,9 @@ extension Request: Codable {
         case let .ack(code), let .silence(code):
             var params = container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
             try params.encodeIfPresent(code, forKey: .code)
+        case let .verify(confirmed):
+            var params = container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
+            try params.encode(confirmed, forKey: .confirmed)
         case let .resumeInterrupted(confirmed, overrideReason):
             var params = container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
             try params.encode(confirmed, forKey: .confirmed)

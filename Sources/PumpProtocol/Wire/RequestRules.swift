@@ -55,7 +55,7 @@ extension Request {
             // a clinical sentence, before anything uses them; none is ever converted to an integer.
             if parameters.source == .simulator { return "The source simulator is reserved for the daemon's own patient model." }
             return nil
-        case .status, .pause, .resume, .stop, .estop, .simInject:
+        case .status, .pause, .resume, .stop, .estop, .simInject, .verify:
             return nil
         }
     }

@@ -66,6 +66,8 @@ public struct StatusReport: Sendable, Equatable, Codable {
     /// Simulator backend only: whether the simulated buzzer line is allowed to sound now (the alarm output
     /// record of the plant: an alarm indication is set and its audio is not paused). Absent on real hardware.
     public var simBuzzerAudible: Bool?
+    /// While the state is `awaiting-check`: who started the infusion and until when a second person may verify it.
+    public var doubleCheck: DoubleCheckDTO?
 
     /// Creates a status report.
     public init(
@@ -111,6 +113,7 @@ public struct StatusReport: Sendable, Equatable, Codable {
         case state, drug, profile, syringe, backend, alarms, vitals
         case audioPaused = "audio_paused"
         case simBuzzerAudible = "sim_buzzer_audible"
+        case doubleCheck = "double_check"
         case plasmaNgPerMl = "plasma_ng_per_ml"
         case plasmaModel = "plasma_model"
         case plasmaLabel = "plasma_label"

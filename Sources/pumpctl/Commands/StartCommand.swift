@@ -76,6 +76,11 @@ struct StartCommand: ParsableCommand {
         parameters.confirmed = true
         let result = try session.send(.start(parameters))
         guard !session.json else { return }
+        if case let .status(report) = result, report.state == .awaitingCheck {
+            let until = report.doubleCheck.map { " before \(QuantityFormat.clockWithSeconds($0.expiresAt, timeZone: .current))" } ?? ""
+            Output.line("Awaiting an independent double check (motor off): a second nurse must run pumpctl verify\(until).")
+            return
+        }
         Output.line("Started: \(QuantityFormat.mg(program.totalMg)) (\(QuantityFormat.ml(program.volumeMl))) over \(QuantityFormat.minutes(program.durationMin)) at \(QuantityFormat.mlPerH(program.rateMlPerH)).")
         if case let .status(report) = result { Output.line(StatusText.render(report, timeZone: .current)) }
     }
