@@ -55,6 +55,7 @@ enum Fixtures {
         .titrate(TitrateParameters(durationMin: 60, dryRun: false, confirmed: true)),
         .stop, .estop,
         .ack(code: "occlusion"), .ack(code: nil), .silence(code: "occlusion"), .silence(code: nil),
+        .verify(confirmed: false), .verify(confirmed: true),
         .resumeInterrupted(confirmed: true, overrideReason: "Restart after power cut, 12 mg already given"),
         .resumeInterrupted(confirmed: true, overrideReason: nil),
         .log(since: start, limit: 50), .log(since: nil, limit: nil),
