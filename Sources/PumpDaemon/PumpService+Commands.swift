@@ -212,7 +212,12 @@ extension PumpService {
             writeEvent(.validation, actor: actor, "Program refused by the supervisor: \(refusal.message)")
             return .failure(ProtocolError(code: .refused, message: refusal.message))
         }
-        if configuration.doubleCheck == .required {
+        if configuration.doubleCheck == .required || profile.doubleCheckRequired {
+            let reason = parameters.overrideReason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if profile.doubleCheckOverrideAllowed, !reason.isEmpty {
+                return openSession(PendingStart(parameters: parameters, plan: dosePlan, findings: findings, profile: profile, caps: caps),
+                                   actor: actor, singlePersonReason: reason)
+            }
             return awaitDoubleCheck(PendingStart(parameters: parameters, plan: dosePlan, findings: findings, profile: profile,
                                                  caps: caps), actor: actor)
         }
@@ -221,7 +226,8 @@ extension PumpService {
     }
 
     /// Opens the journal session of a validated program and starts the engine on it.
-    func openSession(_ start: PendingStart, actor: JournalActor, verifiedBy: JournalActor? = nil) -> Result<ResultPayload, ProtocolError> {
+    func openSession(_ start: PendingStart, actor: JournalActor, verifiedBy: JournalActor? = nil,
+                     singlePersonReason: String? = nil) -> Result<ResultPayload, ProtocolError> {
         guard let journal else {
             return .failure(ProtocolError(code: .refused, message: "The journal is unavailable; starting is blocked (HAZ-014)."))
         }
@@ -241,6 +247,11 @@ extension PumpService {
             for finding in findings {
                 try journal.append(JournalEvent(kind: .validation, session: sessionID, actor: actor, monotonic: now, wall: wallClock(),
                                                 summary: "[\(finding.kind)] \(finding.message)"))
+            }
+            if let singlePersonReason {
+                try journal.append(JournalEvent(kind: .doubleCheck, session: sessionID, actor: actor, monotonic: now, wall: wallClock(),
+                    summary: "Single-person start without the independent double check, by \(actor.name) (uid \(actor.uid.map(String.init) ?? "?")): \(singlePersonReason)",
+                    details: JournalRecorder.json(["stage": "overridden", "started_by": actor.name, "reason": singlePersonReason])))
             }
             if let verifiedBy {
                 try journal.append(JournalEvent(kind: .doubleCheck, session: sessionID, actor: verifiedBy, monotonic: now, wall: wallClock(),

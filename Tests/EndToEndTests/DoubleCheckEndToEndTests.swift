@@ -82,4 +82,35 @@ struct DoubleCheckEndToEndTests {
         let log = daemon.ctl(["log", "--limit", "20"])
         #expect(log.stdout.contains("No independent double check within 1 min"), "\(log.stdout)")
     }
+
+    @Test("a drug-library profile may require the check; where it permits, --override-reason starts with one person, journaled as such")
+    func profileRequiresAndOverride() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let shipped = try String(contentsOf: root.appendingPathComponent("Sources/PumpLibrary/Data/drug-library.toml"), encoding: .utf8)
+        let marker = "double_check = \"off\"\n\n[drugs.profiles.dose_mg_per_kg]"
+        try #require(shipped.contains(marker), "the shipped mood profile states double_check = off")
+        let clinic = shipped.replacingOccurrences(of: marker, with: "double_check = \"required\"\ndouble_check_override_allowed = true\n\n[drugs.profiles.dose_mg_per_kg]")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pump-dc-lib-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let library = directory.appendingPathComponent("drug-library.toml")
+        try clinic.write(to: library, atomically: true, encoding: .utf8)
+
+        let daemon = try DaemonHarness(speed: 100, extraConfiguration: "drug_library = \"\(library.path)\"\n")
+        try daemon.start()
+        // pumpd.toml leaves double_check off; the profile requires it.
+        #expect(daemon.ctl(DaemonHarness.referenceStart).status == 0)
+        #expect(try daemon.status().state == .awaitingCheck)
+        #expect(daemon.ctl(["stop"]).status == 0)
+        #expect(try daemon.status().state != .awaitingCheck, "stop ends the wait")
+
+        let single = daemon.ctl(DaemonHarness.referenceStart + ["--override-reason", "Night shift, second nurse on another ward"])
+        #expect(single.status == 0, "\(single.stderr)")
+        let running = try daemon.waitFor(timeout: 20) { $0.state == .running }
+        #expect(running.state == .running)
+        #expect(daemon.ctl(["stop"]).status == 0)
+        let log = daemon.ctl(["log", "--limit", "40"])
+        #expect(log.stdout.contains("Single-person start without the independent double check, by \(Self.me)"), "\(log.stdout)")
+        #expect(log.stdout.contains("Night shift, second nurse on another ward"))
+    }
 }
