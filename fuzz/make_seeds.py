@@ -82,4 +82,19 @@ write("nul-0", b'0{"v":1,"id":"x\x00","command":"status"}\n')
 for k in range(4):
     write(f"limit-{k}-0", b"\xf0" + bytes([k]) + req("status").encode() + b"\n" + req("status", id="after").encode() + b"\n")
     write(f"limit-{k}-3", b"\xf3" + bytes([k]) + req("status").encode() + b"\n" + req("status", id="after").encode() + b"\n")
+# Magnitudes that are finite but trap an unchecked Int64(...) somewhere downstream (safety kernel v2: 1e-14 mg/mL and
+# 1e14 mg/kg killed pumpd): every numeric field of start, validate and titrate, as an idle and a paused nurse.
+extremes = ["1e14", "1e-14", "1e308", "1e-300", "5e-324", "-1e308", "9.3e18", "-0.0"]
+fields = ["weight_kg", "height_cm", "dose_mg_per_kg", "rate_mg_per_kg_per_h", "duration_min", "concentration_mg_per_ml"]
+for fi, field in enumerate(fields):
+    for vi, value in enumerate(extremes):
+        params = dict(mood, confirmed=False)
+        text = req("validate", params).replace('"confirmed":false', '"confirmed":false,"%s":%s' % (field, value)) \
+            if field not in params else req("validate", params).replace('"%s":%s' % (field, json.dumps(params[field])), '"%s":%s' % (field, value))
+        write(f"extreme-validate-{fi}-{vi}-1", b"1" + text.encode() + b"\n")
+        write(f"extreme-start-{fi}-{vi}-0", b"0" + text.replace('"validate"', '"start"').replace('"confirmed":false', '"confirmed":true').encode() + b"\n")
+    for vi, value in enumerate(extremes):
+        if field in ("dose_mg_per_kg", "rate_mg_per_kg_per_h", "duration_min"):
+            body = '{"v":1,"id":"s1","command":"titrate","params":{"%s":%s,"dry_run":false,"confirmed":true}}' % (field, value)
+            write(f"extreme-titrate-{fi}-{vi}-3", b"3" + body.encode() + b"\n")
 print(len(os.listdir(out)), "seeds in", out)

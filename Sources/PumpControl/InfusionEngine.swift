@@ -57,6 +57,9 @@ public final class InfusionEngine: @unchecked Sendable {
     private var tickOrigin: MonotonicInstant
     private var tickIndex: Int64 = 0
     private var lastBackOff = Milliliters.zero
+    /// True from the first back-off step until the back-off has ended (even when a trip ended the gate's
+    /// retracting mode first): no resume of either kind is accepted meanwhile.
+    private var backOffInProgress = false
     /// The vital-sign interlock's state: the newest reading (kept between sessions for the pre-start check)
     /// and the staleness reminders (HAZ-015).
     public private(set) var vitalsWatch = VitalsWatch(thresholds: .provisionalDefaults)
@@ -130,7 +133,7 @@ public final class InfusionEngine: @unchecked Sendable {
     /// Starts a validated session. Refused unless idle, completed or stopped.
     public func start(_ newSession: InfusionSession) throws(EngineRefusal) {
         guard !state.hasOpenSession else {
-            throw EngineRefusal("An infusion is already \(state.rawValue); stop it before starting another.")
+            throw EngineRefusal("An infusion is already \(state.phrase); stop it before starting another.")
         }
         let now = scheduler.now()
         supervisor.beginSession(limits: newSession.limits, programmedTarget: newSession.targetSteps,
@@ -153,27 +156,28 @@ public final class InfusionEngine: @unchecked Sendable {
             target = nil
             throw error
         }
-        transition(to: .running)
+        transition(.start, to: .running)
     }
 
     /// Pauses delivery (ENABLE off). Refused unless running.
     public func pause() throws(EngineRefusal) {
-        guard state == .running else { throw EngineRefusal("The pump is \(state.rawValue), not running; nothing to pause.") }
+        guard state == .running else { throw EngineRefusal("The pump is \(state.phrase), not running; nothing to pause.") }
         emitter.stop()
         supervisor.disarm()
         pausedSince = scheduler.now()
         lastPausedReminder = nil
-        transition(to: .paused)
+        transition(.pause, to: .paused)
     }
 
     /// Resumes a paused infusion. Refused unless paused and no alarm is latched.
     public func resume() throws(EngineRefusal) {
-        guard state == .paused else { throw EngineRefusal("The pump is \(state.rawValue), not paused; nothing to resume.") }
+        guard state == .paused else { throw EngineRefusal("The pump is \(state.phrase), not paused; nothing to resume.") }
+        try refuseWhileBackingOff()
         try refuseWhileVitalsOutOfRange()
         try arm(now: scheduler.now())
         clearAdvisory(.pausedTooLong)
         pausedSince = nil
-        transition(to: .running)
+        transition(.resume, to: .running)
     }
 
     /// Ends the session before completion; the record is kept. Refused when no session is open.
@@ -183,7 +187,7 @@ public final class InfusionEngine: @unchecked Sendable {
         supervisor.disarm()
         supervisor.endSession()
         pausedSince = nil
-        transition(to: .stopped)
+        transition(.stop, to: .stopped)
     }
 
     /// Latching emergency stop (always accepted).
@@ -220,7 +224,7 @@ public final class InfusionEngine: @unchecked Sendable {
         if state == .alarm, !supervisor.isTripped {
             pausedSince = scheduler.now()
             lastPausedReminder = nil
-            transition(to: .paused)
+            transition(.acknowledge, to: .paused)
         }
         return cleared
     }
@@ -240,7 +244,7 @@ public final class InfusionEngine: @unchecked Sendable {
     /// Applies a re-validated titration atomically: new target steps, planned duration and nominal rate.
     public func titrate(targetSteps: Steps, duration: Minutes, nominalRate: MillilitersPerHour) throws(EngineRefusal) {
         guard let current = session, [.running, .paused].contains(state) else {
-            throw EngineRefusal("Titration needs a running or paused infusion; the pump is \(state.rawValue).")
+            throw EngineRefusal("Titration needs a running or paused infusion; the pump is \(state.phrase).")
         }
         guard targetSteps >= supervisor.deliveredSteps else {
             throw EngineRefusal("The new target is below what was already delivered.")
@@ -276,7 +280,7 @@ public final class InfusionEngine: @unchecked Sendable {
         infusing.reset(to: infusingElapsed)
         emitter = makeEmitter(commanded: delivered)
         target = nil
-        transition(to: .interrupted)
+        transition(.restoreInterrupted, to: .interrupted)
     }
 
     /// Finishes an interrupted session's remaining dose at its nominal rate (after explicit confirmation).
@@ -284,18 +288,26 @@ public final class InfusionEngine: @unchecked Sendable {
     /// while the newest vital signs are out of range.
     public func resumeInterrupted() throws(EngineRefusal) {
         guard state == .interrupted, let restored = session else {
-            throw EngineRefusal("Nothing is interrupted; the pump is \(state.rawValue).")
+            throw EngineRefusal("Nothing is interrupted; the pump is \(state.phrase).")
         }
         if let first = supervisor.latchedAlarms.first {
             throw EngineRefusal("Alarm \(first.code.rawValue) is active; acknowledge it first.")
         }
+        try refuseWhileBackingOff()
         try refuseWhileVitalsOutOfRange()
         let now = scheduler.now()
         let remaining = restored.geometry.volume(for: restored.targetSteps - supervisor.deliveredSteps)
         let remainingTime = remaining / restored.nominalRate
         target = makeTarget(restored, plannedEnd: now + MonotonicDuration(remainingTime))
         try arm(now: now)
-        transition(to: .running)
+        transition(.resumeInterrupted, to: .running)
+    }
+
+    /// HAZ-004: no resume while the occlusion back-off still runs (the gate refuses arming while it retracts too).
+    private func refuseWhileBackingOff() throws(EngineRefusal) {
+        if backOffInProgress || supervisor.motorMode == .retracting {
+            throw EngineRefusal("The occlusion back-off is still relieving the line; resume when it ends.")
+        }
     }
 
     /// HAZ-015: no resume of either kind while the newest reading is past a pause limit (interlock on).
@@ -312,7 +324,7 @@ public final class InfusionEngine: @unchecked Sendable {
     public func restoreLatched(_ alarms: [Alarm]) {
         emitter.stop()
         supervisor.restoreLatched(alarms)
-        if state.hasOpenSession, state != .interrupted, state != .alarm { transition(to: .alarm) }
+        if state.hasOpenSession, state != .interrupted, state != .alarm { transition(.trip, to: .alarm) }
         updateIndication()
     }
 
@@ -532,13 +544,13 @@ public final class InfusionEngine: @unchecked Sendable {
         supervisor.endSession()
         clearAdvisory(.nearEnd)
         raiseAdvisory(.infusionComplete, "The programmed dose was delivered.", scheduler.now())
-        transition(to: .completed)
+        transition(.complete, to: .completed)
     }
 
     private func handleTrip(_ alarm: Alarm) {
         emitter.stop()
         emit(.alarmRaised(alarm))
-        if state.hasOpenSession, state != .interrupted { transition(to: .alarm) }
+        if state.hasOpenSession, state != .interrupted { transition(.trip, to: .alarm) }
         if alarm.code == .occlusion { backOff() }
     }
 
@@ -547,6 +559,7 @@ public final class InfusionEngine: @unchecked Sendable {
         guard let session else { return }
         let maxSteps = session.geometry.steps(forVolume: configuration.backOffMaximumVolume)
         guard supervisor.beginBackOff(maxSteps: maxSteps) else { return }
+        backOffInProgress = true
         func next() {
             let now = scheduler.now()
             let pressure = supervisor.sampleInputs(now: now)?.linePressure
@@ -565,6 +578,7 @@ public final class InfusionEngine: @unchecked Sendable {
     private func finishBackOff() {
         let steps = supervisor.lastBackOffSteps
         supervisor.endBackOff()
+        backOffInProgress = false
         lastBackOff = session?.geometry.volume(for: steps) ?? .zero
         emit(.backOffCompleted(lastBackOff))
     }
@@ -615,7 +629,16 @@ public final class InfusionEngine: @unchecked Sendable {
                               catchUpFactor: session.catchUpFactor, rateCap: cap)
     }
 
-    private func transition(to newState: PumpState) {
+    /// Changes state through `EngineTransitions.table` only. A change the table does not allow is a software fault:
+    /// it does not happen, the motor is stopped and a high alarm says so (fail safe, never a crash).
+    private func transition(_ cause: TransitionCause, to newState: PumpState) {
+        guard EngineTransitions.allows(state, cause, newState) else {
+            emitter.stop()
+            supervisor.trip(.hardwareFailure,
+                "Internal fault: the engine tried \(state.rawValue) --\(cause.rawValue)--> \(newState.rawValue), which its transition table forbids; the pump was stopped.",
+                now: scheduler.now())
+            return
+        }
         let old = state
         state = newState
         infusing.follow(newState, at: scheduler.now())

@@ -62,7 +62,7 @@ extension PumpService {
         case .pause: result = engineCommand(actor, .pause, "Paused") { (engine) throws(EngineRefusal) in try engine.pause() }
         case .resume: result = engineCommand(actor, .resume, "Resumed") { (engine) throws(EngineRefusal) in try engine.resume() }
         case .stop where doubleChecks.pending != nil: result = cancelDoubleCheck(actor: actor)
-        case .stop: result = engineCommand(actor, .stop, "Stopped by the nurse") { (engine) throws(EngineRefusal) in try engine.stop() }
+        case .stop: result = engineCommand(actor, .stop, "Stopped") { (engine) throws(EngineRefusal) in try engine.stop() }
         case .estop:
             // HAZ-011: ENABLE off first, straight through the (thread-safe) supervisor from this thread, before
             // hopping onto the control queue and long before the journal's fsync.
@@ -181,7 +181,7 @@ extension PumpService {
         // that can only be seen later still takes the abandoned path below.
         let (state, notReady) = scheduler.syncOnControl { (engine.state, engine.supervisor.armingRefusal()) }
         guard !state.hasOpenSession else {
-            return .failure(ProtocolError(code: .invalidState, message: "An infusion is already \(state.rawValue); stop it before starting another."))
+            return .failure(ProtocolError(code: .invalidState, message: "An infusion is already \(state.phrase); stop it before starting another."))
         }
         if let waiting = doubleChecks.pending {
             return .failure(ProtocolError(code: .invalidState, message: "An infusion started by \(waiting.starter.name) is awaiting its independent double check; verify or stop it before starting another."))
@@ -339,7 +339,7 @@ extension PumpService {
         else { return .failure(ProtocolError(code: .badRequest, message: "titrate needs one of dose_mg_per_kg, duration_min or rate_mg_per_kg_per_h.")) }
         let status = scheduler.syncOnControl { engine.status() }
         guard [.running, .paused].contains(status.state) else {
-            return .failure(ProtocolError(code: .invalidState, message: "Titration needs a running or paused infusion; the pump is \(status.state.rawValue)."))
+            return .failure(ProtocolError(code: .invalidState, message: "Titration needs a running or paused infusion; the pump is \(status.state.phrase)."))
         }
         let result = planner.titrate(current, change, deliveredVolume: status.deliveredVolume,
                                      elapsedInfusing: status.elapsed.minutes, overrideReason: parameters.overrideReason)
@@ -426,6 +426,10 @@ extension PumpService {
         case .estopRelease: .emergencyStopRelease
         case .gpioWriteFailure: .gpioWriteFailure(.step)
         case .syringeRemoved: .syringeRemoved
+        case .stallEnd: .stallEnd
+        case .reengage: .reengage
+        case .gpioRecover: .clearGPIOFailures
+        case .syringeInserted: .syringeInserted
         case .hypertensiveSurge, .hypertensiveSurgeRelease: nil
         }
         guard let simulated else {

@@ -196,9 +196,9 @@ public final class PumpService: @unchecked Sendable {
 
     /// Stops the motor and the loop (SIGTERM/SIGINT and shutdown). Idempotent; ENABLE off first.
     public func shutdown() {
-        let samples = scheduler.syncOnControl { () -> [Int64] in
+        let (samples, final) = scheduler.syncOnControl { () -> ([Int64], EngineStatus) in
             engine.shutdown()
-            return engine.emitterLatenessSamples
+            return (engine.emitterLatenessSamples, engine.status())
         }
         stepTimingChoice.shutdown()
         controlLoopChoice.shutdown()
@@ -211,6 +211,23 @@ public final class PumpService: @unchecked Sendable {
         }
         journalDaemonEvent(.daemonStop, "pumpd stopping; motor disabled.")
         recorder?.drain()
+        recordFinalCheckpoint(final)
+    }
+
+    /// A clean stop leaves a checkpoint with the motor recorded as not infusing, written after every queued write:
+    /// the next start then knows the exact count (no lease beyond it is open), instead of reporting the unused
+    /// lease as unknown delivery (issue 11: a SIGTERM came back with 0.61 mL "uncertain").
+    private func recordFinalCheckpoint(_ status: EngineStatus) {
+        let active = activeSession
+        guard let journal, let id = active.id, status.state.hasOpenSession else { return }
+        do {
+            try journal.checkpoint(
+                id, delivered: DeliveredAmount(steps: status.deliveredSteps, volume: status.deliveredVolume, dose: status.deliveredDose),
+                state: status.state.rawValue, infusing: false, monotonic: scheduler.now(), wall: wallClock(),
+                uncertain: JournalRecorder.carried(active.uncertainty, of: status.deliveredSteps), infusingElapsed: status.elapsed)
+        } catch {
+            logger.error("could not write the final checkpoint: \(error)")
+        }
     }
 
     /// Whether the control queue answers within `timeout` (for the systemd watchdog ping).

@@ -31,6 +31,13 @@ public final class Journal: Sendable {
         } catch {
             throw .io("cannot create journal directory \(directory.path): \(error)")
         }
+        // The clinical record is readable by pumpd alone, whatever the umask (SQLite gives its -wal and -shm files
+        // the database file's mode): created 0600, and put back to 0600 if it was opened wider.
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        if fd >= 0 {
+            _ = fchmod(fd, 0o600)
+            close(fd)
+        }
         do {
             database = try DatabaseQueue(path: path, configuration: Self.configuration())
         } catch {

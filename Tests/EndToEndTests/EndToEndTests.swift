@@ -222,6 +222,9 @@ extension EndToEndTests {
         try daemon.start()
         let status = try daemon.status()
         #expect(status.state == .interrupted && !status.motorEnabled)
+        // A clean stop knows exactly what was delivered: nothing is reported as unknown (issue 11: 0.61 mL).
+        #expect(status.deliveredUncertaintyMl == 0, "uncertain after a clean SIGTERM: \(status.deliveredUncertaintyMl) mL")
+        #expect(status.deliveredMl > 1)
         let log = daemon.ctl(["log", "--limit", "100"]).stdout
         #expect(log.contains("motor disabled"), "the shutdown path journaled the motor stop")
     }

@@ -67,3 +67,20 @@ struct NumberBoundsEndToEndTests {
         _ = daemon.ctl(["stop"])
     }
 }
+
+@Suite("Vital-sign typos are refused with a readable sentence (real binaries)", .serialized)
+struct VitalsTypoEndToEndTests {
+    @Test("HAZ-015: --sbp 1e300 is echoed as 1e+300 (not 300 digits); --hr -5 is a value pumpd refuses, not an unknown option")
+    func typos() throws {
+        let daemon = try DaemonHarness(speed: 20)
+        try daemon.start()
+        let huge = daemon.ctl(["vitals", "--sbp", "1e300", "--dbp", "80", "--hr", "70", "--spo2", "97"])
+        #expect(huge.status != 0)
+        #expect(huge.stderr.contains("1e+300") && huge.stderr.count < 400, "\(huge.stderr)")
+        let negative = daemon.ctl(["vitals", "--sbp", "120", "--dbp", "80", "--hr", "-5", "--spo2", "97"])
+        #expect(negative.status != 0)
+        #expect(negative.stderr.contains("Heart rate -5"), "\(negative.stderr)")
+        #expect(!negative.stderr.contains("Unknown option"))
+        #expect(try daemon.status().vitals == nil, "nothing was recorded")
+    }
+}

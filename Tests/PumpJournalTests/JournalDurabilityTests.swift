@@ -44,3 +44,22 @@ struct JournalDurabilityTests {
         #expect(p99 < 250_000)
     }
 }
+
+@Suite("Journal file permissions")
+struct JournalPermissionTests {
+    @Test("HAZ-009: the journal and its WAL are 0600 whatever the umask (was 0644 outside systemd)")
+    func ownerOnly() throws {
+        let dir = try TemporaryDirectory()
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        let journal = try Journal(directory: dir.url)
+        try journal.append(JournalEvent(kind: .config, monotonic: MonotonicInstant(nanoseconds: 1), wall: Date(timeIntervalSince1970: 0), summary: "x"))
+        for name in ["journal.sqlite", "journal.sqlite-wal"] {
+            let path = dir.url.appendingPathComponent(name).path
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(name): \(String(mode ?? 0, radix: 8))")
+        }
+        #expect(FileManager.default.fileExists(atPath: journal.path))
+    }
+}

@@ -26,3 +26,13 @@ public enum PumpState: String, Sendable, Codable, CaseIterable {
         }
     }
 }
+
+extension PumpState {
+    /// The state as it reads after "the pump is" ("in alarm", not "alarm").
+    public var phrase: String {
+        switch self {
+        case .alarm: "in alarm"
+        case .idle, .running, .paused, .interrupted, .completed, .stopped: rawValue
+        }
+    }
+}

@@ -61,6 +61,9 @@ public struct Quantity<Unit: PhysicalUnit>: Sendable, Hashable, Comparable, Coda
     }
 
     static func format(_ value: Double, maxFractionDigits: Int = 4) -> String {
+        // A typo such as 1e300 is echoed as "1e+300", not as a 300-digit number.
+        guard value.isFinite else { return value.isNaN ? "not a number" : (value > 0 ? "infinite" : "minus infinite") }
+        if abs(value) >= 1e9 { return String(format: "%.4g", value) }
         var text = String(format: "%.\(maxFractionDigits)f", value)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }

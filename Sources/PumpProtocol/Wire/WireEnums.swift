@@ -90,6 +90,14 @@ public enum SimFault: String, Sendable, Codable, CaseIterable {
     case gpioWriteFailure = "gpio-write-failure"
     case syringeRemoved = "syringe-removed"
     case estopRelease = "estop-release"
+    /// Clears `stall`: the drive moves again.
+    case stallEnd = "stall-end"
+    /// Clears `disengage`: the plunger is clamped again.
+    case reengage
+    /// Clears `gpio-write-failure`: the lines answer again.
+    case gpioRecover = "gpio-recover"
+    /// Clears `syringe-removed`: the syringe is seated and clamped again.
+    case syringeInserted = "syringe-inserted"
     /// The simulated patient's blood pressure surges (needs the simulated monitor, `--sim-vitals`).
     case hypertensiveSurge = "hypertensive-surge"
     /// The surge ends; the patient model returns to its dose-driven course.

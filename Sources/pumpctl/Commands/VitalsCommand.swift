@@ -9,10 +9,11 @@ struct VitalsCommand: ParsableCommand {
         abstract: "Enter vital signs; a reading past a pause limit pauses the infusion (HAZ-015).",
         discussion: "Limits come from the drug library and are defaults needing clinical sign-off. Before start, BP at or above the pre-start limit needs --override-reason on start.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Systolic blood pressure, mmHg.") var sbp: Double
-    @Option(help: "Diastolic blood pressure, mmHg.") var dbp: Double
-    @Option(help: "Heart rate, beats per minute.") var hr: Double
-    @Option(help: "SpO2, percent.") var spo2: Double
+    @Option(parsing: .unconditional, help: "Systolic blood pressure, mmHg.") var sbp: Double
+    @Option(parsing: .unconditional, help: "Diastolic blood pressure, mmHg.") var dbp: Double
+    @Option(parsing: .unconditional, help: "Heart rate, beats per minute.") var hr: Double
+    @Option(parsing: .unconditional, help: "SpO2, percent.") var spo2: Double
+    // `.unconditional`: a negative typo (`--hr -5`) is a value pumpd refuses with a sentence, not an unknown option.
     @Flag(help: "Mark the reading as coming from a monitor bridge rather than typed in.") var monitor = false
 
     func validate() throws {

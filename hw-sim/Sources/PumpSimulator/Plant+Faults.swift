@@ -26,6 +26,9 @@ extension Plant {
         case .syringeRemoved:
             barrel.present = false
             barrel.clamped = false
+        case .syringeInserted:
+            barrel.present = true
+            barrel.clamped = true
         case .stuckSensor(let sensor, let value):
             switches.stuck[sensor] = value
         case .unstickSensor(let sensor):

@@ -27,6 +27,8 @@ public enum SimulatedFault: Sendable, Equatable {
     case reengage
     /// The syringe is taken out of the cradle: the present and clamp switches open (HAZ-013).
     case syringeRemoved
+    /// The syringe is seated again and its plunger clamped (clears `syringeRemoved`).
+    case syringeInserted
     /// A switch input reads `value` whatever the truth, until `unstickSensor`.
     case stuckSensor(SimulatedSensor, Bool)
     /// The switch input reads the truth again.
