@@ -15,6 +15,7 @@ final class AlarmDriver: @unchecked Sendable {
     private let exited = DispatchSemaphore(value: 0)
     // Guarded by `lock`:
     private var indication: AlarmIndication?
+    private var audioPaused = false
     private var since = MonotonicInstant.origin
     private var failure: HardwareError?
     private var stopRequested = false
@@ -53,6 +54,18 @@ final class AlarmDriver: @unchecked Sendable {
         }
     }
 
+    /// Pauses or restores the buzzer; the LEDs continue. On restore the pattern restarts, so the burst sounds
+    /// at once instead of at the next period. Throws a latched output failure.
+    func setAudioPaused(_ paused: Bool) throws {
+        try lock.withLock {
+            if let failure { throw failure }
+            if audioPaused != paused {
+                audioPaused = paused
+                if !paused { since = monotonicNow() }
+            }
+        }
+    }
+
     /// Stops the thread and waits for it. Idempotent.
     /// Returns false if the thread did not end in time (its lines must then not be released under it).
     @discardableResult
@@ -69,9 +82,9 @@ final class AlarmDriver: @unchecked Sendable {
     private func run() {
         var shown = AlarmOutputs()
         while true {
-            let (stop, current, start) = lock.withLock { (stopRequested, indication, since) }
+            let (stop, current, start, muted) = lock.withLock { (stopRequested, indication, since, audioPaused) }
             if stop { return }
-            let wanted = current.map { AlarmPattern.outputs($0, elapsed: monotonicNow() - start) } ?? AlarmOutputs()
+            let wanted = current.map { AlarmPattern.outputs($0, elapsed: monotonicNow() - start, audioPaused: muted) } ?? AlarmOutputs()
             do {
                 if wanted.red != shown.red { try red?.set(wanted.red, operation: .indication) }
                 if wanted.yellow != shown.yellow { try yellow?.set(wanted.yellow, operation: .indication) }

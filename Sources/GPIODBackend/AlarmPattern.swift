@@ -55,6 +55,14 @@ public enum AlarmPattern {
         }
     }
 
+    /// The outputs with the audio paused or not: a paused buzzer stays off while the LEDs keep the pattern
+    /// (IEC 60601-1-8 "audio paused").
+    public static func outputs(_ indication: AlarmIndication, elapsed: MonotonicDuration, audioPaused: Bool) -> AlarmOutputs {
+        var outputs = outputs(indication, elapsed: elapsed)
+        if audioPaused { outputs.buzzer = false }
+        return outputs
+    }
+
     /// On for the first half of each period.
     private static func flashing(_ t: Int64, period: MonotonicDuration) -> Bool {
         t % period.nanoseconds < period.nanoseconds / 2

@@ -171,6 +171,14 @@ public final class GPIODPump: PumpHardware, @unchecked Sendable {
         }
     }
 
+    /// Pauses or restores the buzzer while the LEDs keep the pattern (see AlarmPattern).
+    public func setAlarmAudioPaused(_ paused: Bool) throws {
+        try failSafe(.indication) {
+            try checkOpen(.indication)
+            try alarms.setAudioPaused(paused)
+        }
+    }
+
     /// De-asserts ENABLE, stops the threads (≤ ~50 ms) and releases every line (ENABLE last) and the chip.
     /// Idempotent; every later call throws "backend is closed" except `setMotorEnabled(false)` (a no-op).
     public func close() {

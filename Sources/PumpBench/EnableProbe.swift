@@ -40,6 +40,7 @@ final class EnableProbe: PumpHardware, @unchecked Sendable {
     func setDirection(_ direction: MotorDirection) throws { try inner.setDirection(direction) }
     func readInputs() throws -> PumpInputs { try inner.readInputs() }
     func setAlarmIndication(_ indication: AlarmIndication) throws { try inner.setAlarmIndication(indication) }
+    func setAlarmAudioPaused(_ paused: Bool) throws { try inner.setAlarmAudioPaused(paused) }
     var inputEventHandler: (@Sendable (PumpInputEvent) -> Void)? {
         get { inner.inputEventHandler }
         set { inner.inputEventHandler = newValue }

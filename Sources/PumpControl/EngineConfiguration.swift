@@ -18,6 +18,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var backOffStepInterval: MonotonicDuration
     /// Delivery lease: one lease covers this long at the capped rate (see `DeliveryLeasePolicy`).
     public var leaseWindow: MonotonicDuration = .seconds(Int64(2))  // checked: integer literal
+    /// Alarm audio pause and medium-to-high escalation times (pump clock).
+    public var alarmSignals = AlarmSignalSettings()
 
     /// Creates a configuration with the defaults.
     public init(

@@ -31,6 +31,10 @@ public struct EngineStatus: Sendable, Equatable {
     public var alarms: [Alarm]
     /// Volume pulled back by the last occlusion back-off.
     public var lastBackOffVolume: Milliliters
+    /// Audio pause and escalation of each active alarm (an alarm missing here is neither).
+    public var alarmSignals: [AlarmCode: AlarmSignalStatus] = [:]
+    /// Whether the buzzer is paused now (`silence`); the visual signal continues.
+    public var audioPaused = false
 }
 
 /// What the engine reports to the daemon (journal, logs, notifications).
@@ -41,6 +45,8 @@ public enum EngineEvent: Sendable, Equatable {
     case alarmRaised(Alarm)
     /// Alarms were acknowledged.
     case alarmsAcknowledged([AlarmCode])
+    /// An unacknowledged medium alarm was escalated to high.
+    case alarmEscalated(Alarm)
     /// A periodic delivered-volume checkpoint (at least every second while infusing).
     case checkpoint(EngineStatus)
     /// A titration was applied.

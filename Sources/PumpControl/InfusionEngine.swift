@@ -43,6 +43,8 @@ public final class InfusionEngine: @unchecked Sendable {
     private var pausedSince: MonotonicInstant?
     private var lastPausedReminder: MonotonicInstant?
     private var advisory: [Alarm] = []
+    /// Audio pause and escalation of the active alarms (IEC 60601-1-8).
+    private var signals: AlarmSignals
     private var nearEndRaised = false
     private var lastCheckpoint: MonotonicInstant?
     private var tickTask: ScheduledTask?
@@ -87,6 +89,7 @@ public final class InfusionEngine: @unchecked Sendable {
         self.watchdogScheduler = watchdogScheduler ?? scheduler
         self.stepScheduler = stepScheduler ?? scheduler
         self.configuration = configuration
+        signals = AlarmSignals(settings: configuration.alarmSignals)
         let supervisor = SafetySupervisor(hardware: hardware, clock: scheduler, configuration: configuration.supervisor)
         self.supervisor = supervisor
         self.emitter = Self.buildEmitter(scheduler: stepScheduler ?? scheduler, supervisor: supervisor, commanded: .zero)
@@ -224,6 +227,18 @@ public final class InfusionEngine: @unchecked Sendable {
             transition(.acknowledge, to: .paused)
         }
         return cleared
+    }
+
+    /// Pauses the audible signal of the active alarms (one code, or all) for the configured time; the visual
+    /// signal continues and the buzzer comes back by itself. Returns the codes paused and the end of the pause.
+    public func silence(_ code: AlarmCode?) throws(EngineRefusal) -> (codes: [AlarmCode], until: MonotonicInstant) {
+        let now = scheduler.now()
+        let codes = signals.silence(code, active: activeAlarms, now: now)
+        guard !codes.isEmpty else {
+            throw EngineRefusal(code.map { "Alarm \($0.rawValue) is not active." } ?? "No alarm is active; there is nothing to silence.")
+        }
+        updateIndication()
+        return (codes, now + signals.settings.audioPause)
     }
 
     /// Applies a re-validated titration atomically: new target steps, planned duration and nominal rate.
@@ -370,12 +385,16 @@ public final class InfusionEngine: @unchecked Sendable {
             }
             remaining = expectedEnd.map { $0 - now }
         }
-        let alarms = (supervisor.latchedAlarms + advisory).sorted { $0.priority > $1.priority }
+        let active = activeAlarms
+        let alarms = active.sorted { signals.priority(of: $0) > signals.priority(of: $1) }
+        var alarmSignals: [AlarmCode: AlarmSignalStatus] = [:]
+        for alarm in active { alarmSignals[alarm.code] = signals.status(of: alarm, now: now) }
         return EngineStatus(
             state: state, session: session, deliveredSteps: delivered, deliveredVolume: volume,
             deliveredDose: volume * (session?.concentration ?? .zero), rate: rate, doseRate: doseRate,
             elapsed: session == nil ? .zero : infusing.elapsed(at: now), remaining: remaining, expectedEnd: expectedEnd,
-            motorEnabled: supervisor.isMotorEnabled, alarms: alarms, lastBackOffVolume: lastBackOff)
+            motorEnabled: supervisor.isMotorEnabled, alarms: alarms, lastBackOffVolume: lastBackOff,
+            alarmSignals: alarmSignals, audioPaused: signals.isAudioPaused(active: active, now: now))
     }
 
     /// Diagnostics (pumpd --step-timing-report): keep every emitter fire's lateness, in this session and the
@@ -428,6 +447,15 @@ public final class InfusionEngine: @unchecked Sendable {
         default: break
         }
         if state == .running || state == .paused { vitalsReminder(now: now) }
+        refreshAlarmSignals(now: now)
+    }
+
+    /// Ends audio pauses whose time is up and escalates medium alarms nobody answered (IEC 60601-1-8).
+    private func refreshAlarmSignals(now: MonotonicInstant) {
+        let changes = signals.update(active: activeAlarms, now: now)
+        guard !changes.isEmpty else { return }
+        updateIndication()
+        for alarm in changes.escalated { onEvent?(.alarmEscalated(alarm)) }
     }
 
     /// HAZ-015: a medium reminder when the newest vital signs are older than the drug's staleness interval.
@@ -641,9 +669,13 @@ public final class InfusionEngine: @unchecked Sendable {
         onEvent?(event)
     }
 
-    /// The alarm outputs show the highest active priority (IEC 60601-1-8 patterns in the backend).
+    /// Latched and advisory alarms, unsorted.
+    private var activeAlarms: [Alarm] { supervisor.latchedAlarms + advisory }
+
+    /// The alarm outputs show the highest active priority (IEC 60601-1-8 patterns in the backend); the buzzer
+    /// is silent while the audio is paused.
     private func updateIndication() {
-        let highest = (supervisor.latchedAlarms + advisory).map(\.priority).max()
-        supervisor.indicate(highest?.indication ?? .normal)
+        let active = activeAlarms
+        supervisor.indicate(signals.indication(active: active), audioPaused: signals.isAudioPaused(active: active, now: scheduler.now()))
     }
 }

@@ -51,6 +51,9 @@ public enum ConfigurationNumbers {
         "realtime_priority": .integer(1, 99),
         "vitals_stale_min": .real(0, 120, lowerExclusive: true),
         "sim_vitals_interval_s": .real(10, 3600),
+        "alarm_audio_pause_s": .real(1, 300),
+        "alarm_escalation_min": .real(0, 60, lowerExclusive: true),
+        "double_check_timeout_min": .real(0, 120, lowerExclusive: true),
         "gpio": .integer(0, 65_535),
     ]
 

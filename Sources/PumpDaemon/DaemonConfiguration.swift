@@ -78,6 +78,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var simVitals = false
     /// Simulator only: seconds (pump time) between simulated monitor readings.
     public var simVitalsIntervalS: Double = 300
+    /// How long `pumpctl silence` pauses the alarm audio, seconds of pump time (IEC 60601-1-8; at most 300).
+    public var alarmAudioPauseS: Double = 120
+    /// An unacknowledged medium alarm is escalated to high after this many minutes of pump time.
+    public var alarmEscalationMin: Double = 10
+    /// Whether every start waits for a second person's `pumpctl verify` (state `awaiting-check`).
+    public var doubleCheck: DoubleCheckPolicy = .off
+    /// Minutes (pump time) the second person has to verify before the start is abandoned.
+    public var doubleCheckTimeoutMin: Double = 10
 
     /// The built-in defaults.
     public init() {}
@@ -87,6 +95,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         "drug_library", "syringe_library", "calibration", "repeat_session_window_h", "control_period_ms",
         "occlusion_pressure_mmhg", "realtime", "realtime_priority", "step_timing", "gpio", "socket_group", "allow_root", "gpio_pin_map",
         "plasma_model", "vitals_stale_min", "sim_vitals", "sim_vitals_interval_s",
+        "alarm_audio_pause_s", "alarm_escalation_min", "double_check", "double_check_timeout_min",
     ]
 
     /// Applies a TOML file's settings over `self`.
@@ -141,6 +150,15 @@ public struct DaemonConfiguration: Sendable, Equatable {
         vitalsStaleMin = try reader.checkedNumber("vitals_stale_min") ?? vitalsStaleMin
         simVitals = try reader.bool("sim_vitals") ?? simVitals
         simVitalsIntervalS = try reader.checkedNumber("sim_vitals_interval_s") ?? simVitalsIntervalS
+        alarmAudioPauseS = try reader.checkedNumber("alarm_audio_pause_s") ?? alarmAudioPauseS
+        alarmEscalationMin = try reader.checkedNumber("alarm_escalation_min") ?? alarmEscalationMin
+        if let value = try reader.string("double_check") {
+            guard let policy = DoubleCheckPolicy(rawValue: value) else {
+                throw ConfigurationError("\(source): double_check must be off or required, not '\(value)'.")
+            }
+            doubleCheck = policy
+        }
+        doubleCheckTimeoutMin = try reader.checkedNumber("double_check_timeout_min") ?? doubleCheckTimeoutMin
         if let gpio = table["gpio"]?.table {
             for key in gpio.keys {
                 if key == "chip" {
@@ -176,6 +194,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
         }
         if let stale = vitalsStaleMin { _ = try ConfigurationNumbers.checked(stale, key: "vitals_stale_min") }
         _ = try ConfigurationNumbers.checked(simVitalsIntervalS, key: "sim_vitals_interval_s")
+        _ = try ConfigurationNumbers.checked(alarmAudioPauseS, key: "alarm_audio_pause_s")
+        _ = try ConfigurationNumbers.checked(alarmEscalationMin, key: "alarm_escalation_min")
+        _ = try ConfigurationNumbers.checked(doubleCheckTimeoutMin, key: "double_check_timeout_min")
         if simVitals, backend != .sim {
             throw ConfigurationError("sim_vitals applies to the simulator only; on real hardware vital signs come from pumpctl vitals or a monitor bridge.")
         }

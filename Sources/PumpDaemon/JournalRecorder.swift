@@ -101,6 +101,11 @@ final class JournalRecorder: @unchecked Sendable {
                 kind: alarm.code == .emergencyStop ? .estop : .alarm, session: session, monotonic: monotonic, wall: wall,
                 summary: "Alarm \(alarm.code.rawValue) (\(alarm.priority.rawValue)): \(alarm.message)",
                 details: json(["code": alarm.code.rawValue, "priority": alarm.priority.rawValue, "message": alarm.message])))
+        case .alarmEscalated(let alarm):
+            try journal.append(JournalEvent(
+                kind: .alarm, session: session, monotonic: monotonic, wall: wall,
+                summary: "Alarm \(alarm.code.rawValue) escalated from medium to high: nobody acknowledged it.",
+                details: json(["code": alarm.code.rawValue, "priority": "high", "escalated": true])))
         case .alarmsAcknowledged(let codes):
             // The acknowledging actor is journalled by the command handler; this records the effect.
             try journal.append(JournalEvent(

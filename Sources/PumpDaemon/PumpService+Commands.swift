@@ -61,6 +61,7 @@ extension PumpService {
         case .start(let parameters): result = start(parameters, actor: actor)
         case .pause: result = engineCommand(actor, .pause, "Paused") { (engine) throws(EngineRefusal) in try engine.pause() }
         case .resume: result = engineCommand(actor, .resume, "Resumed") { (engine) throws(EngineRefusal) in try engine.resume() }
+        case .stop where doubleChecks.pending != nil: result = cancelDoubleCheck(actor: actor)
         case .stop: result = engineCommand(actor, .stop, "Stopped") { (engine) throws(EngineRefusal) in try engine.stop() }
         case .estop:
             // HAZ-011: ENABLE off first, straight through the (thread-safe) supervisor from this thread, before
@@ -71,6 +72,8 @@ extension PumpService {
             writeEvent(.estop, actor: actor, "Emergency stop command.")
             result = .success(.status(statusReport()))
         case .ack(let code): result = acknowledge(code, actor: actor)
+        case .silence(let code): result = silence(code, actor: actor)
+        case .verify(let confirmed): result = verify(confirmed: confirmed, actor: actor)
         case .titrate(let parameters): result = titrate(parameters, actor: actor)
         case .resumeInterrupted(let confirmed, let reason): result = resumeInterrupted(confirmed, reason, actor: actor)
         case .log(let since, let limit): result = log(since: since, limit: limit)
@@ -101,11 +104,13 @@ extension PumpService {
         }
         let session = activeSession
         let wallNow = wallClock()
-        return WireMapping.status(status, sessionID: session.id.map { String($0.rawValue) }, backend: configuration.backend,
+        let report = WireMapping.status(status, sessionID: session.id.map { String($0.rawValue) }, backend: configuration.backend,
                                   uncertainty: session.uncertainty, monotonicNow: now, wallNow: wallNow,
                                   speed: scheduler.speed, plasma: plasma.estimate(at: now),
                                   vitals: vitalsReport(latest: latest, thresholds: thresholds, monotonicNow: now, wallNow: wallNow),
-                                  alarmAnchor: wallAnchor)
+                                  alarmAnchor: wallAnchor,
+                                  simBuzzerAudible: simulatorBay?.current.buzzerAudible)
+        return withDoubleCheck(report, monotonicNow: now, wallNow: wallNow)
     }
 
     // MARK: - Program
@@ -183,6 +188,9 @@ extension PumpService {
         guard !state.hasOpenSession else {
             return .failure(ProtocolError(code: .invalidState, message: "An infusion is already \(state.phrase); stop it before starting another."))
         }
+        if let waiting = doubleChecks.pending {
+            return .failure(ProtocolError(code: .invalidState, message: "An infusion started by \(waiting.starter.name) is awaiting its independent double check; verify or stop it before starting another."))
+        }
         if let notReady {
             return .failure(ProtocolError(code: .refused, message: "\(notReady.message) No session was opened."))
         }
@@ -209,6 +217,27 @@ extension PumpService {
             writeEvent(.validation, actor: actor, "Program refused by the supervisor: \(refusal.message)")
             return .failure(ProtocolError(code: .refused, message: refusal.message))
         }
+        if configuration.doubleCheck == .required || profile.doubleCheckRequired {
+            let reason = parameters.overrideReason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if profile.doubleCheckOverrideAllowed, !reason.isEmpty {
+                return openSession(PendingStart(parameters: parameters, plan: dosePlan, findings: findings, profile: profile, caps: caps),
+                                   actor: actor, singlePersonReason: reason)
+            }
+            return awaitDoubleCheck(PendingStart(parameters: parameters, plan: dosePlan, findings: findings, profile: profile,
+                                                 caps: caps), actor: actor)
+        }
+        return openSession(PendingStart(parameters: parameters, plan: dosePlan, findings: findings, profile: profile, caps: caps),
+                           actor: actor)
+    }
+
+    /// Opens the journal session of a validated program and starts the engine on it.
+    func openSession(_ start: PendingStart, actor: JournalActor, verifiedBy: JournalActor? = nil,
+                     singlePersonReason: String? = nil) -> Result<ResultPayload, ProtocolError> {
+        guard let journal else {
+            return .failure(ProtocolError(code: .refused, message: "The journal is unavailable; starting is blocked (HAZ-014)."))
+        }
+        let (parameters, dosePlan, findings, profile, caps) = (start.parameters, start.plan, start.findings, start.profile, start.caps)
+        let request = WireMapping.programRequest(parameters)
         let record = ProgramRecord(request: request, plan: dosePlan)
         let now = scheduler.now()
         let sessionID: SessionID
@@ -223,6 +252,17 @@ extension PumpService {
             for finding in findings {
                 try journal.append(JournalEvent(kind: .validation, session: sessionID, actor: actor, monotonic: now, wall: wallClock(),
                                                 summary: "[\(finding.kind)] \(finding.message)"))
+            }
+            if let singlePersonReason {
+                try journal.append(JournalEvent(kind: .doubleCheck, session: sessionID, actor: actor, monotonic: now, wall: wallClock(),
+                    summary: "Single-person start without the independent double check, by \(actor.name) (uid \(actor.uid.map(String.init) ?? "?")): \(singlePersonReason)",
+                    details: JournalRecorder.json(["stage": "overridden", "started_by": actor.name, "reason": singlePersonReason])))
+            }
+            if let verifiedBy {
+                try journal.append(JournalEvent(kind: .doubleCheck, session: sessionID, actor: verifiedBy, monotonic: now, wall: wallClock(),
+                    summary: "Independent double check by \(verifiedBy.name) (uid \(verifiedBy.uid.map(String.init) ?? "?")) of the program started by \(actor.name) (uid \(actor.uid.map(String.init) ?? "?")).",
+                    details: JournalRecorder.json(["stage": "verified", "verified_by": verifiedBy.name, "verified_by_uid": verifiedBy.uid ?? 0,
+                                                   "started_by": actor.name, "started_by_uid": actor.uid ?? 0])))
             }
             for override in dosePlan.overrides {
                 try journal.append(JournalEvent(kind: .override, session: sessionID, actor: actor, monotonic: now, wall: wallClock(),

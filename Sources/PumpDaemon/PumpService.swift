@@ -50,6 +50,8 @@ public final class PumpService: @unchecked Sendable {
     let commandQueue = DispatchQueue(label: "pumpd.commands")
     /// The running plasma-concentration estimate (display only).
     let plasma = PlasmaEstimateBook()
+    /// A started infusion waiting for its independent double check (`double_check = "required"`).
+    let doubleChecks = DoubleCheckBook()
     /// The simulated patient monitor (sim backend with `sim_vitals`), else nil.
     let simulatedMonitor: SimulatedMonitor?
     private let stateLock = NSLock()
@@ -108,6 +110,10 @@ public final class PumpService: @unchecked Sendable {
         // can look like an occlusion trend), so the window there is eight intervals (400 real ms).
         engineConfiguration.leaseWindow = engineConfiguration.checkpointInterval * (speed > 1 ? 8 : 2)
         engineConfiguration.supervisor.occlusionPressure = MillimetersOfMercury(configuration.occlusionPressureMMHg)
+        // Pump-clock times, so --sim-speed scales them like every other alarm time.
+        engineConfiguration.alarmSignals = AlarmSignalSettings(
+            audioPause: .seconds(configuration.alarmAudioPauseS),
+            escalateMediumAfter: .seconds(configuration.alarmEscalationMin * 60))
 
         let backend: PumpHardware
         if let hardware {

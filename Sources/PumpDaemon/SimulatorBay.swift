@@ -55,6 +55,7 @@ public final class SimulatorBay: PumpHardware, @unchecked Sendable {
     }
     public func readInputs() throws -> PumpInputs { try current.readInputs() }
     public func setAlarmIndication(_ indication: AlarmIndication) throws { try current.setAlarmIndication(indication) }
+    public func setAlarmAudioPaused(_ paused: Bool) throws { try current.setAlarmAudioPaused(paused) }
     public var inputEventHandler: (@Sendable (PumpInputEvent) -> Void)? {
         get { lock.withLock { handler } }
         set {

@@ -47,16 +47,20 @@ enum WireMapping {
             steps: Int(plan.targetSteps.count))  // checked: Int64 → Int, same width on the 64-bit targets
     }
 
-    static func alarm(_ alarm: Alarm, monotonicNow: MonotonicInstant, wallNow: Date, speed: Double = 1) -> AlarmDTO {
-        let priority: AlarmPriorityDTO = switch alarm.priority {
+    static func alarm(_ alarm: Alarm, monotonicNow: MonotonicInstant, wallNow: Date, speed: Double = 1,
+                      signal: AlarmSignalStatus = .init()) -> AlarmDTO {
+        let base: AlarmPriorityDTO = switch alarm.priority {
         case .high: .high
         case .medium: .medium
         case .low: .low
         }
+        let priority: AlarmPriorityDTO = signal.escalated ? .high : base
         var dto = AlarmDTO(code: alarm.code.rawValue, priority: priority, message: alarm.message,
                            raisedAt: alarm.originalWallTime
                                ?? wallNow.addingTimeInterval(-(monotonicNow - alarm.raisedAt).seconds / speed))
         if alarm.isFromBeforeRestart { dto.fromBeforeRestart = true }
+        dto.escalated = signal.escalated
+        dto.audioPausedUntil = signal.audioPausedUntil.map { wallNow.addingTimeInterval(($0 - monotonicNow).seconds / speed) }
         return dto
     }
 
@@ -67,7 +71,8 @@ enum WireMapping {
         _ status: EngineStatus, sessionID: String?, backend: BackendKind, uncertainty: Steps,
         monotonicNow: MonotonicInstant, wallNow: Date, speed: Double = 1,
         plasma: (NanogramsPerMilliliter, PlasmaConcentrationModel)? = nil, vitals: VitalsDTO? = nil,
-        alarmAnchor: (wall: Date, monotonic: MonotonicInstant)? = nil
+        alarmAnchor: (wall: Date, monotonic: MonotonicInstant)? = nil,
+        simBuzzerAudible: Bool? = nil
     ) -> StatusReport {
         // An alarm's wall time is mapped through one fixed (wall, monotonic) anchor when given, so the same alarm
         // shows the same raised_at in every status (two clocks sampled per call jitter by milliseconds, and a
@@ -79,7 +84,7 @@ enum WireMapping {
         let knownSteps = Steps(max(0, status.deliveredSteps.count - uncertainty.count))
         let knownVolume = geometry?.volume(for: knownSteps) ?? .zero
         let uncertaintyVolume = geometry?.volume(for: uncertainty) ?? .zero
-        return StatusReport(
+        var report = StatusReport(
             state: PumpStateDTO(rawValue: status.state.rawValue) ?? .idle,
             drug: session?.drug, profile: session.flatMap { Profile(rawValue: $0.profile) },
             patientId: session?.patientID, dosingWeightKg: session?.dosingWeight.value,
@@ -94,8 +99,13 @@ enum WireMapping {
             elapsedS: status.elapsed.seconds, remainingS: max(0, status.remaining?.seconds ?? 0),
             expectedEnd: status.remaining.map { wallNow.addingTimeInterval(max(0, $0.seconds) / speed) },
             motorEnabled: status.motorEnabled,
-            alarms: status.alarms.map { alarm($0, monotonicNow: alarmMono, wallNow: alarmWall, speed: speed) },
+            alarms: status.alarms.map {
+                alarm($0, monotonicNow: alarmMono, wallNow: alarmWall, speed: speed, signal: status.alarmSignals[$0.code] ?? .init())
+            },
             plasmaNgPerMl: plasma.map { $0.0.value }, plasmaModel: plasma?.1.id,
             plasmaLabel: plasma.map { _ in PlasmaConcentrationModel.estimateLabel }, vitals: vitals)
+        report.audioPaused = status.audioPaused
+        report.simBuzzerAudible = simBuzzerAudible
+        return report
     }
 }

@@ -53,4 +53,6 @@ public enum JournalEventKind: String, Sendable, Hashable, Codable, CaseIterable 
     case daemonStart = "daemon-start"
     /// The daemon stopped cleanly.
     case daemonStop = "daemon-stop"
+    /// The independent double check of a started infusion: awaited, refused, given or timed out.
+    case doubleCheck = "double-check"
 }

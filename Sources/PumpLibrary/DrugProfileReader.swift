@@ -7,7 +7,7 @@ enum DrugProfileReader {
         try element.rejectUnknownKeys([
             "id", "mode", "dose_mg_per_kg", "dose_rate_mg_per_kg_per_h", "duration_min",
             "rate_hard_cap_mg_per_kg_per_h", "session_dose_hard_max_mg_per_kg", "catch_up_factor",
-            "near_end_warning_min", "paused_reminder_min",
+            "near_end_warning_min", "paused_reminder_min", "double_check", "double_check_override_allowed",
         ])
         let id = try element.string("id")
         let reader = element.renamed(element.path.replacingOccurrences(of: #"\[\d+\]$"#, with: "", options: .regularExpression) + ".\(id)")
@@ -44,6 +44,12 @@ enum DrugProfileReader {
                 "the default program gives \(defaultTotal.plainText) mg/kg, above this maximum")
         }
 
+        let doubleCheck = try reader.optionalString("double_check") ?? "off"
+        guard ["off", "required"].contains(doubleCheck) else {
+            throw LibraryLoadError.invalid(reader.file, reader.keyPath("double_check"), "\"\(doubleCheck)\"", "it must be \"off\" or \"required\"")
+        }
+        let overrideAllowed = reader.has("double_check_override_allowed") ? try reader.bool("double_check_override_allowed") : false
+
         return DrugProfile(
             id: id, mode: mode,
             dose: mode == .totalDose ? limits.map(MilligramsPerKilogram.init) : nil,
@@ -53,7 +59,8 @@ enum DrugProfileReader {
             sessionDoseHardMax: MilligramsPerKilogram(sessionMax),
             catchUpFactor: catchUp,
             nearEndWarning: Minutes(try reader.positive("near_end_warning_min")),
-            pausedReminder: Minutes(try reader.positive("paused_reminder_min")))
+            pausedReminder: Minutes(try reader.positive("paused_reminder_min")),
+            doubleCheckRequired: doubleCheck == "required", doubleCheckOverrideAllowed: overrideAllowed)
     }
 
     /// Raw limits before they get a unit.

@@ -4,7 +4,9 @@ import Foundation
 import PumpProtocol
 
 do {
-    var command = try PumpCtl.parseAsRoot()
+    // Global options may come before the subcommand (`pumpctl --socket S --json status`).
+    let arguments = GlobalArgumentOrder.hoisted(Array(CommandLine.arguments.dropFirst()), groups: ["sim"])
+    var command = try PumpCtl.parseAsRoot(arguments)
     try command.run()
 } catch let failure as CLIFailure {
     Output.error(failure.message)

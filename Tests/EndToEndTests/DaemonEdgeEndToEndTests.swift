@@ -110,7 +110,7 @@ struct RefusedStartEndToEndTests {
         #expect(refused.status != 0, "a start with the e-stop latched was accepted: \(refused.stdout)")
         let status = try daemon.status()
         #expect(status.sessionId == nil && status.state == .idle, "\(String(describing: status.sessionId)) \(status.state)")
-        guard case .sessions(let sessions)? = try ReportEndToEndTests.payload(daemon.ctl(["sessions", "--json"])) else {
+        guard case .sessions(let sessions)? = try ReportEndToEndTests.payload(daemon.ctl(["sessions", "--raw"])) else {
             throw HarnessError("no session list")
         }
         #expect(sessions.isEmpty, "the refused start opened \(sessions.map(\.sessionId))")

@@ -126,9 +126,9 @@ final class DaemonHarness: @unchecked Sendable {
         runPumpctl(arguments, socket: socket, environment: extra)
     }
 
-    /// `pumpctl status --json` decoded.
+    /// `pumpctl status --raw` decoded (the protocol envelope).
     func status() throws -> StatusReport {
-        let result = ctl(["status", "--json"])
+        let result = ctl(["status", "--raw"])
         guard result.status == 0, let line = result.stdout.split(separator: "\n").last else {
             throw HarnessError("status failed: \(result.stderr)")
         }

@@ -122,7 +122,7 @@ final class PowerLossCampaign {
                 result.heartbeatTrips += 1
                 _ = daemon.ctl(["stop"])
                 command = startArguments()
-            case .alarm, .paused:
+            case .alarm, .paused, .awaitingCheck:
                 fail("unexpected state \(status.state.rawValue) (alarms: \(status.alarms.map(\.code)))")
                 _ = daemon.ctl(["stop"])
                 command = startArguments()
@@ -184,7 +184,7 @@ final class PowerLossCampaign {
 
     /// Whether the journal holds a completion or stop event for `session` (structured event kind, not text).
     private func sessionClosedInJournal(_ daemon: DaemonHarness, session: String?) throws -> Bool {
-        let answer = daemon.ctl(["log", "--limit", "50", "--json"])
+        let answer = daemon.ctl(["log", "--limit", "50", "--raw"])
         guard answer.status == 0, let line = answer.stdout.split(separator: "\n").last,
               case .success(let response) = LineCodec.decodeResponse(Data(line.utf8)),
               case .log(let entries)? = response.result else {

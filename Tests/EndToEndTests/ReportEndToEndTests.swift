@@ -21,7 +21,7 @@ struct ReportEndToEndTests {
         return arguments
     }
 
-    /// Decodes the one JSON answer line printed by `pumpctl --json`.
+    /// Decodes the one JSON answer line printed by `pumpctl --raw`.
     static func payload(_ result: CommandResult) throws -> ResultPayload? {
         guard let line = result.stdout.split(separator: "\n").last,
               case .success(let response) = LineCodec.decodeResponse(Data(line.utf8)) else {
@@ -89,7 +89,7 @@ struct ReportEndToEndTests {
         #expect(report.timeline.first?.plasmaNgPerMl == 0)
 
         // The journal (pumpctl log) holds the same alarms.
-        let log = daemon.ctl(["log", "--limit", "200", "--json"])
+        let log = daemon.ctl(["log", "--limit", "200", "--raw"])
         guard case .log(let entries)? = try Self.payload(log) else { throw HarnessError("no log") }
         let journalAlarms = entries.filter { $0.sessionId == final.sessionId && ($0.event == "alarm" || $0.event == "estop")
             && $0.message.contains(": Alarm ") }
@@ -142,14 +142,14 @@ struct ReportEndToEndTests {
             delivered.append(stopped.deliveredMg)
         }
         usleep(300_000)
-        guard case .sessions(let all)? = try Self.payload(daemon.ctl(["sessions", "--json"])) else { throw HarnessError("no list") }
+        guard case .sessions(let all)? = try Self.payload(daemon.ctl(["sessions", "--raw"])) else { throw HarnessError("no list") }
         #expect(all.map(\.patientId) == ["H-2", "H-1", "H-1"])
         #expect(zip(all.map(\.deliveredMg), delivered.reversed()).allSatisfy { abs($0 - $1) < 1e-6 })
         for session in all {
             #expect(session.outcome == "stopped" && session.alarmCount == 0, "\(session.outcome) \(session.alarmCodes)")
             #expect(abs(session.targetMg - 35) < 1e-3 && abs((session.doseMgPerKg ?? 0) - 0.5) < 1e-4, "\(session.targetMg) \(session.doseMgPerKg ?? 0)")
         }
-        guard case .sessions(let mine)? = try Self.payload(daemon.ctl(["sessions", "--patient", "H-1", "--json"])) else {
+        guard case .sessions(let mine)? = try Self.payload(daemon.ctl(["sessions", "--patient", "H-1", "--raw"])) else {
             throw HarnessError("no list")
         }
         #expect(mine.count == 2 && mine.allSatisfy { $0.patientId == "H-1" })

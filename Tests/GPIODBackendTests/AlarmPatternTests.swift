@@ -45,3 +45,21 @@ struct AlarmPatternTests {
         #expect(AlarmPattern.pulseOn >= .milliseconds(75) && AlarmPattern.pulseOn <= .milliseconds(200))
     }
 }
+
+@Suite("Alarm pattern with the audio paused")
+struct AlarmPatternAudioPauseTests {
+    @Test("audio paused: the buzzer line stays off through a whole high-priority cycle while the red LED keeps flashing")
+    func pausedBuzzerOffLightsOn() {
+        var buzzed = false, redOn = false, redOff = false
+        var t = MonotonicDuration.zero
+        while t < .milliseconds(5000) {
+            let paused = AlarmPattern.outputs(.high, elapsed: t, audioPaused: true)
+            buzzed = buzzed || paused.buzzer
+            if paused.red { redOn = true } else { redOff = true }
+            #expect(paused.red == AlarmPattern.outputs(.high, elapsed: t).red)
+            t = t + AlarmPattern.tick
+        }
+        #expect(!buzzed && redOn && redOff)
+        #expect(AlarmPattern.outputs(.high, elapsed: .zero, audioPaused: false).buzzer, "not paused: the burst starts at once")
+    }
+}

@@ -120,3 +120,16 @@ struct DrugLibraryLoaderTests {
         }
     }
 }
+
+@Suite("Drug library: independent double check per profile")
+struct DrugLibraryDoubleCheckTests {
+    @Test("the shipped library leaves the double check off in every profile (a clinic's decision, flagged for sign-off)")
+    func shippedOff() throws {
+        let library = try DrugLibraryLoader.bundled()
+        for drug in library.drugs {
+            for profile in drug.profiles {
+                #expect(!profile.doubleCheckRequired && !profile.doubleCheckOverrideAllowed, "\(drug.name) \(profile.id)")
+            }
+        }
+    }
+}

@@ -139,6 +139,8 @@ struct ConfigurationNumberTests {
         ("repeat_session_window_h", "between 0 and 168"), ("control_period_ms", "an integer between 10 and 200"),
         ("occlusion_pressure_mmhg", "between 50 and 1034"), ("realtime_priority", "an integer between 1 and 99"),
         ("vitals_stale_min", "above 0 and at most 120"), ("sim_vitals_interval_s", "between 10 and 3600"),
+        ("alarm_audio_pause_s", "between 1 and 300"), ("alarm_escalation_min", "above 0 and at most 60"),
+        ("double_check_timeout_min", "above 0 and at most 120"),
     ]
     /// The hostile values as TOML literals and as they must be named in the sentence.
     static let values: [(toml: String, shown: String, number: Double)] = [
@@ -149,6 +151,7 @@ struct ConfigurationNumberTests {
     static let allowed: Set<String> = [
         "repeat_session_window_h=0", "sim_speed=50.9", "sim_fill_ml=50.9", "repeat_session_window_h=50.9",
         "occlusion_pressure_mmhg=50.9", "vitals_stale_min=50.9", "sim_vitals_interval_s=50.9",
+        "alarm_audio_pause_s=50.9", "alarm_escalation_min=50.9", "double_check_timeout_min=50.9",
     ]
 
     @Test("NaN, ±inf, 1e20, -1, 0 and 50.9 for every numeric key: refused with key, value and range, or kept exactly",
@@ -167,6 +170,9 @@ struct ConfigurationNumberTests {
                 case "occlusion_pressure_mmhg": configuration.occlusionPressureMMHg
                 case "vitals_stale_min": configuration.vitalsStaleMin
                 case "sim_vitals_interval_s": configuration.simVitalsIntervalS
+                case "alarm_audio_pause_s": configuration.alarmAudioPauseS
+                case "alarm_escalation_min": configuration.alarmEscalationMin
+                case "double_check_timeout_min": configuration.doubleCheckTimeoutMin
                 default: nil
                 }
                 #expect(stored == value.number, "\(text) stored as \(String(describing: stored))")

@@ -58,7 +58,9 @@ struct WireKeyTests {
         ])
         #expect(status["target_steps"] as? Int == 160_027 && status["delivered_steps"] as? Int == 57_152)
         let alarm = try #require((status["alarms"] as? [[String: Any]])?.first)
-        #expect(Set(alarm.keys) == ["code", "priority", "message", "raised_at"])
+        #expect(Set(alarm.keys) == ["code", "priority", "message", "raised_at", "audio_paused_until", "escalated"])
+        // audio_paused_until is always sent: an ISO time while the audio is paused, else null.
+        #expect(alarm["audio_paused_until"] is NSNull && alarm["escalated"] as? Bool == false)
     }
 
     @Test("a ProgramSummary encodes exactly the documented keys")

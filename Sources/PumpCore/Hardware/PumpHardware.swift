@@ -76,6 +76,11 @@ public enum AlarmIndication: String, Sendable, Codable {
     case high
 }
 
+extension PumpHardware {
+    /// Default: no separate audible output to pause.
+    public func setAlarmAudioPaused(_ paused: Bool) throws {}
+}
+
 /// A failure talking to the hardware. Any of these means delivery is uncertain.
 public struct HardwareError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Which operation failed.
@@ -107,6 +112,9 @@ public protocol PumpHardware: AnyObject {
     func readInputs() throws -> PumpInputs
     /// Drives the alarm LEDs and buzzer pattern for the given indication.
     func setAlarmIndication(_ indication: AlarmIndication) throws
+    /// Pauses (true) or restores (false) the audible part of the indication: the buzzer stays silent while
+    /// the LEDs keep their pattern (IEC 60601-1-8 "audio paused"). A backend without one does nothing.
+    func setAlarmAudioPaused(_ paused: Bool) throws
     /// Called by the backend, on any thread, when an input edge is seen. Set by the supervisor.
     var inputEventHandler: (@Sendable (PumpInputEvent) -> Void)? { get set }
     /// Releases the hardware, leaving ENABLE de-asserted.

@@ -36,6 +36,11 @@ public struct DrugProfile: Sendable, Hashable, Identifiable {
     public var nearEndWarning: Minutes
     /// How often a paused infusion reminds the nurse.
     public var pausedReminder: Minutes
+    /// Whether every start of this profile needs an independent double check by a second nurse (a clinic's
+    /// decision; pumpd.toml `double_check = "required"` requires it for every profile).
+    public var doubleCheckRequired: Bool
+    /// Whether `--override-reason` may replace that double check with a journaled single-person start.
+    public var doubleCheckOverrideAllowed: Bool
 
     /// Creates a profile; consistency is validated by the library loader.
     public init(
@@ -43,8 +48,11 @@ public struct DrugProfile: Sendable, Hashable, Identifiable {
         dose: DoseLimits<MilligramsPerKilogram>?, doseRate: DoseLimits<MilligramsPerKilogramPerHour>?,
         duration: DurationLimits, rateHardCap: MilligramsPerKilogramPerHour,
         sessionDoseHardMax: MilligramsPerKilogram, catchUpFactor: Double,
-        nearEndWarning: Minutes, pausedReminder: Minutes
+        nearEndWarning: Minutes, pausedReminder: Minutes,
+        doubleCheckRequired: Bool = false, doubleCheckOverrideAllowed: Bool = false
     ) {
+        self.doubleCheckRequired = doubleCheckRequired
+        self.doubleCheckOverrideAllowed = doubleCheckOverrideAllowed
         self.id = id
         self.mode = mode
         self.dose = dose

@@ -151,9 +151,13 @@ public final class SafetySupervisor: @unchecked Sendable {
         }
     }
 
-    /// Drives the alarm LEDs and buzzer. A failure here is logged by the caller, never fatal.
-    public func indicate(_ indication: AlarmIndication) {
-        lock.withLock { try? hardware.setAlarmIndication(indication) }
+    /// Drives the alarm LEDs and buzzer; `audioPaused` silences the buzzer only (the LEDs continue). A failure
+    /// here is logged by the caller, never fatal.
+    public func indicate(_ indication: AlarmIndication, audioPaused: Bool = false) {
+        lock.withLock {
+            try? hardware.setAlarmIndication(indication)
+            try? hardware.setAlarmAudioPaused(audioPaused && indication != .normal)
+        }
     }
 
     // MARK: - Latching (shared with the other files of the supervisor)
@@ -172,6 +176,7 @@ public final class SafetySupervisor: @unchecked Sendable {
         revokeLeaseLocked()
         guard let alarm = latch.latch(code, message, at: now) else { return nil }
         try? hardware.setAlarmIndication(.high)
+        try? hardware.setAlarmAudioPaused(false)  // a new high-priority alarm sounds at once
         return alarm
     }
 

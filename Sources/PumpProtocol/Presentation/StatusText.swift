@@ -87,6 +87,6 @@ public enum AlarmText {
     public static func line(_ alarm: AlarmDTO, timeZone: TimeZone) -> String {
         let priority = alarm.priority.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)
         let origin = alarm.fromBeforeRestart == true ? ", from before the restart" : ""
-        return "\(priority) \(alarm.code): \(alarm.message) (raised \(QuantityFormat.clockWithSeconds(alarm.raisedAt, timeZone: timeZone))\(origin))"
+        return "\(priority) \(alarm.code): \(alarm.message) (raised \(QuantityFormat.clockWithSeconds(alarm.raisedAt, timeZone: timeZone))\(origin))\(AudioPauseText.suffix(alarm, timeZone: timeZone))"
     }
 }

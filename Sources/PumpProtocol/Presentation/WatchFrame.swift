@@ -107,14 +107,20 @@ public struct WatchFrame: Sendable {
     private func alarmBanner(_ alarms: [AlarmDTO]) -> [String] {
         guard !alarms.isEmpty else { return [ANSI.styled("No active alarms", .ok, enabled: color)] }
         let ordered = alarms.sorted { rank($0.priority) > rank($1.priority) }
-        var lines = ordered.prefix(Self.maxAlarmLines).map { alarm in
-            let text = "\(marker(alarm.priority)) \(alarm.priority.rawValue.uppercased()) \(alarm.code): \(alarm.message)"
+        var lines: [String] = []
+        if let paused = AudioPauseText.banner(alarms, now: now) {
+            lines.append(banner("\(paused) (lights continue; the sound returns by itself)", style: .mediumAlarm))
+        }
+        lines += ordered.prefix(Self.maxAlarmLines).map { alarm in
+            let escalated = alarm.escalated ? " (ESCALATED)" : ""
+            let text = "\(marker(alarm.priority)) \(alarm.priority.rawValue.uppercased())\(escalated) \(alarm.code): \(alarm.message)"
             return banner(text, style: style(alarm.priority))
         }
         if ordered.count > Self.maxAlarmLines {
             lines.append("+\(ordered.count - Self.maxAlarmLines) more: pumpctl status lists them all")
         }
         lines.append("Acknowledge with: pumpctl ack CODE")
+        lines.append("Press s to pause the alarm audio (pumpctl silence)")
         return lines
     }
 
@@ -178,7 +184,7 @@ public struct WatchFrame: Sendable {
         switch state {
         case .running: .ok
         case .alarm, .interrupted: .highAlarm
-        case .paused: .mediumAlarm
+        case .paused, .awaitingCheck: .mediumAlarm
         case .idle, .completed, .stopped: .bold
         }
     }

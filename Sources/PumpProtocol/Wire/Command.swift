@@ -21,6 +21,12 @@ public enum Command: Sendable, Equatable {
     case estop
     /// Acknowledge one alarm by code, or all acknowledgeable alarms when `code` is nil.
     case ack(code: String?)
+    /// Pause the audible alarm signal of the active alarms (one code, or all when nil) for the configured
+    /// time; the visual signal continues (IEC 60601-1-8 "audio paused").
+    case silence(code: String?)
+    /// The independent double check of an infusion awaiting it: `confirmed` false returns the program, true
+    /// (from a different uid in the control group) starts it.
+    case verify(confirmed: Bool)
     /// Continue an infusion interrupted by a crash or restart, after an explicit, logged decision.
     case resumeInterrupted(confirmed: Bool, overrideReason: String?)
     /// Read the event log, optionally from a time and limited to a number of entries.
@@ -46,6 +52,8 @@ public enum Command: Sendable, Equatable {
         case .stop: .stop
         case .estop: .estop
         case .ack: .ack
+        case .silence: .silence
+        case .verify: .verify
         case .resumeInterrupted: .resumeInterrupted
         case .log: .log
         case .simInject: .simInject
@@ -58,7 +66,7 @@ public enum Command: Sendable, Equatable {
 
 /// The wire name of a command (the value of `"command"`).
 public enum CommandName: String, Sendable, CaseIterable {
-    case validate, start, status, pause, resume, titrate, stop, estop, ack, log, vitals
+    case validate, start, status, pause, resume, titrate, stop, estop, ack, log, vitals, silence, verify
     case resumeInterrupted = "resume-interrupted"
     case simInject = "sim-inject"
     case sessions
@@ -70,8 +78,9 @@ public enum CommandName: String, Sendable, CaseIterable {
         case .validate, .start: Set(StartParameters.CodingKeys.allCases.map(\.stringValue))
         case .titrate: Set(TitrateParameters.CodingKeys.allCases.map(\.stringValue))
         case .status, .pause, .resume, .stop, .estop: []
-        case .ack: ["code"]
+        case .ack, .silence: ["code"]
         case .resumeInterrupted: ["confirmed", "override_reason"]
+        case .verify: ["confirmed"]
         case .log: ["since", "limit"]
         case .simInject: ["fault"]
         case .sessions: ["patient_id", "limit"]

@@ -56,6 +56,12 @@ extension Request: Codable {
         case .ack:
             let params = try smallParameters(container)
             return .ack(code: try params?.decodeIfPresent(String.self, forKey: .code))
+        case .silence:
+            let params = try smallParameters(container)
+            return .silence(code: try params?.decodeIfPresent(String.self, forKey: .code))
+        case .verify:
+            let params = try smallParameters(container)
+            return .verify(confirmed: try params?.decodeIfPresent(Bool.self, forKey: .confirmed) ?? false)
         case .resumeInterrupted:
             guard let params = try smallParameters(container) else {
                 throw SchemaError(message: "The request is missing the field params.confirmed.")
@@ -109,9 +115,12 @@ extension Request: Codable {
             try container.encode(parameters, forKey: .params)
         case .status, .pause, .resume, .stop, .estop:
             break
-        case let .ack(code):
+        case let .ack(code), let .silence(code):
             var params = container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
             try params.encodeIfPresent(code, forKey: .code)
+        case let .verify(confirmed):
+            var params = container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
+            try params.encode(confirmed, forKey: .confirmed)
         case let .resumeInterrupted(confirmed, overrideReason):
             var params = container.nestedContainer(keyedBy: SmallParameterKey.self, forKey: .params)
             try params.encode(confirmed, forKey: .confirmed)

@@ -40,7 +40,7 @@ extension Request {
         case let .log(_, limit):
             if let limit, limit < 1 { return "The field params.limit must be at least 1." }
             return RequestBounds.limit.violation(limit.map(Double.init))
-        case let .ack(code):
+        case let .ack(code), let .silence(code):
             return textViolation(code, "code")
         case let .sessions(patientId, limit):
             if let limit, limit < 1 { return "The field params.limit must be at least 1." }
@@ -55,7 +55,7 @@ extension Request {
             // a clinical sentence, before anything uses them; none is ever converted to an integer.
             if parameters.source == .simulator { return "The source simulator is reserved for the daemon's own patient model." }
             return nil
-        case .status, .pause, .resume, .stop, .estop, .simInject:
+        case .status, .pause, .resume, .stop, .estop, .simInject, .verify:
             return nil
         }
     }

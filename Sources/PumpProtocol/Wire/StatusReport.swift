@@ -60,6 +60,14 @@ public struct StatusReport: Sendable, Equatable, Codable {
     public var plasmaLabel: String?
     /// The newest vital-sign reading, if any.
     public var vitals: VitalsDTO?
+    /// True while the alarm audio is paused (`pumpctl silence`); the visual signal continues. Absent from an
+    /// older pumpd.
+    public var audioPaused: Bool?
+    /// Simulator backend only: whether the simulated buzzer line is allowed to sound now (the alarm output
+    /// record of the plant: an alarm indication is set and its audio is not paused). Absent on real hardware.
+    public var simBuzzerAudible: Bool?
+    /// While the state is `awaiting-check`: who started the infusion and until when a second person may verify it.
+    public var doubleCheck: DoubleCheckDTO?
 
     /// Creates a status report.
     public init(
@@ -103,6 +111,9 @@ public struct StatusReport: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case state, drug, profile, syringe, backend, alarms, vitals
+        case audioPaused = "audio_paused"
+        case simBuzzerAudible = "sim_buzzer_audible"
+        case doubleCheck = "double_check"
         case plasmaNgPerMl = "plasma_ng_per_ml"
         case plasmaModel = "plasma_model"
         case plasmaLabel = "plasma_label"
@@ -138,19 +149,52 @@ public struct AlarmDTO: Sendable, Equatable, Codable {
     public var raisedAt: Date
     /// True for a latched alarm raised before pumpd restarted and restored from the journal; absent otherwise.
     public var fromBeforeRestart: Bool?
+    /// While the audible signal of this alarm is paused (`pumpctl silence`): when it sounds again. The visual
+    /// signal continues. Always sent, `null` when not paused.
+    public var audioPausedUntil: Date?
+    /// True when an unacknowledged medium alarm was escalated to high (then `priority` is `high`).
+    public var escalated: Bool
 
     /// Creates an alarm.
-    public init(code: String, priority: AlarmPriorityDTO, message: String, raisedAt: Date, fromBeforeRestart: Bool? = nil) {
+    public init(code: String, priority: AlarmPriorityDTO, message: String, raisedAt: Date, fromBeforeRestart: Bool? = nil,
+                audioPausedUntil: Date? = nil, escalated: Bool = false) {
         self.code = code
         self.priority = priority
         self.message = message
         self.raisedAt = raisedAt
         self.fromBeforeRestart = fromBeforeRestart
+        self.audioPausedUntil = audioPausedUntil
+        self.escalated = escalated
     }
 
     enum CodingKeys: String, CodingKey {
         case code, priority, message
         case raisedAt = "raised_at"
         case fromBeforeRestart = "from_before_restart"
+        case audioPausedUntil = "audio_paused_until"
+        case escalated
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        code = try container.decode(String.self, forKey: .code)
+        priority = try container.decode(AlarmPriorityDTO.self, forKey: .priority)
+        message = try container.decode(String.self, forKey: .message)
+        raisedAt = try container.decode(Date.self, forKey: .raisedAt)
+        fromBeforeRestart = try container.decodeIfPresent(Bool.self, forKey: .fromBeforeRestart)
+        // An older pumpd sends neither key.
+        audioPausedUntil = try container.decodeIfPresent(Date.self, forKey: .audioPausedUntil)
+        escalated = try container.decodeIfPresent(Bool.self, forKey: .escalated) ?? false
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
+        try container.encode(priority, forKey: .priority)
+        try container.encode(message, forKey: .message)
+        try container.encode(raisedAt, forKey: .raisedAt)
+        try container.encodeIfPresent(fromBeforeRestart, forKey: .fromBeforeRestart)
+        if let audioPausedUntil { try container.encode(audioPausedUntil, forKey: .audioPausedUntil) } else { try container.encodeNil(forKey: .audioPausedUntil) }
+        try container.encode(escalated, forKey: .escalated)
     }
 }

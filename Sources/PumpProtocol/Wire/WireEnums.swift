@@ -33,6 +33,8 @@ public enum DosingWeightBasis: String, Sendable, Codable, CaseIterable {
 /// The state of the pump as reported by `status`.
 public enum PumpStateDTO: String, Sendable, Codable, CaseIterable {
     case idle, running, paused, alarm, interrupted, completed, stopped
+    /// Started, motor off, waiting for a second person's `pumpctl verify` (pumpd.toml `double_check`).
+    case awaitingCheck = "awaiting-check"
 
     public init(from decoder: any Decoder) throws { self = try decoder.decodeWireEnum() }
 }

@@ -27,7 +27,7 @@ struct ReportCommand: ParsableCommand {
         guard case let .report(report) = try pump.send(.reportData(sessionId: session)) else {
             throw CLIFailure(status: .protocolError, message: "pumpd answered report-data without a report.")
         }
-        if global.json { return }
+        if pump.json { return }
         let data: Data
         switch format {
         case .html: data = Data(ReportHTML.render(report, timeZone: .current).utf8)

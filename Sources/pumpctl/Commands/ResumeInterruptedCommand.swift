@@ -15,7 +15,7 @@ struct ResumeInterruptedCommand: ParsableCommand {
 
     func run() throws {
         let session = PumpSession(options: global)
-        let status = try session.status()
+        let status = try session.status(echo: false)
         // HAZ-010: the nurse sees the delivered amount (and its uncertainty) before deciding.
         if !session.json { Output.line(StatusText.render(status, timeZone: .current)) }
         guard status.state == .interrupted else {

@@ -61,11 +61,12 @@ struct StartCommand: ParsableCommand {
     func run() throws {
         let session = PumpSession(options: global)
         var parameters = parameters
-        guard case let .program(program) = try session.send(.validate(parameters)) else {
+        guard case let .program(program) = try session.send(.validate(parameters), echo: false) else {
             throw CLIFailure(status: .protocolError, message: "pumpd answered validate without a program.")
         }
         if !session.json { Output.line(ProgramText.render(program, timeZone: .current)) }
         if let refusal = ProgramText.refusal(for: program, action: "Not started") {
+            try session.printJSON(.program(program))
             throw CLIFailure(status: .refused, message: refusal)
         }
         try Output.confirm(
@@ -75,6 +76,11 @@ struct StartCommand: ParsableCommand {
         parameters.confirmed = true
         let result = try session.send(.start(parameters))
         guard !session.json else { return }
+        if case let .status(report) = result, report.state == .awaitingCheck {
+            let until = report.doubleCheck.map { " before \(QuantityFormat.clockWithSeconds($0.expiresAt, timeZone: .current))" } ?? ""
+            Output.line("Awaiting an independent double check (motor off): a second nurse must run pumpctl verify\(until).")
+            return
+        }
         Output.line("Started: \(QuantityFormat.mg(program.totalMg)) (\(QuantityFormat.ml(program.volumeMl))) over \(QuantityFormat.minutes(program.durationMin)) at \(QuantityFormat.mlPerH(program.rateMlPerH)).")
         if case let .status(report) = result { Output.line(StatusText.render(report, timeZone: .current)) }
     }

@@ -33,12 +33,13 @@ struct TitrateCommand: ParsableCommand {
 
     func run() throws {
         let session = PumpSession(options: global)
-        let current = try session.status()
-        guard case let .program(proposed) = try session.send(.titrate(parameters(dryRun: true))) else {
+        let current = try session.status(echo: false)
+        guard case let .program(proposed) = try session.send(.titrate(parameters(dryRun: true)), echo: false) else {
             throw CLIFailure(status: .protocolError, message: "pumpd answered the titration dry run without a program.")
         }
         if !session.json { Output.line(TitrationText.render(current: current, proposed: proposed, timeZone: .current)) }
         if let refusal = ProgramText.refusal(for: proposed, action: "Not changed") {
+            try session.printJSON(.program(proposed))
             throw CLIFailure(status: .refused, message: refusal)
         }
         try Output.confirm(

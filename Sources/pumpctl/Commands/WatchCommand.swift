@@ -15,7 +15,7 @@ nonisolated(unsafe) private var interruptRequested: sig_atomic_t = 0
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Live view: progress, amounts, rates, times and alarms (Ctrl-C to leave)."
+        abstract: "Live view: progress, amounts, rates, times and alarms (s: pause the alarm audio, Ctrl-C to leave)."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -28,12 +28,16 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         installInterruptHandler()
         let session = PumpSession(options: global)
-        let terminal = Output.stdoutIsTerminal && !global.json
+        let terminal = Output.stdoutIsTerminal && global.mode == .text
         let color = ANSI.colorEnabled(environment: ProcessInfo.processInfo.environment, isTerminal: terminal)
         var bell = AlarmBell()
         var last: (status: StatusReport, at: Date)?
+        let keys = KeyReader()
         if terminal { Output.raw(ANSI.hideCursor + ANSI.clearScreen) }
-        defer { if terminal { Output.raw(ANSI.reset + ANSI.showCursor + "\n") } }
+        defer {
+            keys.restore()
+            if terminal { Output.raw(ANSI.reset + ANSI.showCursor + "\n") }
+        }
 
         while interruptRequested == 0 {
             var problem: String?
@@ -45,12 +49,15 @@ struct WatchCommand: ParsableCommand {
                 problem = error.message
             }
             if interruptRequested != 0 { break }
-            if !global.json {
+            if global.mode == .text {
                 let frame = WatchFrame(status: last?.status, statusTime: problem == nil ? nil : last?.at, problem: problem,
                                        now: Date(), timeZone: .current, color: color)  // wall-clock: display of the last update time
                 if terminal { Output.raw(frame.screen()) } else { Output.line(frame.lines().joined(separator: "\n") + "\n") }
             }
-            sleepUnlessInterrupted(milliseconds: intervalMs)
+            if sleepUnlessInterrupted(milliseconds: intervalMs, keys: keys) {
+                // s: the nurse silences the alarm audio from the live view; the next frame shows the countdown.
+                _ = try? session.send(.silence(code: nil), echo: false)  // a refusal (no alarm) changes nothing on screen
+            }
         }
     }
 
@@ -78,12 +85,16 @@ struct WatchCommand: ParsableCommand {
         pthread_sigmask(SIG_UNBLOCK, &leave, nil)
     }
 
-    private func sleepUnlessInterrupted(milliseconds: Int) {
+    /// Waits for the refresh interval; returns true early when s was pressed.
+    private func sleepUnlessInterrupted(milliseconds: Int, keys: KeyReader) -> Bool {
         var left = milliseconds
         while left > 0, interruptRequested == 0 {
             let step = min(left, 50)
-            usleep(useconds_t(step * 1000))
+            if let key = keys.key(waitingMilliseconds: Int32(step)), key == UInt8(ascii: "s") || key == UInt8(ascii: "S") {  // checked: step ≤ 50
+                return true
+            }
             left -= step
         }
+        return false
     }
 }

@@ -15,14 +15,16 @@ final class PumpSession {
         self.options = options
     }
 
-    /// Whether answers are printed as raw JSON.
-    var json: Bool { options.json }
+    /// Whether output is for a program (`--json` or `--raw`): commands then print no text of their own.
+    var json: Bool { options.mode != .text }
 
     /// Sends `command` and returns the result payload of a successful answer.
     ///
-    /// With `--json` the raw answer line is printed to stdout, whether it succeeded or not.
+    /// With `--raw` the answer line is printed to stdout as received, whether it succeeded or not. With
+    /// `--json` a successful answer's result object is printed when `echo` is true (preliminary requests such
+    /// as the dry run before a change pass false), and a refusal's `{"error": …}` always.
     @discardableResult
-    func send(_ command: Command) throws(CLIFailure) -> ResultPayload? {
+    func send(_ command: Command, echo: Bool = true) throws(CLIFailure) -> ResultPayload? {
         counter += 1
         let request = Request(id: "pumpctl-\(getpid())-\(counter)", command: command)
         let line: Data
@@ -37,7 +39,7 @@ final class PumpSession {
         } catch {
             throw failure(for: error, command: command)
         }
-        if options.json { Output.line(String(decoding: answer, as: UTF8.self)) }
+        if options.mode == .raw { Output.line(String(decoding: answer, as: UTF8.self)) }
         let response: Response
         switch LineCodec.decodeResponse(answer) {
         case let .success(decoded): response = decoded
@@ -48,14 +50,30 @@ final class PumpSession {
             throw CLIFailure(status: .protocolError, message: "pumpd answered request \(id) instead of \(request.id).")
         }
         if let error = response.error {
+            if options.mode == .json { try printJSON { try ResultJSON.encode(error) } }
             throw CLIFailure(status: ExitStatus.forDaemonError(error.code), message: RefusalText.sentence(for: error))
         }
+        if options.mode == .json, echo { try printJSON { try ResultJSON.encode(response.result) } }
         return response.result
     }
 
-    /// Sends `status` and returns the report.
-    func status() throws(CLIFailure) -> StatusReport {
-        guard case let .status(report) = try send(.status) else {
+    /// With `--json`, prints `result` (e.g. the refused program before failing); nothing otherwise.
+    func printJSON(_ result: ResultPayload) throws(CLIFailure) {
+        guard options.mode == .json else { return }
+        try printJSON { try ResultJSON.encode(result) }
+    }
+
+    private func printJSON(_ encode: () throws -> Data) throws(CLIFailure) {
+        do {
+            Output.raw(String(decoding: try encode(), as: UTF8.self))
+        } catch {
+            throw CLIFailure(status: .protocolError, message: "pumpd's answer holds a number that cannot be written as JSON.")
+        }
+    }
+
+    /// Sends `status` and returns the report (printed with `--json` when `echo`).
+    func status(echo: Bool = true) throws(CLIFailure) -> StatusReport {
+        guard case let .status(report) = try send(.status, echo: echo) else {
             throw CLIFailure(status: .protocolError, message: "pumpd answered status without a status report.")
         }
         return report

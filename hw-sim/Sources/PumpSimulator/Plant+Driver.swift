@@ -67,6 +67,12 @@ extension Plant {
         alarmIndication = indication
     }
 
+    /// The buzzer's audio pause (the LEDs keep the indication).
+    mutating func setAlarmAudioPaused(_ paused: Bool) throws {
+        try checkWrite(.indication)
+        alarmAudioPaused = paused
+    }
+
     /// Releases the lines: the hardware pull-down de-asserts ENABLE whatever the GPIO fault state.
     mutating func close() {
         drive.enabled = false

@@ -49,6 +49,7 @@ struct Plant: Sendable {
     var readFails = false
     var closed = false
     var alarmIndication: AlarmIndication = .normal
+    var alarmAudioPaused = false
 
     var stepPulsesReceived = 0
     var stepPulsesWhileDisabled = 0

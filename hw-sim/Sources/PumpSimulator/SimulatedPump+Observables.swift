@@ -10,6 +10,11 @@ extension SimulatedPump {
     public var direction: MotorDirection { observe { $0.drive.direction } }
     /// The alarm indication last written successfully (`.normal` at start).
     public var alarmIndication: AlarmIndication { observe { $0.alarmIndication } }
+    /// Whether the buzzer's audio is paused (last successful write; `false` at start). The LEDs keep showing
+    /// `alarmIndication` meanwhile.
+    public var alarmAudioPaused: Bool { observe { $0.alarmAudioPaused } }
+    /// Whether the buzzer pattern may sound now: an alarm indication is set and its audio is not paused.
+    public var buzzerAudible: Bool { observe { $0.alarmIndication != .normal && !$0.alarmAudioPaused } }
     /// Every STEP pulse that reached the driver (a failed `emitStep` is not a pulse).
     public var stepPulsesReceived: Int { observe { $0.stepPulsesReceived } }
     /// STEP pulses received while ENABLE was de-asserted (they move nothing).

@@ -77,6 +77,10 @@ public final class SimulatedPump: PumpHardware, @unchecked Sendable {
         try mutate { plant, _ in try plant.setAlarmIndication(indication) }
     }
 
+    public func setAlarmAudioPaused(_ paused: Bool) throws {
+        try mutate { plant, _ in try plant.setAlarmAudioPaused(paused) }
+    }
+
     public var inputEventHandler: (@Sendable (PumpInputEvent) -> Void)? {
         get {
             lock.lock()
