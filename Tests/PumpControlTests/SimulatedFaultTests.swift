@@ -181,3 +181,24 @@ struct SimulatedFaultTests {
         #expect(pump.plungerSteps == target)
     }
 }
+
+extension SimulatedFaultTests {
+    @Test("HAZ-004: an occlusion soon after the start, released, acknowledged and resumed, raises no false second alarm (the start-up ramp is not the open-line baseline)", arguments: [20.0, 45.0, 90.0])
+    func noFalseReAlarmAfterEarlyOcclusion(occludedAfterSeconds: Double) throws {
+        let rig = PlantRig(rate: MillilitersPerHour(52.5))
+        try rig.engine.start(rig.session)
+        rig.clock.run(for: .seconds(occludedAfterSeconds))
+        rig.pump.inject(.occlusion)
+        let occludedAt = rig.clock.now()
+        rig.clock.run(until: occludedAt + .minutes(5), while: { !rig.codes.contains(.occlusion) })
+        try #require(rig.codes.contains(.occlusion))
+        rig.clock.run(until: rig.clock.now() + .seconds(Int64(30)), while: { rig.engine.supervisor.motorMode != .off })
+        rig.pump.inject(.occlusionRelease)
+        rig.clock.run(for: .seconds(Int64(5)))
+        _ = try rig.engine.acknowledge(.occlusion)
+        try rig.engine.resume()
+        rig.clock.run(for: .minutes(5))
+        #expect(rig.engine.state == .running, "a freed line must not alarm again: \(rig.codes)")
+        #expect(!rig.codes.contains(.occlusion))
+    }
+}

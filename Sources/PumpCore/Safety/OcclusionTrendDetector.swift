@@ -42,12 +42,21 @@ struct OcclusionTrendDetector: Sendable {
         postOcclusionWatchStart = nil
     }
 
-    /// Keeps the evidence of an occlusion alarm: the lowest recent pressure (the open-line baseline, or the
-    /// alarm's own reading if none was sampled) becomes the post-occlusion ceiling's base.
-    mutating func rememberOcclusion(pressureAtAlarm: MillimetersOfMercury?) {
-        let baseline = samples.map(\.pressure).min() ?? pressureAtAlarm?.value
-        if let baseline { postOcclusionCeiling = min(postOcclusionCeiling ?? .infinity, baseline + minimumRise) }
+    /// The pressure at the start of the climb that last tripped the trend: the open-line pressure just before
+    /// the line closed (the window starts before the climb). Not the window's minimum: that can be a sample from
+    /// the start-up ramp, far below the open line's steady pressure, and a ceiling on it alarmed falsely after a
+    /// resume (found by the fresh-clone CI).
+    private var lastClimbStart: Double?
+
+    /// Keeps the evidence of an occlusion alarm that the trend raised: its open-line baseline + the minimum rise
+    /// becomes the post-occlusion ceiling. An alarm from the absolute threshold or the switch has no baseline
+    /// (the threshold itself applies again after the resume).
+    mutating func rememberOcclusion() {
+        if let baseline = lastClimbStart {
+            postOcclusionCeiling = min(postOcclusionCeiling ?? .infinity, baseline + minimumRise)
+        }
         postOcclusionWatchStart = nil
+        lastClimbStart = nil
         samples.removeAll(keepingCapacity: true)
     }
 
@@ -71,7 +80,18 @@ struct OcclusionTrendDetector: Sendable {
         samples.append((now, pressure.value, deliveredSteps.count))
         guard let longest = windows.last else { return false }
         while let first = samples.first, now - first.at > longest + .milliseconds(1000) { samples.removeFirst() }
-        return windows.contains { climbs(over: $0, now: now) }
+        for window in windows {
+            if let start = climbStart(over: window, now: now) {
+                lastClimbStart = start
+                return true
+            }
+        }
+        return false
+    }
+
+    /// The pressure at the start of the window when it shows a sustained climb, else nil.
+    private func climbStart(over window: MonotonicDuration, now: MonotonicInstant) -> Double? {
+        climbs(over: window, now: now) ? samples.first(where: { now - $0.at <= window })?.pressure : nil
     }
 
     private func climbs(over window: MonotonicDuration, now: MonotonicInstant) -> Bool {

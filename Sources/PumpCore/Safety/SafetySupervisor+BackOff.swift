@@ -70,7 +70,7 @@ extension SafetySupervisor {
     }
 
     private func latchOcclusion(_ message: String, _ pressure: MillimetersOfMercury, _ now: MonotonicInstant) -> Alarm? {
-        trend.rememberOcclusion(pressureAtAlarm: pressure)
+        trend.rememberOcclusion()
         return latchLocked(.occlusion, message, now)
     }
 }

@@ -57,7 +57,7 @@ extension SafetySupervisor {
             // While retracting, the occlusion that started the back-off is the reason for it, not a new trip.
             if gate.mode == .retracting, condition.code == .occlusion { continue }
             if condition.code == .occlusion, !latch.contains(.occlusion) {
-                trend.rememberOcclusion(pressureAtAlarm: inputs.linePressure)
+                trend.rememberOcclusion()
             }
             if let alarm = latchLocked(condition.code, condition.message, now) { tripped.append(alarm) }
         }
