@@ -14,11 +14,17 @@ import PumpCore
 /// Which switch an input line is.
 enum InputKind: Sendable, CaseIterable {
     case emergencyStop, syringePresent, plungerClamped, endOfTravel, occlusionSwitch
+    /// The stepper driver's nFAULT output (DRV8825/A4988; asserted = fault).
+    case driverFault
+
+    /// The fault reported by the driver-fault input.
+    static let driverFaultReport = SensorFault(code: .hardwareFailure,
+        message: "The stepper driver reports a fault (nFAULT: over-current, over-temperature or under-voltage); the motor was stopped.")
 
     /// The logical ("asserted") level that is the fault.
     var faultLevel: Bool {
         switch self {
-        case .emergencyStop, .endOfTravel, .occlusionSwitch: return true
+        case .emergencyStop, .endOfTravel, .occlusionSwitch, .driverFault: return true
         case .syringePresent, .plungerClamped: return false
         }
     }
@@ -31,6 +37,7 @@ enum InputKind: Sendable, CaseIterable {
         case .plungerClamped: return .plungerUnclamped
         case .endOfTravel: return .endOfTravelReached
         case .occlusionSwitch: return .occlusionSwitchClosed
+        case .driverFault: return .sensorFault(Self.driverFaultReport)
         }
     }
 }
@@ -135,6 +142,7 @@ final class InputMonitor: @unchecked Sendable {
                 case .plungerClamped: inputs.plungerClamped = level
                 case .endOfTravel: inputs.endOfTravel = level
                 case .occlusionSwitch: inputs.occlusionSwitch = level
+                case .driverFault: if level { inputs.sensorFaults.append(InputKind.driverFaultReport) }
                 }
             }
             return inputs
@@ -177,7 +185,8 @@ final class InputMonitor: @unchecked Sendable {
             (debouncers[index].observe(logical, at: t), onEmergencyStop, handler)
         }
         guard entered else { return }
-        if kind == .emergencyStop { estop?() }  // HAZ-011: ENABLE off before anyone else is told.
+        // HAZ-011 / HAZ-005: ENABLE off before anyone else is told (e-stop; the driver's own fault output).
+        if kind == .emergencyStop || kind == .driverFault { estop?() }
         report?(kind.event)
     }
 }

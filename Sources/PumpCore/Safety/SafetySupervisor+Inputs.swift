@@ -93,6 +93,8 @@ extension SafetySupervisor {
         case .occlusionSwitchClosed:
             guard motorMode == .infusing else { return }
             tripIfMoving(.occlusionPressure, .occlusion, "The occlusion pressure switch closed.", now)
+        case .sensorFault(let fault):
+            tripIfMoving(InputEvaluation.check(for: fault.code), fault.code, fault.message, now)
         }
     }
 

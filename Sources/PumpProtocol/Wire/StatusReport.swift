@@ -60,6 +60,9 @@ public struct StatusReport: Sendable, Equatable, Codable {
     public var plasmaLabel: String?
     /// The newest vital-sign reading, if any.
     public var vitals: VitalsDTO?
+    /// Sensors declared absent in pumpd.toml (`"encoder"`, `"pressure"`): their mitigations do not hold.
+    /// Absent when every sensor is fitted (and on the simulator).
+    public var missingSensors: [String]?
 
     /// Creates a status report.
     public init(
@@ -123,6 +126,7 @@ public struct StatusReport: Sendable, Equatable, Codable {
         case remainingS = "remaining_s"
         case expectedEnd = "expected_end"
         case motorEnabled = "motor_enabled"
+        case missingSensors = "missing_sensors"
     }
 }
 
