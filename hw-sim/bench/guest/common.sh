@@ -45,11 +45,13 @@ parse_alarm_windows() {
 
 # The hardware's pulls: ENABLE (active low) pulled up = disabled, SLEEP (active low) pulled down = asleep,
 # STEP/DIR pulled down; every switch at its safe level (pulls down: e-stop released, syringe present and
-# plunger clamped (active low), no end of travel, no occlusion).
+# plunger clamped (active low), no end of travel, no occlusion, driver nFAULT released, HX711 DOUT high).
 reset_pulls() {
     local l
     for l in "${BENCH_LINES[@]}"; do set_pull "$l" down; done
     set_pull pump-enable up
+    set_pull driver-fault up   # nFAULT is active low (open drain with a pull-up): up = no fault
+    set_pull hx711-dout up     # HX711 DOUT high = no conversion ready (a silent chip)
 }
 
 # start_plant [PLANT ARGS...]: a fresh plant following the controller's outputs. The plant is the instrument:

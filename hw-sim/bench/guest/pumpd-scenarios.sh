@@ -36,6 +36,8 @@ gpio_pin_map = "$GUEST_DIR/pumpd/pin-map.json"
 
 [gpio]
 chip = "$CHIP"
+${PUMPD_SENSOR_TOML:-encoder = "absent"
+pressure = "absent"}
 TOML
 }
 
