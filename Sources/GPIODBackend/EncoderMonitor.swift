@@ -2,8 +2,8 @@
 // order, and runs the EncoderCheck every check interval while ENABLE is asserted.
 //
 // Invariants:
-// - A check verdict first de-asserts ENABLE (the `onFault` reaction, HAZ-005), then tells the supervisor
-//   through `inputEventHandler(.sensorFault)`; the motor never keeps turning on an unverified encoder.
+// - A check verdict calls `onFault`: the backend tells the supervisor (`inputEventHandler(.sensorFault)`,
+//   whose trip de-asserts ENABLE), then de-asserts ENABLE itself too (HAZ-005).
 // - A failure to wait or read is latched: ENABLE off, the thread ends, `measuredSteps()` throws it.
 // - The wait times out after at most one check interval, so `stop()` returns within ~interval + margin.
 import Foundation

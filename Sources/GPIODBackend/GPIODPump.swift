@@ -110,11 +110,13 @@ public final class GPIODPump: PumpHardware, @unchecked Sendable {
                 let encoder = EncoderMonitor(configuration: config, a: a, b: b,
                                              initialA: try a.get(operation: .open), initialB: try b.get(operation: .open),
                                              motion: { [weak motor] in motor?.motion ?? (false, 0) })
-                // HAZ-005: ENABLE off on the encoder thread first, then the supervisor is told.
+                // HAZ-005: the supervisor is told (its trip turns ENABLE off first and names the fault; a step
+                // refused by an already disabled driver would otherwise be reported in its place), then ENABLE
+                // off here as well, whether or not a handler is set.
                 encoder.setReactions(
                     onFault: { [weak motor, weak monitor] fault in
-                        motor?.disable()
                         monitor?.inputEventHandler?(.sensorFault(fault))
+                        motor?.disable()
                     },
                     onFailure: { [weak motor] _ in motor?.disable() })
                 encoderMonitor = encoder

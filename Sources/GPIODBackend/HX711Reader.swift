@@ -3,7 +3,8 @@
 // Timing: DOUT is polled every 2 ms; when it reads low a frame is clocked out: 25 pulses, each SCK high for
 // ~1 µs (busy-wait) — the high phase is measured around the two GPIO writes, and a frame with any phase over
 // the limit is discarded (the chip may have powered down at 60 µs). DOUT is sampled `bitSettle` after SCK
-// falls (the HX711 shifts the next bit out on the rising edge; SCK low has no maximum). SCK rests low.
+// falls (the HX711 shifts the next bit out on the rising edge; SCK low has no maximum; a settle time over
+// 100 µs, for a slow bench plant, sleeps instead of spinning). SCK rests low.
 // A GPIO failure is latched: the channel then reports `pressure-sensor-fault` through its silence rule, and
 // `snapshotFault()` reports the failure text.
 import Foundation
@@ -97,7 +98,12 @@ final class HX711Reader: @unchecked Sendable {
         busyWait(until: monotonicNow() + .microseconds(1))
         try sck.set(false, operation: .readInputs)
         let high = monotonicNow() - start
-        busyWait(until: monotonicNow() + configuration.bitSettle)
+        // SCK is low now (no time limit): a long settle (a slow bench plant) sleeps instead of spinning.
+        if configuration.bitSettle > .microseconds(100) {
+            Thread.sleep(forTimeInterval: Double(configuration.bitSettle.nanoseconds) / 1e9)
+        } else {
+            busyWait(until: monotonicNow() + configuration.bitSettle)
+        }
         return (high, try dout.get(operation: .readInputs))
     }
 

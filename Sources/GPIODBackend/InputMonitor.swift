@@ -3,7 +3,7 @@
 // Timing invariants:
 // - An edge towards a fault level is acted on as soon as the thread wakes: first `onEmergencyStop` (the
 //   backend de-asserts ENABLE itself, HAZ-011), then `inputEventHandler` (the supervisor). No debounce delay
-//   on that path (see InputDebouncer).
+//   on that path (see InputDebouncer). The driver's nFAULT: the supervisor first, then ENABLE off here too.
 // - The wait times out every `pollInterval` (50 ms): the thread then re-reads every line (a lost edge is
 //   corrected within 50 ms) and checks whether `stop()` was called, so close() returns within ~50 ms.
 // - A failure of the wait or a read is latched: `onFailure` de-asserts ENABLE, the thread ends, and every
@@ -185,8 +185,11 @@ final class InputMonitor: @unchecked Sendable {
             (debouncers[index].observe(logical, at: t), onEmergencyStop, handler)
         }
         guard entered else { return }
-        // HAZ-011 / HAZ-005: ENABLE off before anyone else is told (e-stop; the driver's own fault output).
-        if kind == .emergencyStop || kind == .driverFault { estop?() }
+        if kind == .emergencyStop { estop?() }  // HAZ-011: ENABLE off before anyone else is told.
         report?(kind.event)
+        // HAZ-005: the driver's nFAULT: the supervisor is told first (its trip turns ENABLE off and names the
+        // fault; a step refused by an already disabled driver would otherwise be reported in its place), then
+        // ENABLE off here as well, whether or not a handler is set.
+        if kind == .driverFault { estop?() }
     }
 }

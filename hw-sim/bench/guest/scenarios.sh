@@ -18,6 +18,7 @@ source "$GUEST_DIR/driver-scenarios.sh"
 source "$GUEST_DIR/pumpd-scenarios.sh"
 # The sensor scenarios (encoder, driver fault): PUMP_BENCH_SENSORS=0 leaves them out.
 [[ ${PUMP_BENCH_SENSORS:-1} == 1 ]] && source "$GUEST_DIR/sensor-scenarios.sh"
+[[ ${PUMP_BENCH_SENSORS:-1} == 1 ]] && source "$GUEST_DIR/pressure-scenarios.sh"
 
 echo "PUMP-BENCH-TABLE ---------------------------------------"
 for r in "${RESULTS[@]}"; do echo "PUMP-BENCH-TABLE $r"; done

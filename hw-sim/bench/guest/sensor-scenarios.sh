@@ -33,8 +33,7 @@ reset_pulls
 PUMPD_SENSOR_TOML=$(encoder_toml)
 write_pumpd_config
 rm -rf "$PD/state"; mkdir -p "$PD/state"
-start_plant $(encoder_plant_args)
-if start_pumpd; then
+if start_plant $(encoder_plant_args) && start_pumpd; then
     jq -e '.result.status.missing_sensors == ["pressure"]' <<< "$ST_JSON" > /dev/null \
         || fail missing_sensors "(status: $(jq -c '.result.status.missing_sensors' <<< "$ST_JSON"))"
     start_program "${PROGRAM_SHORT[@]}"
