@@ -7,9 +7,9 @@
 //   lie between the commanded count at the PREVIOUS check and the commanded count now, ± `toleranceSteps`
 //   (steps emitted during the last interval need not have produced their edges yet, so the race between a
 //   STEP pulse and its edge event can never look like a lost step, at any rate).
-// - Outside that band: if no encoder edge at all was seen since the baseline, the
-//   verdict is `encoder-fault` (the encoder is stuck or disconnected, or the rotor did not move at all);
-//   otherwise `step-mismatch` (the rotor moved, but not as commanded: stall, slip, lost steps).
+// - Outside that band: if no encoder edge was seen during the last interval, the verdict is `encoder-fault`
+//   (the encoder is stuck or disconnected, or the rotor did not move at all); otherwise `step-mismatch` (the
+//   rotor moved, but not as commanded: stall with rotor twitch, slip, lost steps).
 // - More than `glitchLimit` illegal transitions since the baseline: `encoder-fault` (noise, a broken line).
 // - A verdict is given once per enable; `motorDisabled()` clears everything for the next enable.
 // Detection time for a full stall at rate r steps/s: the first missed step comes within 1/r, is judged at
@@ -36,6 +36,9 @@ public struct EncoderConfiguration: Sendable, Equatable {
     public var glitchLimit: Int64
     /// Counts run negative when infusing (A lags B): swap the sign.
     public var inverted: Bool
+    /// SCHED_FIFO priority for the encoder thread (best effort; nil: inherit). The kernel keeps only 16 edge
+    /// events per line: a starved thread would lose edges, which reads as lost steps.
+    public var realtimePriority: Int32?
 
     /// Creates an encoder configuration; defaults catch a stall within 1 s at 1.3 steps/s.
     public init(a: GPIOInputLine, b: GPIOInputLine, countsPerRev: Double, microstepsPerRev: Double,
@@ -82,6 +85,7 @@ public struct EncoderCheck: Sendable {
     private let configuration: EncoderConfiguration
     private var baseline: Baseline?
     private var commandedAtLastCheck: Int64?
+    private var edgesAtLastCheck: Int64?
     private var judged = false
 
     /// Creates the check.
@@ -97,6 +101,7 @@ public struct EncoderCheck: Sendable {
     public mutating func motorDisabled() {
         baseline = nil
         commandedAtLastCheck = nil
+        edgesAtLastCheck = nil
         judged = false
     }
 
@@ -108,8 +113,11 @@ public struct EncoderCheck: Sendable {
             baseline = Baseline(commanded: commanded, counts: decoder.count, edges: decoder.edges,
                                 glitches: decoder.glitches)
             commandedAtLastCheck = commanded
+            edgesAtLastCheck = decoder.edges
             return nil
         }
+        let recentEdges = decoder.edges != (edgesAtLastCheck ?? decoder.edges)
+        edgesAtLastCheck = decoder.edges
         let earlier = (commandedAtLastCheck ?? commanded) - base.commanded, now = commanded - base.commanded
         commandedAtLastCheck = commanded
         let signedCounts = decoder.count - base.counts
@@ -127,7 +135,7 @@ public struct EncoderCheck: Sendable {
         let judgedCommanded = earlier
         judged = true
         let shown = String(format: "%.1f", measured)
-        if decoder.edges == base.edges {
+        if !recentEdges {
             return SensorFault(code: .encoderFault,
                 message: "The rotation encoder showed no motion while \(judgedCommanded) steps were commanded: encoder stuck or disconnected, or the motor did not turn; the motor was stopped.")
         }

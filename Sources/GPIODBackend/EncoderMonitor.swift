@@ -87,6 +87,11 @@ final class EncoderMonitor: @unchecked Sendable {
     }
 
     private func run() {
+        if let priority = configuration.realtimePriority {
+            var param = sched_param()
+            param.sched_priority = priority
+            _ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param)  // best effort: refused without the privilege
+        }
         var nextCheck = monotonicNow() + configuration.checkInterval
         while !lock.withLock({ stopRequested }) {
             do {

@@ -43,6 +43,9 @@ enum GPIOBackendFactory {
             }
         }
         map.encoder = try configuration.gpioSensors.encoderConfiguration()
+        if configuration.stepTiming == .realtime {  // just below the step thread: no edge event may be dropped
+            map.encoder?.realtimePriority = max(1, configuration.realtimePriority - 5)
+        }
         map.loadCell = try configuration.gpioSensors.pressureConfiguration()
         do { try map.validate() } catch { throw ConfigurationError("The GPIO pin map is invalid: \(error).") }
         return map

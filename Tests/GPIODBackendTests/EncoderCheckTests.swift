@@ -46,6 +46,16 @@ struct EncoderCheckTests {
         #expect(check.check(commanded: 5, decoder: still) == nil, "one verdict per enable")
     }
 
+    @Test("HAZ-005: an encoder that dies mid-infusion (edges before, none after) is encoder-fault, not step-mismatch")
+    func deadAfterMotion() {
+        var check = EncoderCheck(configuration: config)
+        #expect(check.check(commanded: 0, decoder: decoder(counts: 0)) == nil)
+        #expect(check.check(commanded: 50, decoder: decoder(counts: 80)) == nil)
+        #expect(check.check(commanded: 100, decoder: decoder(counts: 200)) == nil)
+        #expect(check.check(commanded: 110, decoder: decoder(counts: 200)) == nil, "the last interval's steps may lag")
+        #expect(check.check(commanded: 120, decoder: decoder(counts: 200))?.code == .encoderFault)
+    }
+
     @Test("HAZ-005: a stall with rotor twitch (edges, no net motion) is step-mismatch")
     func stallWithEdges() {
         var check = EncoderCheck(configuration: config)
@@ -55,6 +65,8 @@ struct EncoderCheckTests {
         twitching.observe(a: true, b: false)   // one count forward …
         twitching.observe(a: false, b: false)  // … and back
         #expect(check.check(commanded: 12, decoder: twitching) == nil)
+        twitching.observe(a: true, b: false)   // the rotor keeps twitching with every pulse
+        twitching.observe(a: false, b: false)
         #expect(check.check(commanded: 14, decoder: twitching)?.code == .stepMismatch)
     }
 
@@ -73,7 +85,7 @@ struct EncoderCheckTests {
         #expect(check.check(commanded: 0, decoder: decoder(counts: 0)) == nil)
         #expect(check.check(commanded: -20, decoder: decoder(counts: -10)) == nil)
         #expect(check.check(commanded: -20, decoder: decoder(counts: -40)) == nil)
-        #expect(check.check(commanded: -20, decoder: decoder(counts: 40))?.code == .stepMismatch, "moving the wrong way")
+        #expect(check.check(commanded: -20, decoder: decoder(counts: 42))?.code == .stepMismatch, "moving the wrong way")
     }
 
     @Test("HAZ-005: an inverted encoder is accepted with inverted = true")
