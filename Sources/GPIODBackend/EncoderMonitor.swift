@@ -1,6 +1,7 @@
 // The encoder thread: waits for edge events on A and B, feeds the QuadratureDecoder in kernel time-stamp
 // order, and runs the EncoderCheck every check interval while ENABLE is asserted.
 //
+// Both lines are drained (all pending events read) and merged by time stamp before decoding.
 // Invariants:
 // - A check verdict calls `onFault`: the backend tells the supervisor (`inputEventHandler(.sensorFault)`,
 //   whose trip de-asserts ENABLE), then de-asserts ENABLE itself too (HAZ-005).
@@ -11,6 +12,9 @@ import PumpCore
 
 /// The encoder input thread and the decoded position.
 final class EncoderMonitor: @unchecked Sendable {
+    /// Events decoded per wake at most (the kernel queues 16 per line; more means the lines chatter).
+    static let maximumBatch = 64
+
     private let configuration: EncoderConfiguration
     private let lines: [GPIOLineHandle]  // [A, B]
     private let motion: @Sendable () -> (enabled: Bool, netSteps: Int64)
@@ -97,11 +101,16 @@ final class EncoderMonitor: @unchecked Sendable {
             do {
                 let now = monotonicNow()
                 let timeout = nextCheck > now ? nextCheck - now : .zero
-                let ready = try GPIOLineHandle.waitEvents(lines, timeout: timeout)
+                var ready = try GPIOLineHandle.waitEvents(lines, timeout: timeout)
+                // Drain both lines before decoding: A and B have separate kernel queues, and only the merged,
+                // time-ordered sequence is the quadrature signal (one event per line per wake would reorder it).
                 var events: [(index: Int, level: Bool, at: MonotonicInstant)] = []
-                for i in ready {
-                    let event = try lines[i].readEvent()
-                    events.append((i, event.level, event.at))
+                while !ready.isEmpty, events.count < Self.maximumBatch {
+                    for i in ready {
+                        let event = try lines[i].readEvent()
+                        events.append((i, event.level, event.at))
+                    }
+                    ready = try GPIOLineHandle.waitEvents(lines, timeout: .zero)
                 }
                 events.sort { $0.at < $1.at }
                 lock.withLock {

@@ -68,6 +68,8 @@ public struct PressureChannel: Sendable {
     private var saturated = false
     /// Frames discarded (not ready excluded), for diagnostics.
     public private(set) var discarded: Int64 = 0
+    /// Why the last frame was discarded (shown in the silent-sensor message).
+    public private(set) var lastDiscard: String?
 
     /// Creates the channel; silence is counted from `start`.
     public init(configuration: HX711Configuration, start: MonotonicInstant) {
@@ -88,8 +90,12 @@ public struct PressureChannel: Sendable {
             window.removeAll()
         case .notReady:
             break
-        case .poweredDown, .invalid:
+        case .poweredDown:
             discarded += 1
+            lastDiscard = "SCK high ≥ 60 µs (power-down)"
+        case .invalid(let why):
+            discarded += 1
+            lastDiscard = why
         }
     }
 
@@ -102,7 +108,7 @@ public struct PressureChannel: Sendable {
         let silentFor = now - lastValid
         if window.isEmpty || silentFor > configuration.silentTimeout {
             return .failure(SensorFault(code: .pressureSensorFault,
-                message: "The pressure sensor (HX711) has not answered for \(silentFor.nanoseconds / 1_000_000) ms; occlusion detection is uncertain."))
+                message: "The pressure sensor (HX711) has not answered for \(silentFor.nanoseconds / 1_000_000) ms\(discarded > 0 ? " (\(discarded) frames discarded, the last: \(lastDiscard ?? "?"))" : ""); occlusion detection is uncertain."))
         }
         let mean = window.reduce(0, +) / Double(window.count)
         let pressure = (mean - configuration.tareCounts) * configuration.spanMMHgPerCount

@@ -284,11 +284,10 @@ int main(int argc, char **argv) {
                     if (pressure > pressure_max) pressure_max = pressure;
                     if (d < 0) retract_after_action++;
                 }
-                if (enc_fd[0] < 0) continue;
-                if (enc_mode == 1) { enc_count(d); enc_count(-d); continue; }
+                if (enc_mode == 1) { if (enc_fd[0] >= 0) { enc_count(d); enc_count(-d); } continue; }
                 motion_steps++;
                 if (n_actions) motion_after_action++;
-                if (enc_mode == 2) continue;
+                if (enc_mode == 2 || enc_fd[0] < 0) continue;
                 for (int c = 0; c < enc_per_step; c++) enc_count(d);
             }
         }
