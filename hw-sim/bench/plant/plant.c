@@ -17,8 +17,8 @@
  * every STEP pulse it writes --encoder-counts-per-step (default 2) x4 quadrature counts onto the controller's
  * encoder inputs through their gpio-sim pull files, forward when DIR = infuse, backward when retracting. With
  * --encoder-action stall|dead (also occlude|silent, see --hx711) the action (after K steps) changes the mechanics instead of pulling a switch:
- * `stall` = the motor stalls: the plunger no longer moves, the rotor only twitches (one count forward and
- * back per pulse); `dead` = the encoder is disconnected: the plunger keeps moving, no edge reaches the
+ * `stall` = the motor stalls: the plunger no longer moves, the rotor only oscillates (one count forward on
+ * one pulse, back on the next); `dead` = the encoder is disconnected: the plunger keeps moving, no edge reaches the
  * controller. Reported: encoder_counts= (net counts written) encoder_writes= motion_steps= (steps that moved
  * the plunger) motion_steps_after_action=.
  *
@@ -284,7 +284,15 @@ int main(int argc, char **argv) {
                     if (pressure > pressure_max) pressure_max = pressure;
                     if (d < 0) retract_after_action++;
                 }
-                if (enc_mode == 1) { if (enc_fd[0] >= 0) { enc_count(d); enc_count(-d); } continue; }
+                if (enc_mode == 1) {
+                    /* Stalled: the rotor oscillates by one count at the step rate (forward on one pulse, back
+                     * on the next). A forward-and-back within microseconds would be one merged edge pair that
+                     * the controller's edge events cannot resolve, and no real rotor moves that fast. */
+                    static int twitch;
+                    if (enc_fd[0] >= 0) enc_count(twitch ? -d : d);
+                    twitch = !twitch;
+                    continue;
+                }
                 motion_steps++;
                 if (n_actions) motion_after_action++;
                 if (enc_mode == 2 || enc_fd[0] < 0) continue;
