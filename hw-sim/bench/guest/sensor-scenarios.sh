@@ -103,6 +103,27 @@ common_checks
 result "alarm=hardware-failure edge_to_enable_off_ms=$(ms "${PL[action_latencies_ns]:-}") bound_ms=$DRIVER_FAULT_BOUND_MS steps_edge_to_off=${PL[action_steps_before_off]:-} counted=${PL[steps]:-} delivered=$delivered guest_stall_max_ms=${PL[max_stall_ms]:-}"
 echo "PUMP-BENCH-LATENCY driver_fault_edge_to_enable_off ms=$(ms "${PL[action_latencies_ns]:-}") bound_ms=$DRIVER_FAULT_BOUND_MS"
 
+# ---- sensitivity: the same stall with the encoder declared absent goes undetected ----------------------
+# pumpd restarted with encoder = "absent" (and pressure absent): the plant stalls the motor 120 steps in, and
+# the program still completes "delivered" while the plunger stopped moving (HAZ-005 needs the encoder).
+SCENARIO=sensitivity-stall-without-encoder
+kill -TERM "$PUMPD_PID" 2>/dev/null; wait "$PUMPD_PID"
+reset_pulls
+unset PUMPD_SENSOR_TOML
+write_pumpd_config
+rm -rf "$PD/state"; mkdir -p "$PD/state"
+start_plant --after-steps $SENSOR_STEPS_BEFORE_ACTION --encoder-action stall
+start_pumpd
+start_program "${PROGRAM_SHORT[@]}"
+wait_enable_offs 1 60 || fail completion "(ENABLE still on after 60 s)"
+wait_status 10 '[[ $ST_STATE != running ]]' || fail completion "(still $ST_STATE)"
+stop_plant 0.3
+expect_eq_text completed_although_stalled "$ST_STATE" completed
+expect delivered_steps "$ST_DELIVERED_STEPS" -eq "${PROGRAM_STEPS:-0}"
+expect plunger_stopped_moving "${PL[motion_steps]:-}" -le $((SENSOR_STEPS_BEFORE_ACTION + 5))
+result "state=$ST_STATE delivered_steps=$ST_DELIVERED_STEPS motion_steps=${PL[motion_steps]:-} (the plunger stopped after ${PL[motion_steps]:-?} of ${PL[steps]:-?} steps; nothing detected it) guest_stall_max_ms=${PL[max_stall_ms]:-}"
+ctl ack > /dev/null 2>&1
+
 kill -TERM "$PUMPD_PID" 2>/dev/null; wait "$PUMPD_PID"
 echo "pumpd (sensors) exit $? (log: $PD/pumpd.log)"; tail -n 20 "$PD/pumpd.log"
 unset PUMPD_SENSOR_TOML

@@ -262,7 +262,7 @@ int main(int argc, char **argv) {
                 }
             }
         }
-        if ((enc_fd[0] >= 0 || hx_fd >= 0) && n > batch) {
+        if ((enc_fd[0] >= 0 || hx_fd >= 0 || enc_action) && n > batch) {
             /* This wake's events in time order: DIR before the steps that follow it. */
             static int dir_level = -1;
             if (dir_level < 0) dir_level = initial[L_DIR] < 0 ? 1 : initial[L_DIR];
