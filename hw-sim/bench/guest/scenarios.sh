@@ -18,7 +18,7 @@ source "$GUEST_DIR/driver-scenarios.sh"
 source "$GUEST_DIR/pumpd-scenarios.sh"
 # The sensor scenarios (encoder, driver fault, load cell): PUMP_BENCH_SENSORS=0 leaves them out. Those in
 # NOT_IN_VERDICT are reported but do not decide the verdict yet (see hw-sim/bench/README.md).
-NOT_IN_VERDICT=${NOT_IN_VERDICT-pumpd-encoder-complete pumpd-stall pumpd-occlusion-force pumpd-pressure-silent sensitivity-stall-without-encoder}
+NOT_IN_VERDICT=${NOT_IN_VERDICT-pumpd-encoder-complete pumpd-stall pumpd-encoder-dead pumpd-occlusion-force pumpd-pressure-silent sensitivity-stall-without-encoder}
 [[ ${PUMP_BENCH_SENSORS:-1} == 1 ]] && source "$GUEST_DIR/sensor-scenarios.sh"
 [[ ${PUMP_BENCH_SENSORS:-1} == 1 ]] && source "$GUEST_DIR/pressure-scenarios.sh"
 
