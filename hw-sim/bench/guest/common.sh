@@ -8,10 +8,10 @@ declare -a RESULTS=()
 # fail NAME DETAIL: records a failed check of the current scenario.
 # Scenarios named in NOT_IN_VERDICT (space-separated) are run and reported, but their failures do not fail
 # the bench verdict (new scenarios that do not pass yet; each such result line says so).
-NOT_IN_VERDICT=${NOT_IN_VERDICT:-}
+# (scenarios.sh sets the list before sourcing this file.)
 XFAILED=()
 fail() {
-    if [[ " $NOT_IN_VERDICT " == *" $SCENARIO "* ]]; then
+    if [[ " ${NOT_IN_VERDICT:-} " == *" $SCENARIO "* ]]; then
         echo "PUMP-BENCH-CHECK FAIL (not in verdict) [$SCENARIO] $*"; XFAILED+=("$SCENARIO:$1")
     else
         echo "PUMP-BENCH-CHECK FAIL [$SCENARIO] $*"; FAILED+=("$SCENARIO:$1")
@@ -135,7 +135,7 @@ common_checks() {
 result() {
     local up verdict=PASS f
     for f in "${FAILED[@]}" "${XFAILED[@]}"; do [[ "$f" == "$SCENARIO:"* ]] && verdict=FAIL; done
-    [[ " $NOT_IN_VERDICT " == *" $SCENARIO "* ]] && verdict="$verdict(not-in-verdict)"
+    [[ " ${NOT_IN_VERDICT:-} " == *" $SCENARIO "* ]] && verdict="$verdict(not-in-verdict)"
     read -r up _ < /proc/uptime
     echo "PUMP-BENCH-RESULT $verdict [$SCENARIO] $* (guest uptime $up s)"
     RESULTS+=("$verdict $SCENARIO")
