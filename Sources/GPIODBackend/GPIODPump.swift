@@ -11,7 +11,8 @@
 //   line state after exit, so the board MUST pull ENABLE to "disabled" (see hw-sim/bench/README.md).
 // - The first step must come at least 2 ms (StepTimingGuard.enableSettleTime) after setMotorEnabled(true):
 //   an earlier emitStep() is refused with HardwareError(.step), and the motor is disabled. Schedule for it.
-// Threads: an input thread (edge events, debounce, e-stop fast path) and an alarm-pattern thread. This class
+// Threads: an input thread (edge events, debounce, e-stop and driver-fault fast path), an alarm-pattern
+// thread, and when fitted an encoder thread (EncoderMonitor) and an HX711 thread (HX711Reader). This class
 // does not change scheduling policy; the control loop requests SCHED_FIFO for itself.
 import Foundation
 import PumpCore
@@ -23,6 +24,8 @@ public final class GPIODPump: PumpHardware, @unchecked Sendable {
     private let motor: MotorDriver
     private let inputs: InputMonitor
     private let alarms: AlarmDriver
+    private let encoder: EncoderMonitor?
+    private let loadCell: HX711Reader?
     private let otherLines: [GPIOLineHandle]  // microstep + alarm lines, released before ENABLE
     private let enableLine: GPIOLineHandle
     private let closeLock = PIMutex()
@@ -76,7 +79,7 @@ public final class GPIODPump: PumpHardware, @unchecked Sendable {
             let kinds: [(InputKind, GPIOInputLine?)] = [
                 (.emergencyStop, pinMap.emergencyStop), (.syringePresent, pinMap.syringePresent),
                 (.plungerClamped, pinMap.plungerClamped), (.endOfTravel, pinMap.endOfTravel),
-                (.occlusionSwitch, pinMap.occlusionSwitch),
+                (.occlusionSwitch, pinMap.occlusionSwitch), (.driverFault, pinMap.driverFault),
             ]
             for (kind, spec) in kinds {
                 guard let spec else { continue }
@@ -94,12 +97,47 @@ public final class GPIODPump: PumpHardware, @unchecked Sendable {
             monitor.setReactions(
                 onEmergencyStop: { [weak motor] in motor?.disable() },
                 onFailure: { [weak motor] _ in motor?.disable() })
+            var sensorLines: [GPIOLineHandle] = []
+            var encoderMonitor: EncoderMonitor?
+            if let config = pinMap.encoder {
+                let a = try chip.line(config.a.line, role: "encoderA")
+                try a.requestInputEvents(consumer: consumer, bias: config.a.bias)
+                requested.append(a)
+                let b = try chip.line(config.b.line, role: "encoderB")
+                try b.requestInputEvents(consumer: consumer, bias: config.b.bias)
+                requested.append(b)
+                sensorLines += [a, b]
+                let encoder = EncoderMonitor(configuration: config, a: a, b: b,
+                                             initialA: try a.get(operation: .open), initialB: try b.get(operation: .open),
+                                             motion: { [weak motor] in motor?.motion ?? (false, 0) })
+                // HAZ-005: the supervisor is told (its trip turns ENABLE off first and names the fault; a step
+                // refused by an already disabled driver would otherwise be reported in its place), then ENABLE
+                // off here as well, whether or not a handler is set.
+                encoder.setReactions(
+                    onFault: { [weak motor, weak monitor] fault in
+                        monitor?.inputEventHandler?(.sensorFault(fault))
+                        motor?.disable()
+                    },
+                    onFailure: { [weak motor] _ in motor?.disable() })
+                encoderMonitor = encoder
+            }
+            var reader: HX711Reader?
+            if let config = pinMap.loadCell {
+                let sck = try output(config.sck, "hx711Sck", initial: false)
+                let dout = try chip.line(config.dout.line, role: "hx711Dout")
+                try dout.requestInputEvents(consumer: consumer, bias: config.dout.bias)
+                requested.append(dout)
+                sensorLines += [sck, dout]
+                reader = HX711Reader(configuration: config, sck: sck, dout: dout)
+            }
+            self.encoder = encoderMonitor
+            self.loadCell = reader
             self.chip = chip
             self.enableLine = enable
             self.motor = motor
             self.inputs = monitor
             self.alarms = AlarmDriver(red: red, yellow: yellow, green: green, buzzer: buzzer)
-            self.otherLines = [step, direction] + (sleep.map { [$0] } ?? []) + others + channels.map(\.line)
+            self.otherLines = [step, direction] + (sleep.map { [$0] } ?? []) + others + channels.map(\.line) + sensorLines
         } catch {
             // Release in reverse order: ENABLE (requested first, de-asserted) goes last.
             for line in requested.reversed() { line.release() }
@@ -108,6 +146,8 @@ public final class GPIODPump: PumpHardware, @unchecked Sendable {
         }
         inputs.start()
         alarms.start()
+        encoder?.start()
+        loadCell?.start()
     }
 
     deinit { close() }
@@ -155,13 +195,25 @@ public final class GPIODPump: PumpHardware, @unchecked Sendable {
     }
 
     /// The debounced switch levels (fault levels at once, safe levels after their debounce interval).
-    /// `linePressure` and `measuredSteps` are nil: this backend has no such sensors.
+    /// `measuredSteps` is the encoder position in microsteps (nil without an encoder); `linePressure` the
+    /// filtered load-cell pressure (nil without a load cell, or while it is faulted: the fault is then in
+    /// `sensorFaults` as `pressure-sensor-fault`). The driver's nFAULT, when asserted, is in `sensorFaults`.
     public func readInputs() throws -> PumpInputs {
         try failSafe(.readInputs) {
             try checkOpen(.readInputs)
-            return try inputs.snapshot()
+            var snapshot = try inputs.snapshot()
+            snapshot.measuredSteps = try encoder?.measuredSteps()
+            switch loadCell?.reading() {
+            case .success(let pressure): snapshot.linePressure = pressure
+            case .failure(let fault): snapshot.sensorFaults.append(fault)
+            case nil: break
+            }
+            return snapshot
         }
     }
+
+    /// The encoder decoder's counters (count, edges, glitches), nil without an encoder. Diagnostics.
+    public var encoderState: QuadratureDecoder? { encoder?.decoderState }
 
     /// Selects the alarm light/sound pattern (see AlarmPattern).
     public func setAlarmIndication(_ indication: AlarmIndication) throws {
@@ -190,9 +242,10 @@ public final class GPIODPump: PumpHardware, @unchecked Sendable {
         motor.shutDown()
         let inputsStopped = inputs.stop()
         let alarmsStopped = alarms.stop()
+        let sensorsStopped = (encoder?.stop() ?? true) && (loadCell?.stop() ?? true)
         // A thread that did not end could still be using its lines: then keep every line requested (ENABLE
         // stays driven to disabled) rather than free them under it; the kernel releases them at exit.
-        guard inputsStopped && alarmsStopped else { return }
+        guard inputsStopped && alarmsStopped && sensorsStopped else { return }
         for line in otherLines { line.release() }
         enableLine.release()
         chip.close()

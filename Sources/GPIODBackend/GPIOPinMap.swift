@@ -154,7 +154,8 @@ public struct GPIOAlarmLines: Codable, Sendable, Equatable {
     }
 }
 
-/// The complete wiring of the pump to one GPIO chip.
+/// The complete wiring of the pump to one GPIO chip. The encoder and load cell come from pumpd.toml's
+/// `[gpio.encoder]` / `[gpio.pressure]` tables, not from the JSON pin map (they are not encoded).
 public struct GPIOPinMap: Codable, Sendable, Equatable {
     /// The chip: a name ("gpiochip0") or a path ("/dev/gpiochip0").
     public var chip: String
@@ -182,6 +183,12 @@ public struct GPIOPinMap: Codable, Sendable, Equatable {
     public var endOfTravel: GPIOInputLine
     /// Occlusion pressure switch (optional): asserted = line pressure above the set point.
     public var occlusionSwitch: GPIOInputLine?
+    /// The stepper driver's nFAULT output (optional; DRV8825/A4988, open drain, active low): asserted = fault.
+    public var driverFault: GPIOInputLine?
+    /// The rotation encoder (optional; nil = none fitted).
+    public var encoder: EncoderConfiguration?
+    /// The HX711 load cell on the plunger driver (optional; nil = none fitted).
+    public var loadCell: HX711Configuration?
 
     /// Creates a pin map.
     public init(
@@ -207,7 +214,7 @@ public struct GPIOPinMap: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case chip, consumer, step, direction, enable, sleep, microstep, alarms
-        case emergencyStop, syringePresent, plungerClamped, endOfTravel, occlusionSwitch
+        case emergencyStop, syringePresent, plungerClamped, endOfTravel, occlusionSwitch, driverFault
     }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -224,6 +231,25 @@ public struct GPIOPinMap: Codable, Sendable, Equatable {
         plungerClamped = try c.decode(GPIOInputLine.self, forKey: .plungerClamped)
         endOfTravel = try c.decode(GPIOInputLine.self, forKey: .endOfTravel)
         occlusionSwitch = try c.decodeIfPresent(GPIOInputLine.self, forKey: .occlusionSwitch)
+        driverFault = try c.decodeIfPresent(GPIOInputLine.self, forKey: .driverFault)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(chip, forKey: .chip)
+        try c.encode(consumer, forKey: .consumer)
+        try c.encode(step, forKey: .step)
+        try c.encode(direction, forKey: .direction)
+        try c.encode(enable, forKey: .enable)
+        try c.encodeIfPresent(sleep, forKey: .sleep)
+        try c.encodeIfPresent(microstep, forKey: .microstep)
+        try c.encode(alarms, forKey: .alarms)
+        try c.encode(emergencyStop, forKey: .emergencyStop)
+        try c.encode(syringePresent, forKey: .syringePresent)
+        try c.encode(plungerClamped, forKey: .plungerClamped)
+        try c.encode(endOfTravel, forKey: .endOfTravel)
+        try c.encodeIfPresent(occlusionSwitch, forKey: .occlusionSwitch)
+        try c.encodeIfPresent(driverFault, forKey: .driverFault)
     }
 }
 

@@ -23,6 +23,8 @@ public enum GPIOPinMapError: Error, Equatable, Sendable, CustomStringConvertible
     case debounceOutOfRange(role: String, MonotonicDuration)
     /// The JSON could not be decoded.
     case malformed(String)
+    /// A sensor's settings cannot work (the text says why).
+    case sensor(String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,7 @@ public enum GPIOPinMapError: Error, Equatable, Sendable, CustomStringConvertible
         case .debounceOutOfRange(let role, let d):
             return "pin map: \(role) debounce \(d.nanoseconds / 1_000_000) ms is outside 0...\(GPIOPinMap.maximumDebounce.nanoseconds / 1_000_000) ms"
         case .malformed(let detail): return "pin map: malformed JSON: \(detail)"
+        case .sensor(let detail): return "pin map: \(detail)"
         }
     }
 }
@@ -53,6 +56,7 @@ extension GPIOPinMap {
         if let l = alarms.red { out.append(("redLED", l)) }
         if let l = alarms.yellow { out.append(("yellowLED", l)) }
         if let l = alarms.green { out.append(("greenLED", l)) }
+        if let loadCell { out.append(("hx711Sck", loadCell.sck)) }
         return out
     }
 
@@ -63,6 +67,9 @@ extension GPIOPinMap {
             ("plungerClamped", plungerClamped), ("endOfTravel", endOfTravel),
         ]
         if let occlusionSwitch { out.append(("occlusionSwitch", occlusionSwitch)) }
+        if let driverFault { out.append(("driverFault", driverFault)) }
+        if let encoder { out += [("encoderA", encoder.a), ("encoderB", encoder.b)] }
+        if let loadCell { out.append(("hx711Dout", loadCell.dout)) }
         return out
     }
 
@@ -85,6 +92,8 @@ extension GPIOPinMap {
             || microstep.lines.count != microstep.levels.count {
             throw GPIOPinMapError.microstepMismatch(lines: microstep.lines.count, levels: microstep.levels.count)
         }
+        if let problem = encoder?.problem { throw GPIOPinMapError.sensor("encoder: \(problem)") }
+        if let problem = loadCell?.problem { throw GPIOPinMapError.sensor("pressure (HX711): \(problem)") }
         for (role, input) in inputLines where input.debounce < .zero || input.debounce > Self.maximumDebounce {
             throw GPIOPinMapError.debounceOutOfRange(role: role, input.debounce)
         }

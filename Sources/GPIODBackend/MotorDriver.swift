@@ -24,6 +24,7 @@ final class MotorDriver: @unchecked Sendable {
     private var enabled = false
     private var closed = false
     private var stepsEmitted: Int64 = 0
+    private var netEmitted: Int64 = 0  // infuse +1, retract −1
 
     /// Wraps lines already requested with ENABLE de-asserted, SLEEP asserted and DIR at `initialDirection`
     /// since `requestedAt`.
@@ -41,6 +42,9 @@ final class MotorDriver: @unchecked Sendable {
 
     /// The number of STEP pulses completed since the lines were requested.
     var stepCount: Int64 { lock.withLock { stepsEmitted } }
+
+    /// Whether ENABLE is asserted and the net STEP count (infuse +1, retract −1), read together.
+    var motion: (enabled: Bool, netSteps: Int64) { lock.withLock { (enabled, netEmitted) } }
 
     /// Whether ENABLE is currently asserted by this process.
     var isEnabled: Bool { lock.withLock { enabled } }
@@ -113,6 +117,7 @@ final class MotorDriver: @unchecked Sendable {
             try step.set(false, operation: .step)
             timing.stepEnded(at: monotonicNow())
             stepsEmitted += 1
+            netEmitted += currentDirection == .infuse ? 1 : -1
         }
     }
 

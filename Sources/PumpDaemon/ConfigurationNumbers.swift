@@ -55,6 +55,12 @@ public enum ConfigurationNumbers {
         "alarm_escalation_min": .real(0, 60, lowerExclusive: true),
         "double_check_timeout_min": .real(0, 120, lowerExclusive: true),
         "gpio": .integer(0, 65_535),
+        "gpio.encoder.check_interval_ms": .integer(10, 1000),
+        "gpio.encoder.glitch_limit": .integer(0, 1000),
+        "gpio.pressure.filter_samples": .integer(1, 32),
+        "gpio.pressure.silent_ms": .integer(150, 5000),
+        "gpio.pressure.bit_settle_us": .integer(0, 10_000),
+        "gpio.pressure.sck_high_limit_us": .integer(1, 50),
     ]
 
     /// Returns `value` if it is allowed for `key`, else throws one sentence naming key, value and range.

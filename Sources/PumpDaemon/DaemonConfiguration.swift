@@ -67,6 +67,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var gpioChip = "gpiochip0"
     /// GPIO line names or offsets by role (gpiod backend); empty keeps the backend's defaults.
     public var gpioLines: [String: String] = [:]
+    /// The encoder and line-pressure sensor (`[gpio.encoder]`, `[gpio.pressure]`, or `= "absent"`).
+    public var gpioSensors = GPIOSensorSettings()
     /// Diagnostics: at shutdown, write the step emitter's lateness percentiles (JSON) to this file
     /// (`pumpd --step-timing-report`, used by the load test). nil: nothing is recorded.
     public var stepTimingReportPath: String?
@@ -161,7 +163,15 @@ public struct DaemonConfiguration: Sendable, Equatable {
         doubleCheckTimeoutMin = try reader.checkedNumber("double_check_timeout_min") ?? doubleCheckTimeoutMin
         if let gpio = table["gpio"]?.table {
             for key in gpio.keys {
-                if key == "chip" {
+                if key == "encoder" || key == "pressure", let value = gpio[key] {
+                    let isEncoder = key == "encoder"
+                    let setting = try GPIOSensorSettings.parse(
+                        value, name: key, source: source,
+                        lineKeys: isEncoder ? GPIOSensorSettings.encoderLineKeys : GPIOSensorSettings.pressureLineKeys,
+                        numberKeys: isEncoder ? GPIOSensorSettings.encoderNumberKeys : GPIOSensorSettings.pressureNumberKeys,
+                        flagKeys: isEncoder ? GPIOSensorSettings.encoderFlagKeys : [])
+                    if isEncoder { gpioSensors.encoder = setting } else { gpioSensors.pressure = setting }
+                } else if key == "chip" {
                     guard let chip = gpio[key]?.string else { throw ConfigurationError("\(source): gpio.chip must be a string.") }
                     gpioChip = chip
                 } else if let name = gpio[key]?.string {

@@ -104,12 +104,13 @@ extension PumpService {
         }
         let session = activeSession
         let wallNow = wallClock()
-        let report = WireMapping.status(status, sessionID: session.id.map { String($0.rawValue) }, backend: configuration.backend,
+        var report = WireMapping.status(status, sessionID: session.id.map { String($0.rawValue) }, backend: configuration.backend,
                                   uncertainty: session.uncertainty, monotonicNow: now, wallNow: wallNow,
                                   speed: scheduler.speed, plasma: plasma.estimate(at: now),
                                   vitals: vitalsReport(latest: latest, thresholds: thresholds, monotonicNow: now, wallNow: wallNow),
                                   alarmAnchor: wallAnchor,
                                   simBuzzerAudible: simulatorBay?.current.buzzerAudible)
+        if configuration.backend == .gpiod { report.missingSensors = configuration.gpioSensors.missing.map(\.sensor) }
         return withDoubleCheck(report, monotonicNow: now, wallNow: wallNow)
     }
 

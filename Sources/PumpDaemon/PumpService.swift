@@ -129,6 +129,7 @@ public final class PumpService: @unchecked Sendable {
             case .gpiod:
                 backend = try GPIOBackendFactory.make(configuration)
                 simulator = nil
+                logger.notice("gpiod sensors: \(GPIOBackendFactory.sensorSummary(configuration))")
             }
         }
         let scheduler = self.scheduler, watchdog = watchdogScheduler

@@ -101,7 +101,7 @@ struct GPIOPinMapConfigurationTests {
     @Test("HAZ-005: pumpd --backend gpiod without a GPIO chip fails with a typed error naming the chip")
     func missingChip() throws {
         var configuration = DaemonConfiguration()
-        try configuration.apply(toml: "backend = \"gpiod\"\n[gpio]\nchip = \"gpiochip97\"\n")
+        try configuration.apply(toml: "backend = \"gpiod\"\n[gpio]\nchip = \"gpiochip97\"\nencoder = \"absent\"\npressure = \"absent\"\n")
         do {
             _ = try GPIOBackendFactory.make(configuration)
             Issue.record("opened a chip that does not exist")

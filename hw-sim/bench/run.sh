@@ -5,7 +5,7 @@
 # the boot+test wall time; exits non-zero on any failed check, a missing verdict or a hang (timeout).
 # Usage: hw-sim/bench/run.sh [--timeout SECONDS]
 source "$(dirname "$0")/lib.sh"
-TIMEOUT=240
+TIMEOUT=290
 [[ "${1:-}" == "--timeout" ]] && TIMEOUT=$2
 export PATH=/opt/swift/usr/bin:$PATH
 

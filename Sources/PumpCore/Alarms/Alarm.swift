@@ -38,6 +38,10 @@ public enum AlarmCode: String, Sendable, Codable, CaseIterable {
     case plungerUnclamped = "plunger-unclamped"
     case hardwareFailure = "hardware-failure"
     case stepMismatch = "step-mismatch"
+    /// The rotation encoder shows no motion (stuck or disconnected) while the motor is stepping (HAZ-005).
+    case encoderFault = "encoder-fault"
+    /// The line-pressure sensor stopped answering or reads out of range: occlusion detection is uncertain (HAZ-004).
+    case pressureSensorFault = "pressure-sensor-fault"
     case rateCapExceeded = "rate-cap-exceeded"
     case doseCapExceeded = "dose-cap-exceeded"
     case volumeCapExceeded = "volume-cap-exceeded"

@@ -33,6 +33,9 @@ public struct PumpInputs: Sendable, Equatable, Codable {
     public var linePressure: MillimetersOfMercury?
     /// An independent plunger-position count (encoder or step counter), when one is fitted.
     public var measuredSteps: Steps?
+    /// Persistent faults the backend sees in its own sensors or driver (a silent pressure sensor, the driver's
+    /// nFAULT line asserted). Each blocks starting and acknowledging while present and trips while moving.
+    public var sensorFaults: [SensorFault] = []
 
     /// Creates an input snapshot; the defaults describe a loaded, clamped syringe and no fault.
     public init(
@@ -48,6 +51,37 @@ public struct PumpInputs: Sendable, Equatable, Codable {
         self.linePressure = linePressure
         self.measuredSteps = measuredSteps
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case emergencyStopPressed, syringePresent, plungerClamped, endOfTravel, occlusionSwitch, linePressure
+        case measuredSteps, sensorFaults
+    }
+
+    /// Decodes a snapshot; `sensorFaults` is optional in the encoding (older records have none).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        emergencyStopPressed = try c.decode(Bool.self, forKey: .emergencyStopPressed)
+        syringePresent = try c.decode(Bool.self, forKey: .syringePresent)
+        plungerClamped = try c.decode(Bool.self, forKey: .plungerClamped)
+        endOfTravel = try c.decode(Bool.self, forKey: .endOfTravel)
+        occlusionSwitch = try c.decode(Bool.self, forKey: .occlusionSwitch)
+        linePressure = try c.decodeIfPresent(MillimetersOfMercury.self, forKey: .linePressure)
+        measuredSteps = try c.decodeIfPresent(Steps.self, forKey: .measuredSteps)
+        sensorFaults = try c.decodeIfPresent([SensorFault].self, forKey: .sensorFaults) ?? []
+    }
+}
+
+/// A fault a backend detected in its own sensors or driver, with the alarm it raises.
+public struct SensorFault: Error, Sendable, Equatable, Codable {
+    /// The alarm raised (`encoder-fault`, `pressure-sensor-fault`, `hardware-failure`, `step-mismatch`).
+    public var code: AlarmCode
+    /// One sentence: which sensor, what was seen.
+    public var message: String
+    /// Creates a fault report.
+    public init(code: AlarmCode, message: String) {
+        self.code = code
+        self.message = message
+    }
 }
 
 /// Asynchronous input edges a backend reports as soon as it sees them (not waiting for the next tick).
@@ -62,6 +96,9 @@ public enum PumpInputEvent: Sendable, Equatable {
     case endOfTravelReached
     /// The occlusion pressure switch closed.
     case occlusionSwitchClosed
+    /// The backend detected a sensor or driver fault on its own thread (encoder stuck, driver nFAULT); it has
+    /// already de-asserted ENABLE. Trips the fault's alarm while the motor is armed.
+    case sensorFault(SensorFault)
 }
 
 /// What the alarm outputs (LEDs, buzzer) should show.

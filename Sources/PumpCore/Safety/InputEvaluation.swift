@@ -15,7 +15,7 @@ public struct BlockingCondition: Sendable, Equatable {
 /// Evaluates an input snapshot against the pump-level settings.
 enum InputEvaluation {
     /// Every condition in `inputs` that forbids delivery (checks disabled for a test are skipped), in a fixed
-    /// order: e-stop, syringe, clamp, end of travel, occlusion.
+    /// order: e-stop, syringe, clamp, end of travel, occlusion, then the backend's sensor faults.
     static func blockingConditions(_ inputs: PumpInputs, _ configuration: SupervisorConfiguration) -> [BlockingCondition] {
         var found: [BlockingCondition] = []
         func add(_ check: SafetyCheck, _ holds: Bool, _ code: AlarmCode, _ message: String) {
@@ -30,7 +30,17 @@ enum InputEvaluation {
             add(.occlusionPressure, true, .occlusion,
                 "Line pressure \(pressure.formatted(maxFractionDigits: 0)) is at or above the occlusion limit of \(configuration.occlusionPressure.formatted(maxFractionDigits: 0)).")
         }
+        for fault in inputs.sensorFaults { add(check(for: fault.code), true, fault.code, fault.message) }
         return found
+    }
+
+    /// The check that governs a backend-reported sensor fault (so a sensitivity test can disable exactly one).
+    static func check(for code: AlarmCode) -> SafetyCheck {
+        switch code {
+        case .stepMismatch, .encoderFault: return .stepMismatch
+        case .pressureSensorFault, .occlusion: return .occlusionPressure
+        default: return .hardwareErrors
+        }
     }
 
     /// One sentence listing every condition.

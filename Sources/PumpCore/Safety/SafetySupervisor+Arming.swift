@@ -92,6 +92,7 @@ extension SafetySupervisor {
         }
         revokeLeaseLocked()
         measurementBaseline = nil
+        measurementPreviousCounted = nil
         limiter = StepRateLimiter(rate: limits.maxStepRate, burst: configuration.rateBurstSteps, now: now)
         lastHeartbeat = now
     }

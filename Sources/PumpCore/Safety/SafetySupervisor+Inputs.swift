@@ -70,7 +70,12 @@ extension SafetySupervisor {
             let baseline = measurementBaseline ?? (measured.count, counted)
             measurementBaseline = baseline
             let moved = measured.count - baseline.measured, commanded = counted - baseline.counted
-            if abs(moved - commanded) > configuration.stepMismatchTolerance,
+            // A measurement (an encoder read by its own thread) may lag by up to one sample period: the motion
+            // must lie between the count at the previous sample and now, ± the tolerance.
+            let earlier = (measurementPreviousCounted ?? counted) - baseline.counted
+            measurementPreviousCounted = counted
+            let tolerance = configuration.stepMismatchTolerance
+            if moved < min(earlier, commanded) - tolerance || moved > max(earlier, commanded) + tolerance,
                let alarm = latchLocked(.stepMismatch,
                 "The plunger moved \(moved) steps but \(commanded) were commanded (\(limits.volume(of: Steps(abs(moved - commanded))).formatted(maxFractionDigits: 3)) unaccounted): stall or lost steps.", now) {
                 tripped.append(alarm)
@@ -93,6 +98,8 @@ extension SafetySupervisor {
         case .occlusionSwitchClosed:
             guard motorMode == .infusing else { return }
             tripIfMoving(.occlusionPressure, .occlusion, "The occlusion pressure switch closed.", now)
+        case .sensorFault(let fault):
+            tripIfMoving(InputEvaluation.check(for: fault.code), fault.code, fault.message, now)
         }
     }
 

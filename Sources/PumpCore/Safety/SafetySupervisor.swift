@@ -52,6 +52,8 @@ public final class SafetySupervisor: @unchecked Sendable {
     var latch = AlarmLatch()
     /// (measured, counted) at the first measurement after arming: position checks compare changes since then.
     var measurementBaseline: (measured: Int64, counted: Int64)?
+    /// The supervisor's count at the previous measurement: a real sensor may lag by up to one sample period.
+    var measurementPreviousCounted: Int64?
     var leaseRequired = false
     var leaseCeiling: Int64 = 0
     var leaseGeneration: UInt64 = 0

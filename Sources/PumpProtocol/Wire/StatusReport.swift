@@ -68,6 +68,9 @@ public struct StatusReport: Sendable, Equatable, Codable {
     public var simBuzzerAudible: Bool?
     /// While the state is `awaiting-check`: who started the infusion and until when a second person may verify it.
     public var doubleCheck: DoubleCheckDTO?
+    /// Sensors declared absent in pumpd.toml (`"encoder"`, `"pressure"`): their mitigations do not hold.
+    /// Absent when every sensor is fitted (and on the simulator).
+    public var missingSensors: [String]?
 
     /// Creates a status report.
     public init(
@@ -134,6 +137,7 @@ public struct StatusReport: Sendable, Equatable, Codable {
         case remainingS = "remaining_s"
         case expectedEnd = "expected_end"
         case motorEnabled = "motor_enabled"
+        case missingSensors = "missing_sensors"
     }
 }
 

@@ -6,7 +6,17 @@ FAILED=()
 SCENARIO=""
 declare -a RESULTS=()
 # fail NAME DETAIL: records a failed check of the current scenario.
-fail() { echo "PUMP-BENCH-CHECK FAIL [$SCENARIO] $*"; FAILED+=("$SCENARIO:$1"); }
+# Scenarios named in NOT_IN_VERDICT (space-separated) are run and reported, but their failures do not fail
+# the bench verdict (new scenarios that do not pass yet; each such result line says so).
+# (scenarios.sh sets the list before sourcing this file.)
+XFAILED=()
+fail() {
+    if [[ " ${NOT_IN_VERDICT:-} " == *" $SCENARIO "* ]]; then
+        echo "PUMP-BENCH-CHECK FAIL (not in verdict) [$SCENARIO] $*"; XFAILED+=("$SCENARIO:$1")
+    else
+        echo "PUMP-BENCH-CHECK FAIL [$SCENARIO] $*"; FAILED+=("$SCENARIO:$1")
+    fi
+}
 # expect NAME ACTUAL OP EXPECTED  (OP: -eq -ne -lt -le -gt -ge; ACTUAL must be an integer)
 expect() {
     local name=$1 actual=$2 op=$3 want=$4
@@ -45,11 +55,13 @@ parse_alarm_windows() {
 
 # The hardware's pulls: ENABLE (active low) pulled up = disabled, SLEEP (active low) pulled down = asleep,
 # STEP/DIR pulled down; every switch at its safe level (pulls down: e-stop released, syringe present and
-# plunger clamped (active low), no end of travel, no occlusion).
+# plunger clamped (active low), no end of travel, no occlusion, driver nFAULT released, HX711 DOUT high).
 reset_pulls() {
     local l
     for l in "${BENCH_LINES[@]}"; do set_pull "$l" down; done
     set_pull pump-enable up
+    set_pull driver-fault up   # nFAULT is active low (open drain with a pull-up): up = no fault
+    set_pull hx711-dout up     # HX711 DOUT high = no conversion ready (a silent chip)
 }
 
 # start_plant [PLANT ARGS...]: a fresh plant following the controller's outputs. The plant is the instrument:
@@ -122,7 +134,8 @@ common_checks() {
 # this scenario failed.
 result() {
     local up verdict=PASS f
-    for f in "${FAILED[@]}"; do [[ "$f" == "$SCENARIO:"* ]] && verdict=FAIL; done
+    for f in "${FAILED[@]}" "${XFAILED[@]}"; do [[ "$f" == "$SCENARIO:"* ]] && verdict=FAIL; done
+    [[ " ${NOT_IN_VERDICT:-} " == *" $SCENARIO "* ]] && verdict="$verdict(not-in-verdict)"
     read -r up _ < /proc/uptime
     echo "PUMP-BENCH-RESULT $verdict [$SCENARIO] $* (guest uptime $up s)"
     RESULTS+=("$verdict $SCENARIO")

@@ -23,7 +23,9 @@ ctl() { "$PUMPCTL" "$@"; }
 PUMPD_PREFIX=${PUMPD_PREFIX-chrt -f 20}
 
 # write_pumpd_config: the daemon's TOML (the chip name is only known once the chip is live).
+# PUMPD_SENSOR_TOML: extra [gpio] keys and sensor tables (default: encoder and pressure declared absent).
 write_pumpd_config() {
+    local sensors=${PUMPD_SENSOR_TOML-$'encoder = "absent"\npressure = "absent"'}
     mkdir -p "$PD/state"
     cat > "$PD/pumpd.toml" <<TOML
 backend = "gpiod"
@@ -36,6 +38,7 @@ gpio_pin_map = "$GUEST_DIR/pumpd/pin-map.json"
 
 [gpio]
 chip = "$CHIP"
+$sensors
 TOML
 }
 

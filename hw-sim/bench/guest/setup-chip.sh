@@ -1,9 +1,12 @@
 # Sourced by guest scenario scripts (bash, inside the chroot). Creates the bench gpio-sim chip:
-# lines 0..15 carry the default pin-map names (the program under test), lines 16..31 are their bench-loopback
-# mirrors named plant-<name> (the plant requests those as inputs with edge events).
+# lines 0..20 carry the default pin-map names and the sensor lines (the program under test), lines 21..41 are
+# their bench-loopback mirrors named plant-<name> (the plant requests those as inputs with edge events).
+# Sensor lines: enc-a/enc-b (quadrature encoder, inputs the plant drives through their pulls), hx711-sck
+# (output), hx711-dout (input), driver-fault (nFAULT input, active low).
 # Sets: CHIP (e.g. gpiochip0), SIMDEV (sysfs dir with sim_gpioN); helpers line_offset, set_pull, line_value.
 BENCH_LINES=(pump-step pump-dir pump-enable pump-sleep pump-ms1 pump-ms2 pump-ms3 alarm-buzzer
-             led-red led-yellow led-green estop syringe-present plunger-clamped end-of-travel occlusion)
+             led-red led-yellow led-green estop syringe-present plunger-clamped end-of-travel occlusion
+             enc-a enc-b hx711-sck hx711-dout driver-fault)
 setup_chip() {
     local cfg=/sys/kernel/config/gpio-sim/pumpbench n=${#BENCH_LINES[@]} i
     mkdir "$cfg" "$cfg/bank0"

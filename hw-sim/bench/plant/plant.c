@@ -13,6 +13,25 @@
  * costs the slow guest CPU time). SIGUSR1 records a mark: the alarm-output statistics are reported per window between marks
  * (--mark-on-first-action also marks the moment of the first action).
  *
+ * The encoder (--encoder-pulls PULL_A PULL_B): the plant plays a quadrature encoder on the lead screw. For
+ * every STEP pulse it writes --encoder-counts-per-step (default 2) x4 quadrature counts onto the controller's
+ * encoder inputs through their gpio-sim pull files, forward when DIR = infuse, backward when retracting. With
+ * --encoder-action stall|dead (also occlude|silent, see --hx711) the action (after K steps) changes the mechanics instead of pulling a switch:
+ * `stall` = the motor stalls: the plunger no longer moves, the rotor only oscillates (one count forward on
+ * one pulse, back on the next); `dead` = the encoder is disconnected: the plunger keeps moving, no edge reaches the
+ * controller. Reported: encoder_counts= (net counts written) encoder_writes= motion_steps= (steps that moved
+ * the plunger) motion_steps_after_action=.
+ *
+ * The load cell (--hx711 DOUT_PULL): the plant plays an HX711 at 10 Hz on the controller's DOUT input. Every
+ * 100 ms a conversion of the modelled line pressure (counts = mmHg / --hx711-span, default 0.01 mmHg per
+ * count) is made ready (DOUT low); each FALLING edge of SCK (seen on plant-hx711-sck; falling only, so the
+ * plant never preempts the controller while SCK is high) puts the next bit on DOUT, MSB first; after the 24th
+ * bit, the 25th pulse returns DOUT high. Pressure model: --occlude-after K steps (the action: a closed
+ * clamp): from then each infused step adds --mmhg-per-step (default 0.5) and each retracted step removes it
+ * (never below 0); before it, the line is open (0 mmHg). --hx711-action silent (as the action) stops all
+ * conversions: DOUT stays high. Reported: pressure_max_mmhg= pressure_end_mmhg= hx711_frames=
+ * retract_steps_after_action= pressure_at_first_retract_mmhg=.
+ *
  * Latencies are measured from when the action was started; "steps after the action" count from when it had
  * certainly taken effect.
  *
@@ -32,6 +51,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <gpiod.h>
 #include <signal.h>
 #include <stdint.h>
@@ -42,11 +62,11 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { L_STEP, L_DIR, L_ENABLE, L_SLEEP, L_MS1, L_MS2, L_MS3, L_BUZZER, L_RED, L_YELLOW, L_GREEN, L_COUNT };
+enum { L_STEP, L_DIR, L_ENABLE, L_SLEEP, L_MS1, L_MS2, L_MS3, L_BUZZER, L_RED, L_YELLOW, L_GREEN, L_SCK, L_COUNT };
 static const char *line_names[L_COUNT] = {
     "plant-pump-step", "plant-pump-dir", "plant-pump-enable", "plant-pump-sleep", "plant-pump-ms1",
     "plant-pump-ms2", "plant-pump-ms3", "plant-alarm-buzzer", "plant-led-red", "plant-led-yellow",
-    "plant-led-green",
+    "plant-led-green", "plant-hx711-sck",
 };
 static const char *alarm_names[4] = { "buzzer", "red", "yellow", "green" };
 enum { MAX_MARKS = 64, MAX_ACTIONS = 64 };
@@ -93,11 +113,47 @@ static void print_list(const char *key, const int64_t *v, int n) {
     for (int i = 0; i < n; i++) printf(i ? ",%lld" : "%lld", (long long)v[i]);
 }
 
+/* The simulated encoder: the controller's A/B inputs, driven through their gpio-sim pull files. */
+static int enc_fd[2] = { -1, -1 }, enc_pos;
+static long long enc_counts, enc_writes;
+static void enc_write(int ch, int level) {
+    const char *v = level ? "pull-up" : "pull-down";
+    if (pwrite(enc_fd[ch], v, strlen(v), 0) < 0) die("encoder pull write");
+    enc_writes++;
+}
+/* One x4 count forward (+1) or backward (-1): Gray sequence 00 -> 10 -> 11 -> 01 (A = bit 1, B = bit 0). */
+static void enc_count(int dir) {
+    static const int gray[4] = { 0, 2, 3, 1 };
+    int before = gray[enc_pos];
+    enc_pos = (enc_pos + (dir > 0 ? 1 : 3)) % 4;
+    int after = gray[enc_pos];
+    if ((before ^ after) & 2) enc_write(0, (after >> 1) & 1);
+    if ((before ^ after) & 1) enc_write(1, after & 1);
+    enc_counts += dir;
+}
+
+/* The simulated HX711. */
+static int hx_fd = -1, hx_ready, hx_bit, hx_silent;
+static uint32_t hx_value;
+static long hx_frames;
+static void hx_dout(int level) {
+    const char *v = level ? "pull-up" : "pull-down";
+    if (pwrite(hx_fd, v, strlen(v), 0) < 0) die("hx711 pull write");
+}
+
 int main(int argc, char **argv) {
     const char *chip_name = "gpiochip0", *ready_file = NULL, *pull_path = NULL, *pull_value = NULL;
     const char *kill_pid_file = NULL, *action_file = NULL, *enable_file = NULL;
     long action_after_steps = -1;
     int enable_active_low = 1, sleep_active_low = 1, repeat = 0, mark_on_action = 0;
+    const char *enc_path[2] = { NULL, NULL }, *enc_action = NULL;
+    int enc_per_step = 2, enc_mode = 0; /* 0 normal, 1 stall (twitch), 2 dead */
+    long motion_steps = 0, motion_after_action = 0;
+    const char *hx_path = NULL;
+    double hx_span = 0.01, mmhg_per_step = 0.5, pressure = 0, pressure_max = 0, pressure_first_retract = -1;
+    int occlude = 0;
+    long retract_after_action = 0;
+    int64_t hx_next = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--chip") && i + 1 < argc) chip_name = argv[++i];
         else if (!strcmp(argv[i], "--ready-file") && i + 1 < argc) ready_file = argv[++i];
@@ -106,6 +162,12 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--after-steps") && i + 1 < argc) action_after_steps = atol(argv[++i]);
         else if (!strcmp(argv[i], "--action-file") && i + 1 < argc) action_file = argv[++i];
         else if (!strcmp(argv[i], "--enable-file") && i + 1 < argc) enable_file = argv[++i];
+        else if (!strcmp(argv[i], "--encoder-pulls") && i + 2 < argc) { enc_path[0] = argv[++i]; enc_path[1] = argv[++i]; }
+        else if (!strcmp(argv[i], "--encoder-counts-per-step") && i + 1 < argc) enc_per_step = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--encoder-action") && i + 1 < argc) enc_action = argv[++i];
+        else if (!strcmp(argv[i], "--hx711") && i + 1 < argc) hx_path = argv[++i];
+        else if (!strcmp(argv[i], "--hx711-span") && i + 1 < argc) hx_span = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--mmhg-per-step") && i + 1 < argc) mmhg_per_step = atof(argv[++i]);
         else if (!strcmp(argv[i], "--repeat")) repeat = 1;
         else if (!strcmp(argv[i], "--mark-on-first-action")) mark_on_action = 1;
         else if (!strcmp(argv[i], "--enable-active-high")) enable_active_low = 0;
@@ -116,6 +178,14 @@ int main(int argc, char **argv) {
     signal(SIGINT, on_signal);
     signal(SIGUSR1, on_mark);
 
+    if (enc_path[0]) {
+        for (int c = 0; c < 2; c++) if ((enc_fd[c] = open(enc_path[c], O_WRONLY)) < 0) die("open encoder pull");
+        enc_write(0, 0); enc_write(1, 0); enc_writes = 0;
+    }
+    if (hx_path) {
+        if ((hx_fd = open(hx_path, O_WRONLY)) < 0) die("open hx711 pull");
+        hx_dout(1);
+    }
     struct gpiod_chip *chip = gpiod_chip_open_by_name(chip_name);
     if (!chip) die("open_chip");
     struct gpiod_line *lines[L_COUNT] = { 0 };
@@ -129,9 +199,11 @@ int main(int argc, char **argv) {
             if (i <= L_ENABLE) die(line_names[i]);
             continue;  /* optional line not on this chip */
         }
-        /* STEP: rising edges only (a count needs no level read-back); everything else: both edges. */
+        /* STEP: rising edges only (a count needs no level read-back); SCK: falling only (see --hx711);
+         * everything else: both edges. */
         int rc = i == L_STEP ? gpiod_line_request_rising_edge_events(lines[i], "plant")
-                             : gpiod_line_request_both_edges_events(lines[i], "plant");
+               : i == L_SCK ? gpiod_line_request_falling_edge_events(lines[i], "plant")
+                            : gpiod_line_request_both_edges_events(lines[i], "plant");
         if (rc) die("request");
         initial[i] = gpiod_line_get_value(lines[i]);
         gpiod_line_bulk_add(&bulk, lines[i]);
@@ -165,6 +237,7 @@ int main(int argc, char **argv) {
         gpiod_line_bulk_init(&ready);
         int rc = gpiod_line_event_wait_bulk(&bulk, &timeout, &ready);
         if (rc < 0) { if (errno == EINTR) continue; die("wait"); }
+        size_t batch = n;
         for (unsigned r = 0; r < gpiod_line_bulk_num_lines(&ready); r++) {
             struct gpiod_line *line = gpiod_line_bulk_get_line(&ready, r);
             int which = 0;
@@ -189,9 +262,65 @@ int main(int argc, char **argv) {
                 }
             }
         }
+        if ((enc_fd[0] >= 0 || hx_fd >= 0 || enc_action) && n > batch) {
+            /* This wake's events in time order: DIR before the steps that follow it. */
+            static int dir_level = -1;
+            if (dir_level < 0) dir_level = initial[L_DIR] < 0 ? 1 : initial[L_DIR];
+            qsort(ev + batch, n - batch, sizeof *ev, cmp_event);
+            for (size_t k = batch; k < n; k++) {
+                if (ev[k].line == L_DIR) { dir_level = ev[k].rising; continue; }
+                if (ev[k].line == L_SCK && hx_fd >= 0) {
+                    if (!hx_ready) continue;
+                    if (hx_bit < 24) { hx_dout((hx_value >> (23 - hx_bit)) & 1); hx_bit++; }
+                    else { hx_dout(1); hx_ready = 0; hx_frames++; }
+                    continue;
+                }
+                if (ev[k].line != L_STEP) continue;
+                int d = dir_level ? 1 : -1;
+                if (occlude) {
+                    if (d < 0 && pressure_first_retract < 0) pressure_first_retract = pressure;
+                    pressure += d * mmhg_per_step;
+                    if (pressure < 0) pressure = 0;
+                    if (pressure > pressure_max) pressure_max = pressure;
+                    if (d < 0) retract_after_action++;
+                }
+                if (enc_mode == 1) {
+                    /* Stalled: the rotor oscillates by one count at the step rate (forward on one pulse, back
+                     * on the next). A forward-and-back within microseconds would be one merged edge pair that
+                     * the controller's edge events cannot resolve, and no real rotor moves that fast. */
+                    static int twitch;
+                    if (enc_fd[0] >= 0) enc_count(twitch ? -d : d);
+                    twitch = !twitch;
+                    continue;
+                }
+                motion_steps++;
+                if (n_actions) motion_after_action++;
+                if (enc_mode == 2 || enc_fd[0] < 0) continue;
+                for (int c = 0; c < enc_per_step; c++) enc_count(d);
+            }
+        }
+        if (hx_fd >= 0 && !hx_silent && !hx_ready && now_ns() >= hx_next) {
+            /* A new conversion: 24-bit two's complement of the modelled pressure, clamped like the chip. */
+            double c = pressure / hx_span;
+            long v = c > 8388606 ? 8388607 : c < -8388607 ? -8388608 : (long)c;
+            hx_value = (uint32_t)v & 0xFFFFFF;
+            hx_ready = 1; hx_bit = 0;
+            hx_dout(0);
+            hx_next = now_ns() + 100000000;
+        }
         if (armed && steps_since_enable >= action_after_steps && n_actions < MAX_ACTIONS) {
             int64_t t, sent;
-            if (pull_path) {
+            if (enc_action && !strcmp(enc_action, "occlude")) {
+                occlude = 1;
+                t = sent = now_ns();
+            } else if (enc_action && !strcmp(enc_action, "silent")) {
+                hx_silent = 1; hx_ready = 0;
+                hx_dout(1);
+                t = sent = now_ns();
+            } else if (enc_action) {
+                enc_mode = !strcmp(enc_action, "stall") ? 1 : 2;
+                t = sent = now_ns();
+            } else if (pull_path) {
                 FILE *f = fopen(pull_path, "w");
                 if (!f) die("open pull file");
                 t = sent = now_ns();  /* the edge happens inside fclose(): the latency is an upper bound */
@@ -299,7 +428,12 @@ int main(int argc, char **argv) {
     print_list("action_latencies_ns", act_lat, n_actions);
     print_list("action_steps_before_off", act_before, n_actions);
     print_list("action_steps_after_off", act_after, n_actions);
-    printf(" events=%zu max_stall_ms=%lld\n", n, (long long)(max_gap / 1000000));
+    printf(" events=%zu max_stall_ms=%lld", n, (long long)(max_gap / 1000000));
+    printf(" encoder_counts=%lld encoder_writes=%lld motion_steps=%ld motion_steps_after_action=%ld",
+           enc_counts, enc_writes, motion_steps, motion_after_action);
+    printf(" pressure_max_mmhg=%.0f pressure_end_mmhg=%.0f pressure_at_first_retract_mmhg=%.0f hx711_frames=%ld"
+           " retract_steps_after_action=%ld\n",
+           pressure_max, pressure, pressure_first_retract, hx_frames, retract_after_action);
 
     /* Alarm outputs per window between marks: rising edges, median period and high time, level at the end. */
     for (int w = 0; w + 1 < n_marks; w++) {
