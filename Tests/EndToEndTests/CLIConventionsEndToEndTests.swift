@@ -8,21 +8,7 @@ import Testing
 @Suite("pumpctl CLI conventions end to end", .serialized)
 struct CLIConventionsEndToEndTests {
     /// Runs `script` with /bin/sh (a pipeline as a script author would write it).
-    static func shell(_ script: String) -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        do { try process.run() } catch { return CommandResult(status: -1, stdout: "", stderr: "\(error)") }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                             stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    static func shell(_ script: String) -> CommandResult { runProcess("/bin/sh", ["-c", script]) }
 
     static var pumpctl: String { Binaries.pumpctl.path }
 

@@ -158,13 +158,18 @@ final class DaemonHarness: @unchecked Sendable {
 }
 
 func runPumpctl(_ arguments: [String], socket: String, environment extra: [String: String] = [:]) -> CommandResult {
-    let process = Process()
-    process.executableURL = Binaries.pumpctl
-    process.arguments = arguments + ["--socket", socket]
     var environment = ProcessInfo.processInfo.environment
     environment["NO_COLOR"] = "1"
     for (key, value) in extra { environment[key] = value }
-    process.environment = environment
+    return runProcess(Binaries.pumpctl.path, arguments + ["--socket", socket], environment: environment)
+}
+
+/// Runs `executable` with `arguments` (stdin /dev/null) and collects its exit status and output.
+func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

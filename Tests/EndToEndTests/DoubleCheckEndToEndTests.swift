@@ -14,23 +14,10 @@ import Glibc
 struct DoubleCheckEndToEndTests {
     /// pumpctl as uid 65534 (nobody) with the control group (the test user's primary group) as its group.
     static func asSecondNurse(_ arguments: [String], socket: String) -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=65534", "--regid=\(getgid())", "--clear-groups", Binaries.pumpctl.path]
-            + arguments + ["--socket", socket]
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-        do { try process.run() } catch { return CommandResult(status: -1, stdout: "", stderr: "\(error)") }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                             stderr: String(decoding: stderr, as: UTF8.self))
+        return runProcess("/usr/bin/setpriv", ["--reuid=65534", "--regid=\(getgid())", "--clear-groups", Binaries.pumpctl.path]
+            + arguments + ["--socket", socket], environment: environment)
     }
 
     static var me: String { String(cString: getpwuid(getuid()).pointee.pw_name) }
