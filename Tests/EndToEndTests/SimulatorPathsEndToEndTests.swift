@@ -53,3 +53,37 @@ struct SimulatorPathsEndToEndTests {
         _ = daemon.ctl(["stop"])
     }
 }
+
+@Suite("Resume during an occlusion back-off (real binaries)", .serialized)
+struct BackOffResumeEndToEndTests {
+    @Test("HAZ-004: the reviewer's reproduction — ack occlusion and resume as soon as the state is alarm: resume is refused while the back-off retracts, no step-mismatch, never running with the motor off and no alarm")
+    func resumeDuringBackOff() throws {
+        let daemon = try DaemonHarness(speed: 2)
+        try daemon.start()
+        #expect(daemon.ctl(["vitals", "--sbp", "120", "--dbp", "80", "--hr", "70", "--spo2", "97"]).status == 0)
+        try #require(daemon.ctl(DaemonHarness.referenceStart + ["--patient-id", "B-1"]).status == 0)
+        _ = try daemon.waitFor(timeout: 20) { $0.deliveredMl > 0.05 }
+        #expect(daemon.ctl(["sim", "inject", "occlusion"]).status == 0)
+        let alarmed = try daemon.waitFor(timeout: 30) { $0.state == .alarm }
+        try #require(alarmed.state == .alarm, "no occlusion alarm: \(alarmed.alarms.map(\.code))")
+        let retracting = alarmed.motorEnabled   // ENABLE on in the alarm state is the back-off
+        _ = daemon.ctl(["ack", "occlusion"])
+        let resume = daemon.ctl(["resume"])
+        let enabledNow = try daemon.status().motorEnabled
+        print("back-off running when resume was sent: \(retracting || enabledNow)")
+        if retracting || enabledNow {
+            #expect(resume.status != 0, "resume accepted during the back-off: \(resume.stdout)")
+            #expect(resume.stderr.contains("back-off"), "\(resume.stderr)")
+        }
+        // For the next seconds: no step-mismatch (the first version's only symptom) and never a silent stop.
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            let status = try daemon.status()
+            #expect(!status.alarms.contains { $0.code == "step-mismatch" }, "step-mismatch: \(status.alarms.map(\.code))")
+            let silentStop = status.state == .running && !status.motorEnabled && status.alarms.allSatisfy { $0.priority != .high }
+            #expect(!silentStop, "running with the motor off and no alarm")
+            usleep(100_000)
+        }
+        _ = daemon.ctl(["stop"])
+    }
+}
