@@ -61,11 +61,11 @@ start_pumpd() {
     fail pumpd_start "(pumpd did not answer; log below)"; cat "$PD/pumpd.log"; return 1
 }
 
-# status_read: `pumpctl status --json` into ST_STATE, ST_MOTOR, ST_TARGET_STEPS, ST_DELIVERED_STEPS,
+# status_read: `pumpctl status --raw` (the protocol envelope) into ST_STATE, ST_MOTOR, ST_TARGET_STEPS, ST_DELIVERED_STEPS,
 # ST_ALARMS (comma-separated codes, "-" for none). Returns non-zero when pumpd does not answer.
 status_read() {
     local json
-    json=$(ctl status --json 2>/dev/null) || return 1
+    json=$(ctl status --raw 2>/dev/null) || return 1
     ST_JSON=$json
     # (a here-string, not process substitution: the guest has no /dev/fd)
     read -r ST_STATE ST_MOTOR ST_TARGET_STEPS ST_DELIVERED_STEPS ST_ALARMS <<< "$(jq -r '.result.status |
@@ -84,11 +84,11 @@ wait_status() {
 }
 has_alarm() { [[ ",$ST_ALARMS," == *",$1,"* ]]; }
 
-# start_program NAME...: `pumpctl start --json --yes` with the program; sets PROGRAM_STEPS from the validate
+# start_program NAME...: `pumpctl start --raw --yes` with the program; sets PROGRAM_STEPS from the validate
 # answer (the daemon's own step count for the program, never a number written here).
 start_program() {
     local out
-    out=$(ctl start --json --yes "$@" 2>&1); local rc=$?
+    out=$(ctl start --raw --yes "$@" 2>&1); local rc=$?
     PROGRAM_STEPS=$(jq -r 'select(.result.program != null) | .result.program.steps // empty' <<< "$out" 2>/dev/null | head -n1)
     if ((rc != 0)); then fail start_refused "(pumpctl start exit $rc: $out)"; return 1; fi
 }
