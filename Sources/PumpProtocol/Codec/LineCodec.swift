@@ -45,7 +45,9 @@ public enum LineCodec {
             ?? Data("{\"v\":1,\"id\":null,\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"The daemon could not encode its answer.\"}}\n".utf8)
     }
 
-    private static func line(for value: some Encodable) throws -> Data {
+    /// One JSON line (sorted keys, ISO-8601 dates, a trailing "\n"): the one encoder for protocol lines and
+    /// pumpctl's `--json` objects.
+    static func line(for value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in

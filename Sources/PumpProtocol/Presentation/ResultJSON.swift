@@ -26,15 +26,5 @@ public enum ResultJSON {
         try line(["error": error])
     }
 
-    private static func line(_ value: some Encodable) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(ISO8601.format(date))
-        }
-        var data = try encoder.encode(value)
-        data.append(0x0A)
-        return data
-    }
+    private static func line(_ value: some Encodable) throws -> Data { try LineCodec.line(for: value) }
 }
