@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // The safety kernel: units, geometry, drug library model, dose plan, supervisor, hazards. Foundation only.
@@ -45,7 +46,7 @@ let package = Package(
         // Loads the drug and syringe libraries from their TOML data files.
         .target(
             name: "PumpLibrary",
-            dependencies: ["PumpCore", "TOMLKit"],
+            dependencies: ["PumpCore", "TOMLKit", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/PumpLibrary",
             resources: [.copy("Data")],
             swiftSettings: instrumented()
