@@ -135,6 +135,9 @@ extension PumpService {
     /// pre-start vital-sign check (HAZ-015). Their soft findings take the program's override reason like the
     /// planner's own soft limits. Returns the plan or a refusal.
     func plan(for parameters: StartParameters) -> Result<(DosePlan, [Finding]), ProtocolError> {
+        if let patient = parameters.patientId, let problem = IdentifierKey.formatViolation(patient, field: "patient id") {
+            return .failure(ProtocolError(code: .refused, message: problem))
+        }
         let request = WireMapping.programRequest(parameters)
         let result = planner.validate(request)
         var findings = result.findings

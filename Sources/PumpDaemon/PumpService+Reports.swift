@@ -12,6 +12,9 @@ extension PumpService {
 
     func sessions(patientId: String?, limit: Int?) -> Result<ResultPayload, ProtocolError> {
         guard let journal else { return .failure(ProtocolError(code: .refused, message: "The journal is unavailable.")) }
+        if let patientId, let problem = IdentifierKey.formatViolation(patientId, field: "patient id") {
+            return .failure(ProtocolError(code: .refused, message: problem))
+        }
         do {
             let records = try journal.sessionRecords(patientID: patientId, limit: min(max(limit ?? 20, 1), Self.maxSessionsListed))
             return .success(.sessions(try records.map { record in
