@@ -148,6 +148,11 @@ extension PumpService {
                     // Fails closed: with an untrusted clock every earlier session counts as recent.
                     extra.append(Finding(kind: .softLimit, limit: "session.repeat-window", message:
                         "Patient \(patient) has an earlier session and \(problem) An override reason is required."))
+                } else if let opened = try journal.openSessionStart(patientID: patient) {
+                    let hours = max(0, wallClock().timeIntervalSince(opened) / 3600)  // wall-clock: the 12 h repeat-dose rule spans reboots: calendar time is what it means
+                    extra.append(Finding(kind: .softLimit, limit: "session.repeat-window", message: String(
+                        format: "Patient %@ has a session that is still open (started %.1f h ago); an override reason is required.",
+                        patient, hours)))
                 } else if let last = try journal.lastSessionEnd(patientID: patient) {
                     let hours = wallClock().timeIntervalSince(last) / 3600  // wall-clock: the 12 h repeat-dose rule spans reboots: calendar time is what it means
                     if hours < configuration.repeatSessionWindowHours {

@@ -277,10 +277,10 @@ public final class PumpService: @unchecked Sendable {
             observePatient(status, at: now)
         default: break
         }
+        // The uncertainty a recovery carried stays with the session after it ends (issue 11 item 10): the
+        // journal's close record carries it, so status and report go on saying what is unknown until a new
+        // session starts.
         recorder?.record(event, session: session.id, uncertain: session.uncertainty, monotonic: now)
-        if case .stateChanged(_, let to, _) = event, to == .completed || to == .stopped {
-            stateLock.withLock { active.uncertainty = .zero }
-        }
     }
 
     func journalFailed(_ error: JournalError) {

@@ -50,6 +50,25 @@ struct StartGuardTests {
         #expect(other.error == nil, "\(String(describing: other.error))")
     }
 
+    @Test("Issue 11 item 10: a patient whose session is still open is told so, not that it 'ended 0.0 h ago'")
+    func openSessionIsNotEnded() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            let journal = try Journal(directory: directory)
+            _ = try journal.beginSession(SessionStart(
+                patientID: "Kopen", drug: "ketamine", profile: "mood", program: Data("{}".utf8),
+                targetDose: Milligrams(35), targetVolume: Milliliters(35), targetSteps: Steps(160_027),
+                wall: Date().addingTimeInterval(-1800), monotonic: MonotonicInstant(nanoseconds: 1), actor: .daemon))
+        }
+        let service = try EStopFastPathTests.service(DisableSignallingHardware(), directory: directory)
+        defer { service.shutdown() }
+        let reply = service.execute(Request(id: "v", command: .validate(Self.program(patient: "KOPEN"))), peer: Self.me)
+        #expect(reply.error?.code == .needsOverride, "\(String(describing: reply.error))")
+        let message = reply.error?.message ?? ""
+        #expect(message.contains("still open") && !message.contains("ended"), "\(message)")
+    }
+
     @Test("Issue 11 item 3: a patient id with a space at an end, an unprintable character or over 64 characters is refused, in validate, start and sessions",
           arguments: [" kcompleted ", "K1 ", "K\u{7}1", "K\u{200B}1", "K\t1", String(repeating: "k", count: 65), ""])
     func patientIDFormat(_ spelling: String) throws {
