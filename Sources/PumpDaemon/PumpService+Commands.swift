@@ -135,6 +135,16 @@ extension PumpService {
     /// pre-start vital-sign check (HAZ-015). Their soft findings take the program's override reason like the
     /// planner's own soft limits. Returns the plan or a refusal.
     func plan(for parameters: StartParameters) -> Result<(DosePlan, [Finding]), ProtocolError> {
+        plannedProgram(for: parameters).flatMap { plan, findings in
+            let stepsPerSecond = plan.geometry.stepRate(for: plan.nominalRate).value
+            if simulator != nil, let problem = SimulatorSpeed.refusal(stepsPerSecond: stepsPerSecond, speed: scheduler.speed) {
+                return .failure(ProtocolError(code: .refused, message: problem))
+            }
+            return .success((plan, findings))
+        }
+    }
+
+    private func plannedProgram(for parameters: StartParameters) -> Result<(DosePlan, [Finding]), ProtocolError> {
         if let patient = parameters.patientId, let problem = IdentifierKey.formatViolation(patient, field: "patient id") {
             return .failure(ProtocolError(code: .refused, message: problem))
         }

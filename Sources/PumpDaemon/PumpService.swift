@@ -103,7 +103,10 @@ public final class PumpService: @unchecked Sendable {
         var engineConfiguration = EngineConfiguration()
         let periodMS = speed > 1 ? max(Double(configuration.controlPeriodMS), 50 * speed) : Double(configuration.controlPeriodMS)
         engineConfiguration.supervisor.controlPeriod = .seconds(periodMS / 1000)
-        if speed > 1 { engineConfiguration.supervisor.heartbeatTolerance = 6 }
+        if speed > 1 {
+            engineConfiguration.supervisor.heartbeatTolerance = 6
+            engineConfiguration.stepLeadScale = speed
+        }
         engineConfiguration.checkpointInterval = .seconds(max(1, periodMS / 1000))
         // A lease covers two checkpoint intervals. At N× simulation speed a durable write takes N times longer in
         // simulated time, and a test machine's fsync jitter would stall the flow (and the stop-and-go pressure

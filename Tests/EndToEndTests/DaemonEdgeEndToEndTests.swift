@@ -78,6 +78,9 @@ struct ConfigurationEndToEndTests {
               ("realtime_priority = inf", [], "realtime_priority"),
               ("", ["--sim-speed", "nan"], "sim_speed"),
               ("", ["--sim-speed", "1e400"], "sim_speed"),
+              // Issue 11 item 8: above the documented maximum the simulator would not keep time.
+              ("", ["--sim-speed", "201"], "sim_speed"),
+              ("sim_speed = 2500", [], "sim_speed"),
           ])
     func badNumbersRefused(toml: String, flags: [String], key: String) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pump-cfg-\(UUID().uuidString.prefix(8))")
