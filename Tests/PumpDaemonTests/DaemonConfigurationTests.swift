@@ -135,7 +135,7 @@ struct ShippedConfigurationTests {
 struct ConfigurationNumberTests {
     /// Every numeric key, the TOML prefix it needs, and a fragment of its allowed range.
     static let keys: [(key: String, range: String)] = [
-        ("sim_speed", "between 1 and 10000"), ("sim_fill_ml", "above 0 and at most 100"),
+        ("sim_speed", "between 1 and 200"), ("sim_fill_ml", "above 0 and at most 100"),
         ("repeat_session_window_h", "between 0 and 168"), ("control_period_ms", "an integer between 10 and 200"),
         ("occlusion_pressure_mmhg", "between 50 and 1034"), ("realtime_priority", "an integer between 1 and 99"),
         ("vitals_stale_min", "above 0 and at most 120"), ("sim_vitals_interval_s", "between 10 and 3600"),
@@ -216,7 +216,7 @@ struct ConfigurationNumberTests {
             try configuration.validate()
             Issue.record("accepted sim_speed \(speed)")
         } catch {
-            #expect(error.message.contains("sim_speed") && error.message.contains("between 1 and 10000"), "\(error.message)")
+            #expect(error.message.contains("sim_speed") && error.message.contains("between 1 and 200"), "\(error.message)")
             #expect(error.message.count < 120, "a short sentence, not a 300-digit echo: \(error.message)")
         }
     }
