@@ -177,6 +177,31 @@ struct MetricsWriterTests {
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
+    // MARK: - Configuration
+
+    @Test("metrics_file and chair come from pumpd.toml; \"\" switches the file off; bad values are one-sentence errors")
+    func configuration() throws {
+        var defaults = DaemonConfiguration()
+        #expect(defaults.metricsFile == "/run/pumpd/metrics/pumpd.prom")
+        #expect(!defaults.chair.isEmpty, "the host name is the default chair")
+        try defaults.apply(toml: "metrics_file = \"/tmp/x/chair.prom\"\nchair = \"Chair 3\"")
+        #expect(defaults.metricsFile == "/tmp/x/chair.prom")
+        #expect(defaults.chair == "Chair 3")
+        try defaults.apply(toml: "metrics_file = \"\"")
+        #expect(defaults.metricsFile == nil)
+        for (bad, key) in [("metrics_file = \"/run/pumpd/metrics/\"", "metrics_file"), ("metrics_file = \"/tmp/m.txt\"", "metrics_file"),
+                           ("chair = \"\"", "chair"), ("chair = \"a\\u0007b\"", "chair"), ("chair = 3", "chair"),
+                           ("chair = \"\(String(repeating: "x", count: 65))\"", "chair")] {
+            var configuration = DaemonConfiguration()
+            do {
+                try configuration.apply(toml: bad, source: "pumpd.toml")
+                Issue.record("accepted \(bad)")
+            } catch {
+                #expect(error.message.contains(key), "\(error.message)")
+            }
+        }
+    }
+
     // MARK: - The service writes
 
     static func service(directory: URL, metricsFile: String) throws -> PumpService {
