@@ -137,7 +137,11 @@ wait_for 45 "Prometheus's pump_delivered_ml follows pumpctl status while running
 echo "running: Prometheus pump_delivered_ml=$(prom_value "pump_delivered_ml{chair=\"$chair\"}") mL, pumpctl status delivered_ml=$(status_field delivered_ml) mL (start's write: $first mL)"
 
 # Paused: the pause writes the file at once and the amount stands still, so the values become equal.
+paused_at=$(date +%s%N)
 ctl pause >/dev/null
+file_paused() { grep -q "pump_state{chair=\"$chair\",state=\"paused\"} 1.0" "$work/metrics/pumpd.prom" 2>/dev/null; }
+wait_for 10 "the pause rewrites the metrics file" file_paused
+echo "pause: metrics file rewritten $(( ($(date +%s%N) - paused_at) / 1000000 )) ms after pumpctl pause was sent (incl. pumpctl); $(wc -c < "$work/metrics/pumpd.prom") bytes"
 equal_when_paused() {
   local p s
   p=$(prom_value "pump_delivered_ml{chair=\"$chair\"}") || return 1
