@@ -7,8 +7,9 @@
 #     its 5-second writes plus a scrape, and exactly once the infusion is paused (the pause writes the file);
 #  2. checks that no series in Prometheus carries the patient identifier given at the start;
 #  3. presses e-stop and waits for PumpHighPriorityAlarm{code="estop"} to fire in Prometheus itself;
-#  4. runs `promtool check rules` and `promtool test rules` (the simulated e-stop series and the other rules);
-#  5. with --screenshot FILE: saves headless chromium's view of the Prometheus graph page of pump_delivered_ml.
+#  4. stops pumpd and waits for PumpUnreachable{cause="pumpd"} (its file older than 30 s) to fire;
+#  5. runs `promtool check rules` and `promtool test rules` (the simulated e-stop series and the other rules);
+#  6. with --screenshot FILE: saves headless chromium's view of the Prometheus graph page of pump_delivered_ml.
 # Everything listens on 127.0.0.1 only, on free ports above the defaults; every wait has a deadline (no fixed
 # sleep before an assertion); the whole run is bounded (< 2 min) and its processes are stopped on exit.
 # Needs: prometheus, prometheus-node-exporter (scripts/setup-debian.sh), curl, python3; chromium for --screenshot.
@@ -180,6 +181,16 @@ if [ -n "$screenshot" ]; then
   [ -s "$screenshot" ] || fail "no screenshot written"
   echo "screenshot: $screenshot"
 fi
+
+# The PumpUnreachable rule's selector matches what node_exporter really exports for the file, and the rule fires
+# once pumpd has stopped rewriting it for 30 s (pumpd stopped with SIGTERM: the file stays, and ages).
+has_value "node_textfile_mtime_seconds{chair=\"$chair\",file=~\"(.*/)?pumpd\\\\.prom\"}" \
+  || fail "node_exporter exports no node_textfile_mtime_seconds for pumpd.prom"
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
+stopped_at=$SECONDS
+wait_for 60 "PumpUnreachable fires after pumpd stopped" \
+  has_value "ALERTS{alertname=\"PumpUnreachable\",alertstate=\"firing\",chair=\"$chair\",cause=\"pumpd\"}"
+echo "pumpd stopped: PumpUnreachable{cause=\"pumpd\"} firing $((SECONDS - stopped_at)) s later"
 
 promtool check rules deploy/prometheus/pump-alerts.yml
 (cd deploy/prometheus && promtool test rules pump-alerts.test.yml)
