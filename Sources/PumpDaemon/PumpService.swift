@@ -223,11 +223,13 @@ public final class PumpService: @unchecked Sendable {
 
     /// Stops the motor and the loop (SIGTERM/SIGINT and shutdown). Idempotent; ENABLE off first.
     public func shutdown() {
-        metrics?.stop()
         let (samples, final) = scheduler.syncOnControl { () -> ([Int64], EngineStatus) in
             engine.shutdown()
             return (engine.emitterLatenessSamples, engine.status())
         }
+        // After ENABLE off (HAZ-003: nothing may delay it), before the control executor goes away (a write in
+        // progress still takes its snapshot on it).
+        metrics?.stop()
         stepTimingChoice.shutdown()
         controlLoopChoice.shutdown()
         if let path = configuration.stepTimingReportPath {

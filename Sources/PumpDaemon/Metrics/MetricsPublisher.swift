@@ -8,7 +8,8 @@
 // the engine's event callback on the control executor) only queues, and a burst of events coalesces into one
 // write. The snapshot closure itself hops onto the control executor briefly (like the `status` command).
 // A failed write (directory missing, disk full) is logged once per run of failures and retried on the next
-// tick; it never touches delivery.
+// tick; it never touches delivery. A hung control loop blocks the snapshot, so the file stops ageing-in and the
+// station's PumpUnreachable alert (file older than 30 s) fires, as it should for a pump that no longer answers.
 import Dispatch
 import Foundation
 import Logging
