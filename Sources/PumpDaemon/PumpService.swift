@@ -54,6 +54,10 @@ public final class PumpService: @unchecked Sendable {
     let doubleChecks = DoubleCheckBook()
     /// The simulated patient monitor (sim backend with `sim_vitals`), else nil.
     let simulatedMonitor: SimulatedMonitor?
+    /// The Prometheus textfile writer (nil with `metrics_file = ""`).
+    let metrics: MetricsPublisher?
+    /// SHA-256 of the drug-library file in force (`pump_info`; see DrugLibraryIdentity).
+    let drugLibrarySHA256: String
     private let stateLock = NSLock()
     /// The exclusive lock on the state directory (one daemon per directory), held for the service's life.
     let directoryLock: StateDirectoryLock?
@@ -87,6 +91,12 @@ public final class PumpService: @unchecked Sendable {
         }
         planner = try Self.loadPlanner(configuration)
         supervisorLibraries = try Self.loadPlanner(configuration)
+        drugLibrarySHA256 = DrugLibraryIdentity.sha256(configuration)
+        let metricsBox = WeakBox<PumpService>()
+        metrics = configuration.metricsFile.map { path in
+            MetricsPublisher(path: path, interval: .milliseconds(max(1, CheckedConversion.int(configuration.metricsIntervalS * 1000, .down))),
+                             logger: logger) { metricsBox.value?.metricsText() ?? "" }
+        }
         access = try AccessPolicy(controlGroup: configuration.controlGroup, readOnlyGroup: configuration.readOnlyGroup,
                                   allowRoot: configuration.allowRoot)
         // At N× simulation speed one real millisecond is N virtual ones: keep the control period at least
@@ -207,6 +217,8 @@ public final class PumpService: @unchecked Sendable {
         scheduler.syncOnControl { engine.configureVitals(thresholds) }
         scheduler.syncOnControl { engine.startLoop() }
         startSimulatedMonitor()
+        metricsBox.value = self
+        metrics?.start()
     }
 
     /// The simulator backend's syringe bay, when the service runs on the simulator (observation and faults).
@@ -218,6 +230,9 @@ public final class PumpService: @unchecked Sendable {
             engine.shutdown()
             return (engine.emitterLatenessSamples, engine.status())
         }
+        // After ENABLE off (HAZ-003: nothing may delay it), before the control executor goes away (a write in
+        // progress still takes its snapshot on it).
+        metrics?.stop()
         stepTimingChoice.shutdown()
         controlLoopChoice.shutdown()
         if let path = configuration.stepTimingReportPath {
@@ -284,6 +299,10 @@ public final class PumpService: @unchecked Sendable {
         // journal's close record carries it, so status and report go on saying what is unknown until a new
         // session starts.
         recorder?.record(event, session: session.id, uncertain: session.uncertainty, monotonic: now)
+        switch event {
+        case .stateChanged, .alarmRaised, .alarmEscalated, .alarmsAcknowledged: metrics?.requestWrite()
+        default: break
+        }
     }
 
     func journalFailed(_ error: JournalError) {

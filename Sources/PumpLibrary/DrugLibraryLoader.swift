@@ -39,6 +39,9 @@ public enum DrugLibraryLoader {
         return DrugLibrary(drugs: drugs)
     }
 
+    /// The file of the library shipped with the software (for its fingerprint).
+    public static func bundledURL() throws -> URL { try BundledResource.url("drug-library") }
+
     /// Loads the library shipped with the software.
     public static func bundled() throws -> DrugLibrary {
         try load(from: BundledResource.url("drug-library"))

@@ -126,6 +126,8 @@ struct ShippedConfigurationTests {
         #expect(configuration.repeatSessionWindowHours == 12)
         #expect(configuration.stepTiming == .realtime)
         #expect(configuration.realtimePriority == 50)
+        #expect(configuration.metricsFile == "/run/pumpd/metrics/pumpd.prom")
+        #expect(configuration.chair == "chair-1")
     }
 }
 
