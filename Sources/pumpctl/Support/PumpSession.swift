@@ -35,7 +35,7 @@ final class PumpSession {
         }
         let answer: Data
         do {
-            answer = try SocketClient(path: options.socket, timeoutSeconds: Self.timeoutSeconds).exchange(line)
+            answer = try LineSocketClient(path: options.socket, timeoutSeconds: Self.timeoutSeconds).exchange(line)
         } catch {
             throw failure(for: error, command: command)
         }
@@ -79,7 +79,7 @@ final class PumpSession {
         return report
     }
 
-    private func failure(for error: ClientError, command: Command) -> CLIFailure {
+    private func failure(for error: LineClientError, command: Command) -> CLIFailure {
         switch error {
         case let .unreachable(reason):
             return CLIFailure(status: .unreachable, message: "Cannot reach pumpd at \(options.socket): \(reason). Is the pumpd service running?")
