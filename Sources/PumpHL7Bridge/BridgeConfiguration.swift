@@ -19,6 +19,12 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     /// Port (0: any free port).
     public var port: Int
 
+    /// Creates an address.
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
     /// Parses `HOST:PORT`.
     public init(parsing text: String) throws(BridgeConfigurationError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)

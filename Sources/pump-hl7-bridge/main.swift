@@ -38,8 +38,8 @@ struct PumpHL7BridgeCommand: AsyncParsableCommand {
                                   gate: VitalsFeedGate(maximumAge: settings.maximumAgeSeconds), logger: logger)
         let server = MLLPServer(bridge: bridge, address: settings.listen, logger: logger)
         let port = try await server.start()
-        print("pump-hl7-bridge: bed \(settings.bed ?? "") listening on \(settings.listen.host):\(port), forwarding to \(settings.socketPath)")
-        fflush(stdout)
+        let ready = "pump-hl7-bridge: bed \(settings.bed ?? "") listening on \(settings.listen.host):\(port), forwarding to \(settings.socketPath)\n"
+        FileHandle.standardOutput.write(Data(ready.utf8))
         await Self.waitForTermination()
         logger.info("stopping")
         await server.stop()

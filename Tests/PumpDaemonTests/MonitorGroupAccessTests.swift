@@ -1,7 +1,8 @@
 // HAZ-009 / HAZ-015: a peer in the monitor group (pump-hl7-bridge's user) may send `vitals` and nothing else:
 // every other command is refused with permission-denied and changes nothing, even status and log; its vitals
-// are recorded with source monitor. The monitor group here is this test process's own primary group, and the
-// peer a uid without a passwd entry whose only group it is.
+// are recorded with source monitor. Membership is exclusive, so the test makes it as hard as it can be: the
+// nurse, observer and monitor groups are all this test process's primary group, and the peer (a uid without a
+// passwd entry) is in it — a nurse and an observer too, yet it may send only vitals.
 import Foundation
 import Logging
 import PumpCore
@@ -15,9 +16,10 @@ struct MonitorGroupAccessTests {
     static func service(directory: URL) throws -> PumpService {
         var configuration = DaemonConfiguration()
         configuration.stateDirectory = directory.path
-        configuration.controlGroup = nil
-        configuration.readOnlyGroup = nil
-        configuration.monitorGroup = String(cString: try #require(getgrgid(getgid())?.pointee.gr_name))
+        let group = String(cString: try #require(getgrgid(getgid())?.pointee.gr_name))
+        configuration.controlGroup = group
+        configuration.readOnlyGroup = group
+        configuration.monitorGroup = group
         configuration.allowRoot = getuid() == 0
         configuration.stepTiming = .dispatch
         var logger = Logger(label: "test")

@@ -139,6 +139,16 @@ struct BridgeTests {
         #expect(throws: BridgeConfigurationError.self) { try settings.validate() }
     }
 
+    @Test("the shipped systemd/hl7-bridge.toml is valid")
+    func shippedConfiguration() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("systemd/hl7-bridge.toml")
+        var settings = BridgeConfiguration()
+        try settings.apply(tomlFileAt: file.path)
+        try settings.validate()
+        #expect(settings.listen == ListenAddress(host: "127.0.0.1", port: 2575) && settings.socketPath == "/run/pumpd/pumpd.sock")
+    }
+
     @Test("over TCP: each framed message gets its framed ACK on the same connection, in order")
     func server() async throws {
         let forwarder = RecordingForwarder()
