@@ -199,3 +199,47 @@ enum TCPTestClient {
         return frames
     }
 }
+
+/// Deterministic pseudo-random numbers (SplitMix64) for the mutation test.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite("HL7 bridge under mutated input")
+struct BridgeMutationTests {
+    @Test("5,000 byte-mutated messages: every one gets an ACK or NAK, no crash, and only AA ones reached pumpd")
+    func mutations() throws {
+        let forwarder = RecordingForwarder()
+        let bridge = BridgeTests.bridge(forwarder)
+        let original = Array(HL7Samples.oru(observed: BridgeTests.observed).utf8)
+        let alphabet = Array("|^~\\&\r\nMSHOBXPV1 0123456789.-+FSTREX".utf8) + [0x00, 0xFF, 0x0B, 0x1C]
+        var random = SplitMix64(state: 16)
+        var accepted = 0
+        for index in 0..<5_000 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                let position = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes[position] = alphabet.randomElement(using: &random) ?? 0
+                case 1: bytes.remove(at: position)
+                default: bytes.insert(alphabet.randomElement(using: &random) ?? 0, at: position)
+                }
+            }
+            // A fresh control id each time, so the duplicate check does not hide what the parser does.
+            let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "MSG0001", with: "M\(index)")
+            let answer = bridge.process(.message(Array(text.utf8)))
+            #expect(answer.code != nil && !answer.message.isEmpty)
+            #expect(throws: Never.self) { try HL7Message(text: answer.message) }
+            if answer.code == .accept { accepted += 1 }
+        }
+        #expect(forwarder.forwarded.count == accepted, "only accepted messages were forwarded")
+        #expect(accepted > 0 && accepted < 5_000, "the mutations hit both outcomes (accepted \(accepted))")
+    }
+}
