@@ -3,6 +3,10 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
 import PumpProtocol
 import Testing
 @testable import PumpHL7
@@ -169,14 +173,69 @@ struct BridgeTests {
     }
 }
 
+@Suite("MLLP server limits")
+struct MLLPServerLimitTests {
+    static func server(maxConnections: Int, idle: TimeAmount) async throws -> (MLLPServer, Int) {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let bridge = VitalsBridge(bed: "CHAIR2", forwarder: RecordingForwarder(), logger: logger)
+        let server = MLLPServer(bridge: bridge, address: ListenAddress(host: "127.0.0.1", port: 0), logger: logger,
+                                maxConnections: maxConnections, idleTimeout: idle)
+        return (server, try await server.start())
+    }
+
+    @Test("a connection beyond the limit is closed at once; the admitted one is still served")
+    func connectionLimit() async throws {
+        let (server, port) = try await Self.server(maxConnections: 1, idle: .minutes(1))
+        let first = try TCPTestClient.connect(port: port)
+        defer { close(first) }
+        // The kernel queues the two connections in order and the accept loop admits them in that order.
+        let second = try TCPTestClient.connect(port: port)
+        defer { close(second) }
+        #expect(try await Task.detached { TCPTestClient.readUntilClosed(second, seconds: 10) }.value, "the second connection was closed")
+        let observed = Date().addingTimeInterval(-30) // wall-clock: the bridge checks readings against its real clock
+        let frames = try await Task.detached {
+            try TCPTestClient.exchange(fd: first, MLLPFramer.frame(Array(HL7Samples.oru(observed: observed).utf8)), expectFrames: 1)
+        }.value
+        #expect(frames.count == 1)
+        await server.stop()
+    }
+
+    @Test("an idle connection is closed after the idle timeout")
+    func idleTimeout() async throws {
+        let (server, port) = try await Self.server(maxConnections: 4, idle: .milliseconds(300))
+        let fd = try TCPTestClient.connect(port: port)
+        defer { close(fd) }
+        #expect(try await Task.detached { TCPTestClient.readUntilClosed(fd, seconds: 10) }.value)
+        await server.stop()
+    }
+}
+
 /// A blocking TCP client for the server test.
 enum TCPTestClient {
     struct Failure: Error { var what: String }
 
+    /// True when the server closes `fd` within `seconds` (read returns 0 or an error other than a timeout).
+    static func readUntilClosed(_ fd: Int32, seconds: Int) -> Bool {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count == 0 { return true }
+            if count < 0 { return !(errno == EAGAIN || errno == EWOULDBLOCK) }
+        }
+    }
+
     static func exchange(port: Int, _ bytes: [UInt8], expectFrames: Int) throws -> [[UInt8]] {
+        let fd = try connect(port: port)
+        defer { close(fd) }
+        return try exchange(fd: fd, bytes, expectFrames: expectFrames)
+    }
+
+    static func connect(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(what: "socket") }
-        defer { close(fd) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -184,9 +243,16 @@ enum TCPTestClient {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failure(what: "connect") }
+        guard connected == 0 else {
+            close(fd)
+            throw Failure(what: "connect")
+        }
+        return fd
+    }
+
+    static func exchange(fd: Int32, _ bytes: [UInt8], expectFrames: Int) throws -> [[UInt8]] {
         guard send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else { throw Failure(what: "send") }
         var framer = MLLPFramer()
         var frames: [[UInt8]] = []
