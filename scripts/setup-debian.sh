@@ -10,3 +10,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
+# The HL7 bridge's real-peer test (scripts/test-hl7-bridge.sh) sends with the PyPI `hl7` package's mllp_send.
+if ! python3 -c 'import hl7.client' >/dev/null 2>&1; then
+  python3 -m pip install --quiet --root-user-action=ignore 'hl7==0.4.5' \
+    || python3 -m pip install --quiet --root-user-action=ignore --break-system-packages 'hl7==0.4.5'
+fi

@@ -33,6 +33,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var controlGroup: String? = "pumpd-nurse"
     /// Group whose members may read status (control-group members may too).
     public var readOnlyGroup: String? = "pumpd-observer"
+    /// Group whose members may send only `vitals` (patient-monitor bridges such as pump-hl7-bridge); membership
+    /// excludes every other command. nil: no monitor group (only nurses may send vitals). The shipped pumpd.toml
+    /// sets "pumpd-monitor".
+    public var monitorGroup: String?
     /// Group owning the socket file (mode 0660): everyone who may talk to pumpd at all (nil: the read-only group).
     public var socketGroup: String?
     /// Whether root counts as a nurse (keep false in clinical use; bench and CI set it).
@@ -110,7 +114,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     }
 
     private static let knownKeys: Set<String> = [
-        "backend", "socket", "control_group", "read_only_group", "state_dir", "sim_speed", "sim_fill_ml",
+        "backend", "socket", "control_group", "read_only_group", "monitor_group", "state_dir", "sim_speed", "sim_fill_ml",
         "drug_library", "syringe_library", "calibration", "repeat_session_window_h", "control_period_ms",
         "occlusion_pressure_mmhg", "realtime", "realtime_priority", "step_timing", "gpio", "socket_group", "allow_root", "gpio_pin_map",
         "plasma_model", "vitals_stale_min", "sim_vitals", "sim_vitals_interval_s",
@@ -146,6 +150,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         socketPath = try reader.string("socket") ?? socketPath
         controlGroup = try reader.string("control_group") ?? controlGroup
         readOnlyGroup = try reader.string("read_only_group") ?? readOnlyGroup
+        monitorGroup = try reader.string("monitor_group") ?? monitorGroup
         socketGroup = try reader.string("socket_group") ?? socketGroup
         allowRoot = try reader.bool("allow_root") ?? allowRoot
         stateDirectory = try reader.string("state_dir") ?? stateDirectory

@@ -62,8 +62,12 @@ extension PumpService {
         case .status, .log, .validate, .sessions, .reportData: true
         default: false
         }
-        guard readOnly ? access.canRead(peer) : access.canControl(peer) else {
-            let message = readOnly
+        let isVitals: Bool = if case .vitals = request.command { true } else { false }
+        let allowed = isVitals ? access.canSendVitals(peer) : readOnly ? access.canRead(peer) : access.canControl(peer)
+        guard allowed else {
+            let message = access.isMonitor(peer)
+                ? "User \(actor.name) is a patient-monitor bridge (\(configuration.monitorGroup ?? "monitor group")) and may send only vitals, not \(request.command.name.rawValue)."
+                : readOnly
                 ? "User \(actor.name) may not read the pump's status (not in \(configuration.readOnlyGroup ?? "any allowed group"))."
                 : "User \(actor.name) may not control the pump (not in \(configuration.controlGroup ?? "the nurse group"))."
             writeEvent(.commandRefused, actor: actor, "Refused \(request.command.name.rawValue): \(message)")

@@ -98,7 +98,7 @@ public final class PumpService: @unchecked Sendable {
                              logger: logger) { metricsBox.value?.metricsText() ?? "" }
         }
         access = try AccessPolicy(controlGroup: configuration.controlGroup, readOnlyGroup: configuration.readOnlyGroup,
-                                  allowRoot: configuration.allowRoot)
+                                  monitorGroup: configuration.monitorGroup, allowRoot: configuration.allowRoot)
         // At N× simulation speed one real millisecond is N virtual ones: keep the control period at least
         // 50 real ms and the heartbeat tolerance at 6 periods (300 real ms), so scheduling jitter of a loaded
         // test machine cannot look like a missed heartbeat. On real hardware (N = 1) the configured period and

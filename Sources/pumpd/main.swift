@@ -19,6 +19,7 @@ struct Pumpd: AsyncParsableCommand {
     @Option(help: "Simulator only: virtual time runs N× real time.") var simSpeed: Double?
     @Option(help: "Group allowed to control the pump.") var controlGroup: String?
     @Option(help: "Group allowed to read status.") var readOnlyGroup: String?
+    @Option(help: "Group of patient-monitor bridges: may send only vitals.") var monitorGroup: String?
     @Option(help: "Group owning the socket file.") var socketGroup: String?
     @Flag(help: "Let root control the pump (bench and tests only).") var allowRoot = false
     @Option(help: "Step timing: realtime (SCHED_FIFO step thread when permitted, else dispatch) or dispatch.")
@@ -46,6 +47,7 @@ struct Pumpd: AsyncParsableCommand {
         if let simSpeed { settings.simSpeed = simSpeed }
         if let controlGroup { settings.controlGroup = controlGroup }
         if let readOnlyGroup { settings.readOnlyGroup = readOnlyGroup }
+        if let monitorGroup { settings.monitorGroup = monitorGroup }
         if let socketGroup { settings.socketGroup = socketGroup }
         if allowRoot { settings.allowRoot = true }
         if let metricsFile { settings.metricsFile = metricsFile.isEmpty ? nil : metricsFile }
