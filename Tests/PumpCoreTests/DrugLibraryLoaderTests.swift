@@ -46,7 +46,7 @@ let drugFileCases: [LibraryFileCase] = [
           kind: .duplicateID, key: "drugs.ketamine.profiles[1].id", mentions: ["\"mood\"", "duplicates"]),
     .init(name: "dose table in the wrong mode", from: "[drugs.profiles.dose_mg_per_kg]", to: "[drugs.profiles.dose_rate_mg_per_kg_per_h]\nminimum = 0.1\nhard_maximum = 1\ndefault = 0.3\n[drugs.profiles.dose_mg_per_kg]",
           kind: .invalidValue, key: "drugs.ketamine.profiles.mood.dose_rate_mg_per_kg_per_h", mentions: ["total-dose"]),
-    .init(name: "duplicate drug name", from: "maximum = 100\n", to: "maximum = 100\n" + String(validDrugTOML.dropFirst("schema_version = 1\n".count)),
+    .init(name: "duplicate drug name", from: "maximum = 100\n", to: "maximum = 100\n" + String(validDrugTOML.dropFirst("library_version = \"test-1\"\nschema_version = 1\n".count)),
           kind: .duplicateID, key: "drugs[1].name", mentions: ["\"ketamine\"", "duplicates an earlier drug name"]),
     .init(name: "no usable concentration", from: "policy = \"allowed\"", to: "policy = \"rejected\"\nmessage = \"no\"", kind: .invalidValue,
           key: "drugs.ketamine.concentrations", mentions: ["at least one concentration must be allowed"]),
