@@ -39,7 +39,7 @@ final class LibraryBook: @unchecked Sendable {
     /// One sentence per file whose signature the policy does not accept (empty when not required).
     var signatureProblems: [String] {
         guard policy == .required else { return [] }
-        return inForce.files.filter { !$0.signature.isValid }.map { $0.signature.sentence(file: $0.name) }
+        return inForce.files.filter { !$0.signature.isValid }.map { $0.signature.sentence(file: $0.name, signaturePath: $0.signaturePath) }
     }
 
     /// A file found changed on disk.
@@ -79,24 +79,24 @@ final class LibraryBook: @unchecked Sendable {
             }
             if !seen { newChanges.append(change) }
         }
-        var reasons: [String] = []
-        if let channelMismatch { reasons.append(channelMismatch) }
-        reasons += signatureProblems.map { "\($0) library_signature = \"required\"." }
-        reasons += changes.map(\.sentence)
-        guard !reasons.isEmpty else { return (newChanges, nil) }
-        let remedy = changes.isEmpty
-            ? "Sign the library with pump-library sign, put the public key in \(keyring.directory ?? "the library keys directory") and restart pumpd."
-            : "Restore the file or restart pumpd to load and verify the new one."
-        return (newChanges, reasons.joined(separator: " ") + " Programming and starting infusions is refused. " + remedy)
+        return (newChanges, problem(changes: changes))
     }
 
-    /// The problem pumpd found at start-up (no disk re-read), if any.
-    var startupProblem: String? {
+    /// The problem pumpd found at start-up (no disk re-read), if any; the same sentence `check` gives then.
+    var startupProblem: String? { problem(changes: []) }
+
+    /// One sentence (or a few) naming every file that does not pass, and the remedy; nil when all pass.
+    private func problem(changes: [Change]) -> String? {
         var reasons: [String] = []
         if let channelMismatch { reasons.append(channelMismatch) }
-        reasons += signatureProblems.map { "\($0) library_signature = \"required\"." }
+        let unsigned = signatureProblems
+        if !unsigned.isEmpty { reasons.append("library_signature = \"required\": " + unsigned.joined(separator: " ")) }
+        reasons += changes.map(\.sentence)
         guard !reasons.isEmpty else { return nil }
-        return reasons.joined(separator: " ") + " Programming and starting infusions is refused."
+        let remedy = !changes.isEmpty ? "restore the file or restart pumpd to load and verify the new one."
+            : !unsigned.isEmpty ? "sign the library with pump-library sign, put the public key in \(keyring.directory ?? "the library keys directory") and restart pumpd."
+            : "restart pumpd."
+        return reasons.joined(separator: " ") + " Programming and starting infusions is refused; " + remedy
     }
 
     /// "drug library drug-library.toml v…, sha256 …, signed by …; syringe library …" for journal summaries.

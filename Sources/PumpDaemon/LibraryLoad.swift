@@ -23,6 +23,8 @@ struct LoadedLibraryFile: Sendable, Equatable {
     let sha256: String
     let version: String?
     let signature: LibrarySignatureCheck
+    /// Where the signature was looked for.
+    let signaturePath: String
 
     var name: String { URL(fileURLWithPath: path).lastPathComponent }
 
@@ -47,12 +49,13 @@ struct LibraryLoad: Sendable {
             let file = try LibraryFile.read(url)
             let signaturePath = LibrarySignature.path(forLibraryAt: file.path, signaturesDirectory: configuration.librarySignaturesDirectory)
             files.append(LoadedLibraryFile(role: role, path: file.path, sha256: file.sha256, version: nil,
-                                           signature: keyring.check(file, signatureAt: signaturePath)))
+                                           signature: keyring.check(file, signatureAt: signaturePath), signaturePath: signaturePath))
             return file
         }
         func setVersion(_ version: String?) {
             guard let last = files.popLast() else { return }
-            files.append(LoadedLibraryFile(role: last.role, path: last.path, sha256: last.sha256, version: version, signature: last.signature))
+            files.append(LoadedLibraryFile(role: last.role, path: last.path, sha256: last.sha256, version: version,
+                                           signature: last.signature, signaturePath: last.signaturePath))
         }
         let drugURL = try configuration.drugLibraryPath.map { URL(fileURLWithPath: $0) } ?? LibraryLocations.bundledDrugLibrary()
         let drugs = try DrugLibraryLoader.load(read(drugURL, .drugLibrary))

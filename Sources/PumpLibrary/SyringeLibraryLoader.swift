@@ -31,12 +31,13 @@ public enum SyringeLibraryLoader {
     /// least one syringe.
     public static func load(_ file: LibraryFile) throws -> (library: SyringeLibrary, version: String) {
         let document = try SyringeDocument.read(file)
-        guard let version = document.version else { throw document.root.missing("library_version") }
         guard !document.syringes.isEmpty else {
             throw LibraryLoadError(.missingKey, file: document.file, key: "syringes", value: nil,
                 message: "\(document.file): required key syringes is missing; list at least one [[syringes]] entry.")
         }
-        return (try document.apply(to: SyringeLibrary(syringes: [])), version)
+        let library = try document.apply(to: SyringeLibrary(syringes: []))
+        guard let version = document.version else { throw document.root.missing("library_version") }
+        return (library, version)
     }
 
     /// Loads the library shipped with the software.

@@ -40,7 +40,7 @@ let drugFileCases: [LibraryFileCase] = [
     .init(name: "schema version", from: "schema_version = 1", to: "schema_version = 2", kind: .invalidValue,
           key: "schema_version", mentions: ["= 2"]),
     .init(name: "TOML syntax error", from: "name = \"ketamine\"", to: "name = ketamine", kind: .syntax,
-          key: nil, mentions: ["syntax error at line 3"]),
+          key: nil, mentions: ["syntax error at line 4"]),
     .init(name: "duplicate profile id", from: "[drugs.profiles.duration_min]",
           to: "[drugs.profiles.duration_min]\nminimum = 40\ndefault = 40\nmaximum = 100\n[[drugs.profiles]]\nid = \"mood\"\nmode = \"total-dose\"\nrate_hard_cap_mg_per_kg_per_h = 1.5\nsession_dose_hard_max_mg_per_kg = 1\ncatch_up_factor = 1.1\nnear_end_warning_min = 5\npaused_reminder_min = 2\n[drugs.profiles.dose_mg_per_kg]\nminimum = 0.1\ndefault = 0.5\nhard_maximum = 1\n[drugs.profiles.duration_min]",
           kind: .duplicateID, key: "drugs.ketamine.profiles[1].id", mentions: ["\"mood\"", "duplicates"]),

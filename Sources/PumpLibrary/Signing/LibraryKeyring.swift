@@ -105,11 +105,12 @@ public enum LibrarySignatureCheck: Sendable, Equatable {
     /// The trusted key's id, when valid.
     public var keyID: String? { if case .valid(_, let id) = self { id } else { nil } }
 
-    /// One sentence about the library `file` (its name), e.g. for the `library-invalid` alarm.
-    public func sentence(file: String) -> String {
+    /// One sentence about the library `file` (its name), e.g. for the `library-invalid` alarm; `signaturePath` is
+    /// where the signature was looked for.
+    public func sentence(file: String, signaturePath: String? = nil) -> String {
         switch self {
         case .valid(let name, let id): "\(file) is signed by \(name) (key \(id))."
-        case .unsigned: "\(file) is not signed (no \(file).sig)."
+        case .unsigned: "\(file) is not signed (no \(signaturePath ?? file + ".sig"))."
         case .tampered(let signed, let actual):
             "\(file) was changed after it was signed (signed sha256 \(signed.prefix(12))…, file sha256 \(actual.prefix(12))…)."
         case .invalidSignature(let name, let id): "\(file)'s signature does not verify with the key \(name) (key \(id)) it names."
