@@ -51,6 +51,9 @@ struct Keygen: ParsableCommand {
         let directory = URL(fileURLWithPath: outputDirectory, isDirectory: true)
         let privatePath = directory.appendingPathComponent("\(name).key").path
         let publicPath = directory.appendingPathComponent("\(name).pub").path
+        for path in [privatePath, publicPath] where FileManager.default.fileExists(atPath: path) {
+            throw fail("\(path) already exists; not overwritten, no key was made.")
+        }
         do {
             try writeNew(key.pem, to: privatePath, mode: 0o600)
             try writeNew(key.publicKey.pem, to: publicPath, mode: 0o644)

@@ -236,4 +236,39 @@ struct LibrarySignatureEndToEndTests {
         #expect(running.state == .running && !running.alarms.contains { $0.code == "library-invalid" })
         #expect(daemon.ctl(["stop"]).status == 0)
     }
+
+    @Test("pump-library refuses bad input with a sentence and loses nothing: a library that does not load, an existing signature or key, a bad key file")
+    func toolRefusals() throws {
+        let clinic = try Clinic()
+        defer { clinic.remove() }
+        // A broken library is never signed.
+        let broken = clinic.directory.appendingPathComponent("broken.toml")
+        try "library_version = \"x\"\nschema_version = 1\n[[drugs]]\nname = 3\n".write(to: broken, atomically: true, encoding: .utf8)
+        let refused = Self.tool(["sign", "--key", clinic.key("clinic"), broken.path])
+        #expect(refused.status == 1 && refused.stderr.contains("broken.toml") && refused.stderr.contains("Nothing was signed"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: broken.path + ".sig"))
+        // An existing signature is kept unless --force.
+        try clinic.signDrugLibrary(with: "clinic")
+        let before = try Data(contentsOf: clinic.drugSignature)
+        let again = Self.tool(["sign", "--key", clinic.key("other"), "--output", clinic.drugSignature.path, clinic.drugLibrary.path])
+        #expect(again.status == 1 && again.stderr.contains("already exists"))
+        #expect(try Data(contentsOf: clinic.drugSignature) == before)
+        // An existing key is never overwritten.
+        let privateBefore = try Data(contentsOf: URL(fileURLWithPath: clinic.key("clinic")))
+        let keygen = Self.tool(["keygen", "--name", "clinic", "--output-directory", clinic.privateKeys.path])
+        #expect(keygen.status == 1 && keygen.stderr.contains("already exists"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: clinic.key("clinic"))) == privateBefore)
+        let mode = try FileManager.default.attributesOfItem(atPath: clinic.key("clinic"))[.posixPermissions] as? Int
+        #expect(mode == 0o600, "the private key is readable by its owner only")
+        // A public key given as the signing key is refused.
+        let wrongKind = Self.tool(["sign", "--key", clinic.keys.appendingPathComponent("clinic.pub").path, "--output",
+                                   clinic.directory.appendingPathComponent("x.sig").path, clinic.drugLibrary.path])
+        #expect(wrongKind.status == 1 && wrongKind.stderr.contains("PRIVATE KEY"), "\(wrongKind.stderr)")
+        // verify: a missing library, and a good one with the default signature path next to the file.
+        #expect(Self.tool(["verify", "--keys-dir", clinic.keys.path, clinic.directory.appendingPathComponent("absent.toml").path]).status == 1)
+        let beside = Self.tool(["sign", "--key", clinic.key("clinic"), clinic.drugLibrary.path])
+        #expect(beside.status == 0 && FileManager.default.fileExists(atPath: clinic.drugLibrary.path + ".sig"))
+        let verified = Self.tool(["verify", "--keys-dir", clinic.keys.path, clinic.drugLibrary.path])
+        #expect(verified.status == 0 && verified.stdout.contains("signed by   clinic"), "\(verified.stdout)")
+    }
 }
