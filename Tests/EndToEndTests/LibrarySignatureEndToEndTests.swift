@@ -271,4 +271,33 @@ struct LibrarySignatureEndToEndTests {
         let verified = Self.tool(["verify", "--keys-dir", clinic.keys.path, clinic.drugLibrary.path])
         #expect(verified.status == 0 && verified.stdout.contains("signed by   clinic"), "\(verified.stdout)")
     }
+
+    @Test("HAZ-010: after a kill -9, a library tampered with before the restart blocks resume-interrupted; the report keeps the library the session ran under")
+    func resumeInterruptedRefused() throws {
+        let clinic = try Clinic()
+        defer { clinic.remove() }
+        try clinic.signDrugLibrary(with: "clinic")
+        let signedHash = try Self.sha256(clinic.drugLibrary)
+        let daemon = try DaemonHarness(speed: 100, extraConfiguration: clinic.configuration(required: true))
+        try daemon.start()
+        try #require(daemon.ctl(DaemonHarness.referenceStart).status == 0)
+        _ = try daemon.waitFor(timeout: 20) { $0.deliveredMl > 0.05 }
+        daemon.kill9()
+        try (try Data(contentsOf: clinic.drugLibrary) + Data("# edited while pumpd was down\n".utf8)).write(to: clinic.drugLibrary)
+        try daemon.start()
+        let recovered = try daemon.status()
+        #expect(recovered.state == .interrupted && !recovered.motorEnabled)
+        #expect(recovered.drugLibrary?.signature == "tampered")
+        #expect(recovered.alarms.contains { $0.code == "library-invalid" })
+        let resume = daemon.ctl(["resume-interrupted", "--yes"])
+        #expect(resume.status != 0 && resume.stderr.contains("drug-library.toml"), "\(resume.stderr)")
+        let after = try daemon.status()
+        #expect(after.state == .interrupted && !after.motorEnabled)
+        let path = daemon.directory.appendingPathComponent("interrupted.json").path
+        try #require(daemon.ctl(["report", "--format", "json", "--output", path]).status == 0)
+        let report = try ReportJSON.decode(Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(report.libraries?.drugLibrary.sha256 == signedHash && report.libraries?.drugLibrary.signedBy == "clinic",
+                "the record names the library the session was programmed under, not today's")
+        #expect(daemon.ctl(["stop"]).status == 0, "stopping is always possible")
+    }
 }

@@ -86,4 +86,35 @@ struct LibraryBookTests {
         let restored = book.check()
         #expect(restored.problem == nil && restored.newChanges.isEmpty)
     }
+
+    @Test("HAZ-007: a user syringe file and a calibration file are library files too: hashed, versioned when they say so, signature-checked")
+    func extensions() throws {
+        var (configuration, drug) = try Self.setUp()
+        let directory = drug.deletingLastPathComponent()
+        let additions = directory.appendingPathComponent("ward-syringes.toml")
+        try """
+            library_version = "ward-3"
+            [[syringes]]
+            id = "ward-50"
+            brand = "Ward"
+            nominal_volume_ml = 50
+            inner_diameter_mm = 26.7
+            dead_space_ml = 0.2
+            calibration_factor = 1
+
+            """.write(to: additions, atomically: true, encoding: .utf8)
+        let calibration = directory.appendingPathComponent("calibration.toml")
+        try "[calibration]\nbd-50 = 1.01\n".write(to: calibration, atomically: true, encoding: .utf8)
+        configuration.syringeLibraryPath = additions.path
+        configuration.calibrationPath = calibration.path
+        configuration.librarySignature = .required
+        let load = try LibraryLoad.load(configuration, keyring: LibraryKeyring(keys: []))
+        #expect(load.files.map(\.role) == [.drugLibrary, .syringeLibrary, .syringeAdditions, .calibration])
+        #expect(load.files.map(\.version) == ["2026-12-06.1", "2026-12-06.1", "ward-3", nil])
+        #expect(load.files[3].sha256 == LibraryFingerprint.sha256Hex(Data("[calibration]\nbd-50 = 1.01\n".utf8)))
+        #expect(load.planner.syringes.syringe(id: "ward-50") != nil && load.planner.syringes.syringe(id: "bd-50")?.calibrationFactor == 1.01)
+        let book = LibraryBook(planner: load, supervisor: load, configuration: configuration, keyring: LibraryKeyring(keys: []))
+        #expect(book.set?.extensions.map(\.role) == ["syringe-additions", "calibration"])
+        #expect(book.startupProblem?.contains("calibration.toml is not signed") == true)
+    }
 }
