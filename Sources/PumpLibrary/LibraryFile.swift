@@ -1,6 +1,6 @@
 // One library file read into memory ONCE: the bytes that are hashed, the bytes whose signature is checked and
 // the bytes that are parsed are the same bytes (a file rewritten between a hash and a parse cannot slip
-// through). `LibraryFingerprint` names the file; `LibraryVersion` reads its `library_version`.
+// through). `LibraryFingerprint` names the file; the loaders read its `library_version`.
 import Foundation
 
 /// The exact bytes of one library file and their SHA-256.
@@ -32,10 +32,4 @@ public struct LibraryFile: Sendable, Equatable {
                 message: "\(url.lastPathComponent) could not be read: \(error.localizedDescription)")
         }
     }
-}
-
-/// The locations of the libraries shipped with the software (for callers that read the bytes themselves).
-public enum BundledLibrary {
-    /// The shipped `<name>.toml` (`drug-library` or `syringes`).
-    public static func url(_ name: String) throws -> URL { try BundledResource.url(name) }
 }

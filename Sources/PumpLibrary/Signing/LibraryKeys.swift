@@ -18,7 +18,9 @@ public struct LibrarySigningError: Error, Sendable, Equatable, CustomStringConve
     public let message: String
     /// Creates an error.
     public init(_ message: String) { self.message = message }
+    /// The sentence.
     public var description: String { message }
+    /// The sentence (for `localizedDescription`).
     public var errorDescription: String? { message }
 }
 
