@@ -29,6 +29,7 @@ let package = Package(
     products: [
         .executable(name: "pumpd", targets: ["pumpd"]),
         .executable(name: "pumpctl", targets: ["pumpctl"]),
+        .executable(name: "pump-library", targets: ["pump-library"]),
         .executable(name: "pump-demo", targets: ["pump-demo"]),
         .executable(name: "pump-evidence", targets: ["pump-evidence"]),
         .executable(name: "pump-hl7-bridge", targets: ["pump-hl7-bridge"]),
@@ -154,6 +155,12 @@ let package = Package(
             name: "pumpctl",
             dependencies: ["PumpProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/pumpctl"
+        ),
+        // Makes Ed25519 keys, signs and verifies library files (the same checks pumpd makes).
+        .executableTarget(
+            name: "pump-library",
+            dependencies: ["PumpLibrary", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/pump-library"
         ),
         // Fault-injection scenarios as data (hw-sim/scenarios/*.toml): the loader and the virtual-time runner
         // (InfusionEngine + SimulatedPump). Test support; not shipped.

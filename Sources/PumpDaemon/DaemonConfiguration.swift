@@ -14,6 +14,14 @@ public enum BackendKind: String, Sendable, Codable, CaseIterable {
     case gpiod
 }
 
+/// Whether pumpd refuses to program and start infusions under a library without a valid signature.
+public enum LibrarySignaturePolicy: String, Sendable, Codable, CaseIterable {
+    /// Unsigned, tampered or unknown-key libraries raise `library-invalid` and block programming and starting.
+    case required
+    /// Signatures are checked and reported, never enforced (the built-in default, for the bench and tests).
+    case notRequired = "not-required"
+}
+
 /// A configuration error: one sentence naming the key and the bad value.
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// One human sentence.
@@ -101,6 +109,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Real seconds between periodic writes of the metrics file (not a pumpd.toml key: node_exporter's scrape
     /// needs the 5 s default; unit tests lengthen it to see the state-change writes alone).
     @_spi(Testing) public var metricsIntervalS: Double = 5
+    /// Directory of the public keys trusted to sign libraries (`*.pem`, `*.pub`).
+    public var libraryKeysDirectory = "/etc/pumpd/library-keys"
+    /// Whether a valid library signature is required to program and start (shown in status and every report).
+    public var librarySignature: LibrarySignaturePolicy = .notRequired
+    /// Where the detached signatures are (`<dir>/<file name>.sig`); nil: next to each library (`<file>.sig`).
+    public var librarySignaturesDirectory: String?
 
     /// The built-in defaults.
     public init() {}
@@ -120,6 +134,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         "plasma_model", "vitals_stale_min", "sim_vitals", "sim_vitals_interval_s",
         "alarm_audio_pause_s", "alarm_escalation_min", "double_check", "double_check_timeout_min",
         "metrics_file", "chair",
+        "library_keys_dir", "library_signature", "library_signatures_dir",
     ]
 
     /// Applies a TOML file's settings over `self`.
@@ -186,6 +201,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
         doubleCheckTimeoutMin = try reader.checkedNumber("double_check_timeout_min") ?? doubleCheckTimeoutMin
         if let value = try reader.string("metrics_file") { metricsFile = value.isEmpty ? nil : value }
         chair = try reader.string("chair") ?? chair
+        libraryKeysDirectory = try reader.string("library_keys_dir") ?? libraryKeysDirectory
+        librarySignaturesDirectory = try reader.string("library_signatures_dir") ?? librarySignaturesDirectory
+        if let value = try reader.string("library_signature") {
+            guard let policy = LibrarySignaturePolicy(rawValue: value) else {
+                throw ConfigurationError("\(source): library_signature must be required or not-required, not '\(value)'.")
+            }
+            librarySignature = policy
+        }
         if let gpio = table["gpio"]?.table {
             for key in gpio.keys {
                 if key == "encoder" || key == "pressure", let value = gpio[key] {

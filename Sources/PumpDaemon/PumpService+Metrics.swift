@@ -16,7 +16,7 @@ extension PumpService {
         let checkpointAge = recorder?.lastCheckpoint.map { max(0, (now - $0).seconds) }
         return MetricsSnapshot(chair: configuration.chair, status: status, stepLatenessP99Seconds: p99,
                                journalCheckpointAgeSeconds: checkpointAge, version: softwareVersion,
-                               drugLibrarySHA256: drugLibrarySHA256)
+                               drugLibrarySHA256: status.drugLibrary?.sha256 ?? "")
     }
 
     /// The metrics file's text now.

@@ -37,6 +37,8 @@ public final class PumpService: @unchecked Sendable {
     /// The supervisor's own load of the drug and syringe libraries (a second, separate parse of the same files),
     /// from which it derives its caps; the planner's load is never handed to it (safety kernel v2 item 2).
     let supervisorLibraries: DosePlanner
+    /// The library files in force (version, SHA-256, signature) and the rule that blocks programming on a bad one.
+    let libraries: LibraryBook
     let simulator: SimulatorBay?
     let journal: Journal?
     let recorder: JournalRecorder?
@@ -56,8 +58,6 @@ public final class PumpService: @unchecked Sendable {
     let simulatedMonitor: SimulatedMonitor?
     /// The Prometheus textfile writer (nil with `metrics_file = ""`).
     let metrics: MetricsPublisher?
-    /// SHA-256 of the drug-library file in force (`pump_info`; see DrugLibraryIdentity).
-    let drugLibrarySHA256: String
     private let stateLock = NSLock()
     /// The exclusive lock on the state directory (one daemon per directory), held for the service's life.
     let directoryLock: StateDirectoryLock?
@@ -89,9 +89,14 @@ public final class PumpService: @unchecked Sendable {
             directoryLock = nil
             lockFailure = error
         }
-        planner = try Self.loadPlanner(configuration)
-        supervisorLibraries = try Self.loadPlanner(configuration)
-        drugLibrarySHA256 = DrugLibraryIdentity.sha256(configuration)
+        // Two loads, each reading, hashing, verifying and parsing its own copy of the bytes; the book compares them.
+        let keyring = LibraryKeyring.load(directory: configuration.libraryKeysDirectory)
+        let plannerLoad = try LibraryLoad.load(configuration, keyring: keyring)
+        let supervisorLoad = try LibraryLoad.load(configuration, keyring: keyring)
+        planner = plannerLoad.planner
+        supervisorLibraries = supervisorLoad.planner
+        libraries = LibraryBook(planner: plannerLoad, supervisor: supervisorLoad, configuration: configuration, keyring: keyring)
+        for problem in keyring.problems { logger.warning("library key: \(problem)") }
         let metricsBox = WeakBox<PumpService>()
         metrics = configuration.metricsFile.map { path in
             MetricsPublisher(path: path, interval: .milliseconds(max(1, CheckedConversion.int(configuration.metricsIntervalS * 1000, .down))),
@@ -212,7 +217,9 @@ public final class PumpService: @unchecked Sendable {
             }
             journalDaemonEvent(.daemonStart,
                 "pumpd started (backend \(configuration.backend.rawValue); step timing \(stepTimingChoice.report); control loop \(controlLoop.detail)).")
+            journalLibrariesLoaded()
         }
+        raiseLibraryProblemAtStartup()
         let thresholds = vitalThresholds(forDrug: nil)
         scheduler.syncOnControl { engine.configureVitals(thresholds) }
         scheduler.syncOnControl { engine.startLoop() }
@@ -321,21 +328,6 @@ public final class PumpService: @unchecked Sendable {
         } catch {
             journalFailed(error)
         }
-    }
-
-    // MARK: - Start-up
-
-    static func loadPlanner(_ configuration: DaemonConfiguration) throws -> DosePlanner {
-        let drugs = try configuration.drugLibraryPath.map { try DrugLibraryLoader.load(from: URL(fileURLWithPath: $0)) }
-            ?? DrugLibraryLoader.bundled()
-        var syringes = try SyringeLibraryLoader.bundled()
-        if let path = configuration.syringeLibraryPath {
-            syringes = try syringes.merging(userFileAt: URL(fileURLWithPath: path))
-        }
-        if let path = configuration.calibrationPath {
-            syringes = try syringes.merging(userFileAt: URL(fileURLWithPath: path))
-        }
-        return DosePlanner(drugs: drugs, syringes: syringes)
     }
 }
 

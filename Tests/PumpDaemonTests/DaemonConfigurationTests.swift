@@ -14,7 +14,24 @@ struct DaemonConfigurationTests {
         #expect(configuration.repeatSessionWindowHours == 12)
         #expect(configuration.stepTiming == .realtime)
         #expect(configuration.realtimePriority == 50)
+        #expect(configuration.librarySignature == .notRequired)
+        #expect(configuration.libraryKeysDirectory == "/etc/pumpd/library-keys")
+        #expect(configuration.librarySignaturesDirectory == nil)
         try configuration.validate()
+    }
+
+    @Test("library_signature, library_keys_dir and library_signatures_dir are read; a bad policy is refused")
+    func librarySettings() throws {
+        var configuration = DaemonConfiguration()
+        try configuration.apply(toml: """
+            library_signature = "required"
+            library_keys_dir = "/srv/keys"
+            library_signatures_dir = "/srv/sigs"
+            """)
+        #expect(configuration.librarySignature == .required)
+        #expect(configuration.libraryKeysDirectory == "/srv/keys" && configuration.librarySignaturesDirectory == "/srv/sigs")
+        try configuration.apply(toml: "library_signature = \"not-required\"")
+        #expect(configuration.librarySignature == .notRequired)
     }
 
     @Test("step_timing selects the Dispatch timer or the realtime step thread")
@@ -60,6 +77,9 @@ struct DaemonConfigurationTests {
         ("step_timing = 1", "step_timing"),
         ("realtime_priority = 0", "realtime_priority"),
         ("realtime_priority = 120", "realtime_priority"),
+        ("library_signature = \"optional\"", "library_signature must be required or not-required"),
+        ("library_signature = true", "library_signature"),
+        ("library_keys_dir = 3", "library_keys_dir"),
     ])
     func rejectsBadValues(text: String, mentions: String) {
         var configuration = DaemonConfiguration()
@@ -128,6 +148,9 @@ struct ShippedConfigurationTests {
         #expect(configuration.realtimePriority == 50)
         #expect(configuration.metricsFile == "/run/pumpd/metrics/pumpd.prom")
         #expect(configuration.chair == "chair-1")
+        // The packaged configuration enforces library signatures (the built-in default does not).
+        #expect(configuration.librarySignature == .required)
+        #expect(configuration.libraryKeysDirectory == "/etc/pumpd/library-keys")
     }
 }
 

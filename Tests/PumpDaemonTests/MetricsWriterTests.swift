@@ -262,8 +262,9 @@ struct MetricsWriterTests {
         #expect(status.deliveredMl > 0)
         #expect(Self.samples(text).first { $0.name == "pump_target_ml" }?.value == PrometheusText.format(status.targetMl))
         #expect(text.contains("pump_journal_checkpoint_age_seconds{"), "a started session has a checkpoint")
-        #expect(text.contains("drug_library_sha256=\"\(service.drugLibrarySHA256)\""))
-        #expect(service.drugLibrarySHA256.count == 64)
+        let sha256 = status.drugLibrary?.sha256 ?? ""
+        #expect(text.contains("drug_library_sha256=\"\(sha256)\""))
+        #expect(sha256.count == 64, "the status names the drug library's SHA-256")
         #expect(!text.contains("MRN-4711-SECRET"))
         #expect(status.patientId == "MRN-4711-SECRET", "the status itself does carry it")
     }

@@ -10,6 +10,7 @@
 // - The plasma estimate is recomputed from every checkpoint (not the thinned ones) with the session's model
 //   and total body weight, on pump time, and sampled at the thinned points: display only, labelled as a
 //   population-model estimate.
+// - The libraries are the session-open program record's (versions, hashes, signers in force when it opened).
 // - Vital signs come from the `vitals` events; only manual entries are also listed as events (monitor and
 //   simulator readings would drown the table).
 import Foundation
@@ -125,7 +126,7 @@ struct SessionReportBuilder {
         }
         let (kept, omitted) = Self.limitEvents(listed, essential: essential, max: limits.maxEvents)
         var alarmClock = PumpClock(openMonotonic: start.monotonic, openWall: start.wall)
-        return SessionReportDTO(
+        var report = SessionReportDTO(
             session: summary,
             program: ReportProgramDTO(
                 drug: start.drug, profile: start.profile, actualWeightKg: first?.weightKg ?? 0,
@@ -139,6 +140,9 @@ struct SessionReportBuilder {
             events: kept, eventsOmitted: omitted, overrides: overrides, alarms: alarms(clock: &alarmClock),
             timeline: timeline(checkpoints, maxPoints: limits.maxPoints), vitals: Self.thin(vitals, max: limits.maxVitals),
             plasmaModel: plasmaModel?.id, generatedAt: generatedAt)
+        // The libraries as journaled when the session opened (not today's).
+        report.libraries = ProgramRecord.decode(start.program)?.libraries
+        return report
     }
 
     /// The checkpoints in pump time, thinned, with mean rates.

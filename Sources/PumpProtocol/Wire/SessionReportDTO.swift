@@ -26,6 +26,9 @@ public struct SessionReportDTO: Sendable, Equatable, Codable {
     public var plasmaModel: String?
     /// When the daemon assembled this report.
     public var generatedAt: Date
+    /// The library files the session was programmed under and the signature policy then in force (from the
+    /// journal's program record; absent for sessions journaled before libraries were recorded).
+    public var libraries: LibrarySetDTO?
 
     /// Creates a report.
     public init(
@@ -50,6 +53,7 @@ public struct SessionReportDTO: Sendable, Equatable, Codable {
         case eventsOmitted = "events_omitted"
         case plasmaModel = "plasma_model"
         case generatedAt = "generated_at"
+        case libraries
     }
 }
 

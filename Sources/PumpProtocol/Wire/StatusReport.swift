@@ -71,6 +71,14 @@ public struct StatusReport: Sendable, Equatable, Codable {
     /// Sensors declared absent in pumpd.toml (`"encoder"`, `"pressure"`): their mitigations do not hold.
     /// Absent when every sensor is fitted (and on the simulator).
     public var missingSensors: [String]?
+    /// The drug library in force: file, version, SHA-256, signature check and signer. Absent from an older pumpd.
+    public var drugLibrary: LibraryDTO?
+    /// The base syringe library in force.
+    public var syringeLibrary: LibraryDTO?
+    /// The user syringe file and the calibration file, when configured (absent when neither is).
+    public var libraryExtensions: [LibraryDTO]?
+    /// pumpd.toml `library_signature`: `required` or `not-required`.
+    public var librarySignature: String?
 
     /// Creates a status report.
     public init(
@@ -138,6 +146,10 @@ public struct StatusReport: Sendable, Equatable, Codable {
         case expectedEnd = "expected_end"
         case motorEnabled = "motor_enabled"
         case missingSensors = "missing_sensors"
+        case drugLibrary = "drug_library"
+        case syringeLibrary = "syringe_library"
+        case libraryExtensions = "library_extensions"
+        case librarySignature = "library_signature"
     }
 }
 
