@@ -80,6 +80,7 @@ public final class GPIODPump: PumpHardware, @unchecked Sendable {
                 (.emergencyStop, pinMap.emergencyStop), (.syringePresent, pinMap.syringePresent),
                 (.plungerClamped, pinMap.plungerClamped), (.endOfTravel, pinMap.endOfTravel),
                 (.occlusionSwitch, pinMap.occlusionSwitch), (.driverFault, pinMap.driverFault),
+                (.driverStall, pinMap.driverStall),
             ]
             for (kind, spec) in kinds {
                 guard let spec else { continue }

@@ -185,6 +185,8 @@ public struct GPIOPinMap: Codable, Sendable, Equatable {
     public var occlusionSwitch: GPIOInputLine?
     /// The stepper driver's nFAULT output (optional; DRV8825/A4988, open drain, active low): asserted = fault.
     public var driverFault: GPIOInputLine?
+    /// The stepper driver's stall output (optional; TMC2209 DIAG, push-pull, active high): asserted = stalled.
+    public var driverStall: GPIOInputLine?
     /// The rotation encoder (optional; nil = none fitted).
     public var encoder: EncoderConfiguration?
     /// The HX711 load cell on the plunger driver (optional; nil = none fitted).
@@ -214,7 +216,7 @@ public struct GPIOPinMap: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case chip, consumer, step, direction, enable, sleep, microstep, alarms
-        case emergencyStop, syringePresent, plungerClamped, endOfTravel, occlusionSwitch, driverFault
+        case emergencyStop, syringePresent, plungerClamped, endOfTravel, occlusionSwitch, driverFault, driverStall
     }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -232,6 +234,7 @@ public struct GPIOPinMap: Codable, Sendable, Equatable {
         endOfTravel = try c.decode(GPIOInputLine.self, forKey: .endOfTravel)
         occlusionSwitch = try c.decodeIfPresent(GPIOInputLine.self, forKey: .occlusionSwitch)
         driverFault = try c.decodeIfPresent(GPIOInputLine.self, forKey: .driverFault)
+        driverStall = try c.decodeIfPresent(GPIOInputLine.self, forKey: .driverStall)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -250,6 +253,7 @@ public struct GPIOPinMap: Codable, Sendable, Equatable {
         try c.encode(endOfTravel, forKey: .endOfTravel)
         try c.encodeIfPresent(occlusionSwitch, forKey: .occlusionSwitch)
         try c.encodeIfPresent(driverFault, forKey: .driverFault)
+        try c.encodeIfPresent(driverStall, forKey: .driverStall)
     }
 }
 

@@ -68,6 +68,7 @@ extension GPIOPinMap {
         ]
         if let occlusionSwitch { out.append(("occlusionSwitch", occlusionSwitch)) }
         if let driverFault { out.append(("driverFault", driverFault)) }
+        if let driverStall { out.append(("driverStall", driverStall)) }
         if let encoder { out += [("encoderA", encoder.a), ("encoderB", encoder.b)] }
         if let loadCell { out.append(("hx711Dout", loadCell.dout)) }
         return out

@@ -3,7 +3,8 @@
 // Timing invariants:
 // - An edge towards a fault level is acted on as soon as the thread wakes: first `onEmergencyStop` (the
 //   backend de-asserts ENABLE itself, HAZ-011), then `inputEventHandler` (the supervisor). No debounce delay
-//   on that path (see InputDebouncer). The driver's nFAULT: the supervisor first, then ENABLE off here too.
+//   on that path (see InputDebouncer). The driver's nFAULT and stall (DIAG) lines: the supervisor first, then
+//   ENABLE off here too.
 // - The wait times out every `pollInterval` (50 ms): the thread then re-reads every line (a lost edge is
 //   corrected within 50 ms) and checks whether `stop()` was called, so close() returns within ~50 ms.
 // - A failure of the wait or a read is latched: `onFailure` de-asserts ENABLE, the thread ends, and every
@@ -16,15 +17,20 @@ enum InputKind: Sendable, CaseIterable {
     case emergencyStop, syringePresent, plungerClamped, endOfTravel, occlusionSwitch
     /// The stepper driver's nFAULT output (DRV8825/A4988; asserted = fault).
     case driverFault
+    /// The stepper driver's stall output (TMC2209 DIAG with StallGuard; asserted = the motor stalled).
+    case driverStall
 
     /// The fault reported by the driver-fault input.
     static let driverFaultReport = SensorFault(code: .hardwareFailure,
         message: "The stepper driver reports a fault (nFAULT: over-current, over-temperature or under-voltage); the motor was stopped.")
+    /// The fault reported by the driver-stall input: the motor stalled, so steps are not moving the plunger.
+    static let driverStallReport = SensorFault(code: .stepMismatch,
+        message: "The stepper driver reports a stall (DIAG/StallGuard): the motor is not turning, so steps are not delivering; the motor was stopped.")
 
     /// The logical ("asserted") level that is the fault.
     var faultLevel: Bool {
         switch self {
-        case .emergencyStop, .endOfTravel, .occlusionSwitch, .driverFault: return true
+        case .emergencyStop, .endOfTravel, .occlusionSwitch, .driverFault, .driverStall: return true
         case .syringePresent, .plungerClamped: return false
         }
     }
@@ -38,6 +44,7 @@ enum InputKind: Sendable, CaseIterable {
         case .endOfTravel: return .endOfTravelReached
         case .occlusionSwitch: return .occlusionSwitchClosed
         case .driverFault: return .sensorFault(Self.driverFaultReport)
+        case .driverStall: return .sensorFault(Self.driverStallReport)
         }
     }
 }
@@ -143,6 +150,7 @@ final class InputMonitor: @unchecked Sendable {
                 case .endOfTravel: inputs.endOfTravel = level
                 case .occlusionSwitch: inputs.occlusionSwitch = level
                 case .driverFault: if level { inputs.sensorFaults.append(InputKind.driverFaultReport) }
+                case .driverStall: if level { inputs.sensorFaults.append(InputKind.driverStallReport) }
                 }
             }
             return inputs
@@ -190,6 +198,6 @@ final class InputMonitor: @unchecked Sendable {
         // HAZ-005: the driver's nFAULT: the supervisor is told first (its trip turns ENABLE off and names the
         // fault; a step refused by an already disabled driver would otherwise be reported in its place), then
         // ENABLE off here as well, whether or not a handler is set.
-        if kind == .driverFault { estop?() }
+        if kind == .driverFault || kind == .driverStall { estop?() }
     }
 }

@@ -8,7 +8,7 @@ import PumpCore
 enum GPIOBackendFactory {
     /// Roles that `[gpio]` may override, and which pin-map field each sets.
     static let roles = ["step", "dir", "enable", "sleep", "estop", "syringe_present", "plunger_clamped",
-                        "end_of_travel", "occlusion_switch", "driver_fault", "buzzer", "red", "yellow", "green"]
+                        "end_of_travel", "occlusion_switch", "driver_fault", "driver_stall", "buzzer", "red", "yellow", "green"]
 
     static func pinMap(_ configuration: DaemonConfiguration) throws -> GPIOPinMap {
         var map = GPIOPinMap.default
@@ -34,6 +34,7 @@ enum GPIOBackendFactory {
             case "occlusion_switch":
                 if map.occlusionSwitch != nil { map.occlusionSwitch?.line = ref } else { map.occlusionSwitch = GPIOInputLine(ref) }
             case "driver_fault": map.driverFault = GPIOInputLine(ref, activeLow: true, bias: .asIs)  // nFAULT, open drain
+            case "driver_stall": map.driverStall = GPIOInputLine(ref, activeLow: false, bias: .asIs)  // DIAG, push-pull
             case "buzzer": map.alarms.buzzer = GPIOOutputLine(ref)
             case "red": map.alarms.red = GPIOOutputLine(ref)
             case "yellow": map.alarms.yellow = GPIOOutputLine(ref)
@@ -58,6 +59,7 @@ enum GPIOBackendFactory {
         if case .fitted = sensors.encoder { parts.append("encoder fitted") }
         if case .fitted = sensors.pressure { parts.append("pressure (HX711) fitted") }
         if configuration.gpioLines["driver_fault"] != nil { parts.append("driver nFAULT fitted") }
+        if configuration.gpioLines["driver_stall"] != nil { parts.append("driver stall (DIAG) fitted") }
         for missing in sensors.missing { parts.append("\(missing.sensor) ABSENT (\(missing.hazard))") }
         return parts.joined(separator: "; ")
     }

@@ -61,6 +61,22 @@ struct SensorFaultTripTests {
         #expect(throws: EngineRefusal.self) { try rig.engine.acknowledge(.hardwareFailure) }
     }
 
+    @Test("HAZ-005: the driver's stall output (TMC2209 DIAG) while infusing is a step-mismatch stop: motor off, no more steps")
+    func driverStallStops() throws {
+        let rig = Fixture.Rig()
+        try rig.engine.start(Fixture.referenceSession())
+        rig.runUntil(minutes: 1)
+        // What the gpiod input thread reports for the DIAG line (InputKind.driverStall).
+        let stall = SensorFault(code: .stepMismatch, message: "The stepper driver reports a stall (DIAG/StallGuard).")
+        rig.hardware.inputs.sensorFaults = [stall]
+        rig.hardware.inputEventHandler?(.sensorFault(stall))
+        #expect(!rig.hardware.enabled)
+        #expect(rig.alarmCodes.contains(.stepMismatch))
+        let steps = rig.hardware.forwardSteps
+        rig.run(minutes: 1)
+        #expect(rig.hardware.forwardSteps == steps, "steps after the stall was reported")
+    }
+
     @Test("HAZ-005: with the step-mismatch check disabled, an encoder-fault event does not trip (sensitivity)")
     func sensitivity() throws {
         var configuration = EngineConfiguration()

@@ -12,6 +12,7 @@ struct GPIOSensorConfigurationTests {
         [gpio]
         chip = "gpiochip97"
         driver_fault = "drv-fault"
+        driver_stall = "drv-diag"
         [gpio.encoder]
         a = "enc-a"
         b = 21
@@ -44,6 +45,10 @@ struct GPIOSensorConfigurationTests {
         #expect(cell.silentTimeout == .milliseconds(400))
         #expect(map.driverFault?.line == .named("drv-fault"))
         #expect(map.driverFault?.activeLow == true, "nFAULT is active low")
+        #expect(map.driverStall?.line == .named("drv-diag"))
+        #expect(map.driverStall?.activeLow == false, "TMC2209 DIAG is active high")
+        #expect(map.inputLines.contains { $0.role == "driverStall" }, "validated against the other lines")
+        #expect(GPIOBackendFactory.sensorSummary(configuration).contains("driver stall (DIAG) fitted"))
         #expect(configuration.gpioSensors.missing.isEmpty)
     }
 
