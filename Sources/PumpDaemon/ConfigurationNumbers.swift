@@ -48,6 +48,7 @@ public enum ConfigurationNumbers {
         "repeat_session_window_h": .real(0, 168),
         "control_period_ms": .integer(10, 200),
         "occlusion_pressure_mmhg": .real(50, 1034),
+        "back_off_volume_ml": .real(0, 2, lowerExclusive: true),
         "realtime_priority": .integer(1, 99),
         "vitals_stale_min": .real(0, 120, lowerExclusive: true),
         "sim_vitals_interval_s": .real(10, 3600),

@@ -67,6 +67,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var controlPeriodMS: Int = 50
     /// Occlusion alarm pressure (mmHg).
     public var occlusionPressureMMHg: Double = 300
+    /// The most the occlusion back-off retracts, mL (HAZ-004). With a pressure sensor it stops earlier, when the
+    /// line is relieved; without one (`[gpio] pressure = "absent"`) it retracts exactly this much, blind.
+    public var backOffVolumeML: Double = 0.5
     /// Lock the process's memory (mlockall) when permitted, so page faults cannot delay a step.
     public var realtime = true
     /// How step deadlines are kept: a SCHED_FIFO step thread when permitted (else Dispatch), or Dispatch.
@@ -130,7 +133,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     private static let knownKeys: Set<String> = [
         "backend", "socket", "control_group", "read_only_group", "monitor_group", "state_dir", "sim_speed", "sim_fill_ml",
         "drug_library", "syringe_library", "calibration", "repeat_session_window_h", "control_period_ms",
-        "occlusion_pressure_mmhg", "realtime", "realtime_priority", "step_timing", "gpio", "socket_group", "allow_root", "gpio_pin_map",
+        "occlusion_pressure_mmhg", "back_off_volume_ml", "realtime", "realtime_priority", "step_timing", "gpio", "socket_group", "allow_root", "gpio_pin_map",
         "plasma_model", "vitals_stale_min", "sim_vitals", "sim_vitals_interval_s",
         "alarm_audio_pause_s", "alarm_escalation_min", "double_check", "double_check_timeout_min",
         "metrics_file", "chair",
@@ -177,6 +180,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         repeatSessionWindowHours = try reader.checkedNumber("repeat_session_window_h") ?? repeatSessionWindowHours
         controlPeriodMS = try reader.checkedInteger("control_period_ms") ?? controlPeriodMS
         occlusionPressureMMHg = try reader.checkedNumber("occlusion_pressure_mmhg") ?? occlusionPressureMMHg
+        backOffVolumeML = try reader.checkedNumber("back_off_volume_ml") ?? backOffVolumeML
         realtime = try reader.bool("realtime") ?? realtime
         gpioPinMapPath = try reader.string("gpio_pin_map") ?? gpioPinMapPath
         realtimePriority = try reader.checkedInteger("realtime_priority") ?? realtimePriority
@@ -244,6 +248,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         }
         _ = try ConfigurationNumbers.checked(Double(controlPeriodMS), key: "control_period_ms")
         _ = try ConfigurationNumbers.checked(occlusionPressureMMHg, key: "occlusion_pressure_mmhg")
+        _ = try ConfigurationNumbers.checked(backOffVolumeML, key: "back_off_volume_ml")
         _ = try ConfigurationNumbers.checked(repeatSessionWindowHours, key: "repeat_session_window_h")
         if let fill = simFillML { _ = try ConfigurationNumbers.checked(fill, key: "sim_fill_ml") }
         _ = try ConfigurationNumbers.checked(Double(realtimePriority), key: "realtime_priority")

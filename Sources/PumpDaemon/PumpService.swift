@@ -128,6 +128,7 @@ public final class PumpService: @unchecked Sendable {
         // can look like an occlusion trend), so the window there is eight intervals (400 real ms).
         engineConfiguration.leaseWindow = engineConfiguration.checkpointInterval * (speed > 1 ? 8 : 2)
         engineConfiguration.supervisor.occlusionPressure = MillimetersOfMercury(configuration.occlusionPressureMMHg)
+        engineConfiguration.backOffMaximumVolume = Milliliters(configuration.backOffVolumeML)
         // Pump-clock times, so --sim-speed scales them like every other alarm time.
         engineConfiguration.alarmSignals = AlarmSignalSettings(
             audioPause: .seconds(configuration.alarmAudioPauseS),

@@ -69,6 +69,26 @@ struct BackOffGateTests {
         #expect(!rig.hardware.enabled)
     }
 
+    @Test("HAZ-004: without a pressure reading the back-off retracts exactly the configured volume, DIR retract, then ENABLE off",
+          arguments: [0.1, 0.5])
+    func blindBackOffRetractsConfiguredVolume(volumeML: Double) throws {
+        var configuration = EngineConfiguration()
+        configuration.backOffMaximumVolume = Milliliters(volumeML)
+        let rig = Fixture.Rig(configuration: configuration)
+        let session = Fixture.referenceSession()
+        try rig.engine.start(session)
+        rig.run(minutes: 1)
+        #expect(rig.hardware.inputs.linePressure == nil, "this rig has no pressure sensor")
+        rig.hardware.inputs.occlusionSwitch = true
+        _ = rig.clock.run(until: rig.clock.now() + .seconds(1)) { rig.engine.supervisor.motorMode != .retracting }
+        #expect(rig.engine.supervisor.motorMode == .retracting)
+        _ = rig.clock.run(until: rig.clock.now() + .seconds(60)) { rig.engine.supervisor.motorMode == .retracting }
+        #expect(rig.engine.supervisor.motorMode == .off)
+        #expect(!rig.hardware.enabled)
+        #expect(rig.hardware.retractSteps == session.geometry.steps(forVolume: Milliliters(volumeML)).count,
+                "retracted \(rig.hardware.retractSteps) steps for \(volumeML) mL")
+    }
+
     @Test("HAZ-004: a trip during the back-off ends it with ENABLE off; the back-off never ends another mode")
     func tripDuringBackOff() throws {
         let rig = Fixture.Rig()

@@ -151,6 +151,7 @@ struct ShippedConfigurationTests {
         // The packaged configuration enforces library signatures (the built-in default does not).
         #expect(configuration.librarySignature == .required)
         #expect(configuration.libraryKeysDirectory == "/etc/pumpd/library-keys")
+        #expect(configuration.backOffVolumeML == 0.5)
     }
 }
 
@@ -165,7 +166,7 @@ struct ConfigurationNumberTests {
         ("occlusion_pressure_mmhg", "between 50 and 1034"), ("realtime_priority", "an integer between 1 and 99"),
         ("vitals_stale_min", "above 0 and at most 120"), ("sim_vitals_interval_s", "between 10 and 3600"),
         ("alarm_audio_pause_s", "between 1 and 300"), ("alarm_escalation_min", "above 0 and at most 60"),
-        ("double_check_timeout_min", "above 0 and at most 120"),
+        ("double_check_timeout_min", "above 0 and at most 120"), ("back_off_volume_ml", "above 0 and at most 2"),
     ]
     /// The hostile values as TOML literals and as they must be named in the sentence.
     static let values: [(toml: String, shown: String, number: Double)] = [
