@@ -39,7 +39,7 @@ struct SystemdUnitTests {
     }
 
     /// A copy of pumpd.service whose ExecStart names an existing binary: `verify` rejects a unit whose
-    /// executable is missing, and /usr/local/bin/pumpd is not installed on a build machine. Only that line
+    /// executable is missing, and /usr/sbin/pumpd is not installed on a build machine. Only that line
     /// changes; every other directive is verified as shipped.
     static func verifiableUnit(in directory: SocketDirectory) throws -> String {
         let original = try String(contentsOf: systemdDirectory.appendingPathComponent("pumpd.service"), encoding: .utf8)
@@ -87,7 +87,7 @@ struct SystemdUnitTests {
             "RuntimeDirectory=pumpd", "StateDirectory=pumpd", "ConfigurationDirectory=pumpd", "DevicePolicy=closed",
             "DeviceAllow=char-gpiochip rw", "PrivateNetwork=yes", "RestrictAddressFamilies=AF_UNIX",
             "NoNewPrivileges=yes", "ProtectSystem=strict", "MemoryDenyWriteExecute=yes", "LimitMEMLOCK=infinity",
-            "CapabilityBoundingSet=", "ExecStart=/usr/local/bin/pumpd --config /etc/pumpd/pumpd.toml",
+            "CapabilityBoundingSet=", "ExecStart=/usr/sbin/pumpd --config /etc/pumpd/pumpd.toml",
         ] {
             #expect(directives.contains(required), "missing \(required)")
         }
