@@ -88,6 +88,8 @@ struct SystemdUnitTests {
             "DeviceAllow=char-gpiochip rw", "PrivateNetwork=yes", "RestrictAddressFamilies=AF_UNIX",
             "NoNewPrivileges=yes", "ProtectSystem=strict", "MemoryDenyWriteExecute=yes", "LimitMEMLOCK=infinity",
             "CapabilityBoundingSet=", "ExecStart=/usr/sbin/pumpd --config /etc/pumpd/pumpd.toml",
+            // HAZ-003: the watchdog's SIGABRT ends a hung pumpd at once (no backtracer), SIGKILL within 1 s.
+            "Environment=SWIFT_BACKTRACE=enable=no", "TimeoutAbortSec=1s",
         ] {
             #expect(directives.contains(required), "missing \(required)")
         }

@@ -52,6 +52,7 @@ save() {  # keeps the bookkeeping on the disk across the reboot
     if ((${#FAILED[@]})); then printf '%s\n' "${FAILED[@]}" > "$STATE/failed"; else : > "$STATE/failed"; fi
 }
 finish() {
+    ((${#FAILED[@]})) && dump_log 60
     echo "PUMP-BENCH-TABLE ---------------------------------------"
     local r; for r in "${RESULTS[@]}"; do echo "PUMP-BENCH-TABLE $r"; done
     if ((${#FAILED[@]})); then echo "PUMP-BENCH-SYSTEMD: FAIL ${FAILED[*]}"; else echo "PUMP-BENCH-SYSTEMD: PASS scenarios=${#RESULTS[@]}"; fi
@@ -60,11 +61,19 @@ finish() {
 }
 
 echo "PUMP-BENCH-INFO phase $PHASE: PID 1 is $(readlink /proc/1/exe), system $(systemctl is-system-running), uptime $(cut -d' ' -f1 /proc/uptime) s"
-setup_chip || { echo "PUMP-BENCH-SYSTEMD: FAIL setup (gpio-sim chip)"; systemctl poweroff; exit 1; }
-reset_pulls
-udevadm settle --timeout=30
+# The chip pumpbench-chip.service created before pumpd.service (guest/systemd/chip.sh).
+CFG=/sys/kernel/config/gpio-sim/pumpbench
+CHIP=$(cat "$CFG/bank0/chip_name" 2>/dev/null) && SIMDEV=/sys/devices/platform/$(cat "$CFG/dev_name")/$CHIP
+[[ -n "${CHIP:-}" && -d "$SIMDEV/sim_gpio0" ]] || { echo "PUMP-BENCH-SYSTEMD: FAIL setup (no gpio-sim chip from pumpbench-chip.service)"; systemctl poweroff; exit 1; }
+# man-db's dpkg trigger re-indexes every manual page on the system (minutes under TCG): off in the bench guest.
+rm -f /var/lib/man-db/auto-update
+# dump_log: pumpd's journal of this boot, for a failed run's log.
+dump_log() { journalctl -u pumpd -b --no-pager -o short-monotonic 2>&1 | tail -n "${1:-40}" | sed 's/^/PUMP-BENCH-LOG /'; }
 
 if [[ $PHASE == 1 ]]; then
+SCENARIO=boot-chip
+expect_eq_text chip_before_pumpd "$(systemctl show -p ActiveState --value pumpbench-chip)" active
+result "chip=$CHIP"
 # ---- systemd-pid1: the guest really runs Debian's systemd -------------------------------------------------
 SCENARIO=systemd-pid1
 [[ $(readlink /proc/1/exe) == */systemd ]] || fail pid1 "(PID 1 is $(readlink /proc/1/exe))"
@@ -153,7 +162,7 @@ result "state=$ST_STATE delivered_steps=$ST_DELIVERED_STEPS target_steps=$ST_TAR
 # ---- systemd-watchdog: SIGSTOP mid-infusion -> watchdog kill within WatchdogSec + 1 s -> restart, interrupted
 SCENARIO=systemd-watchdog
 pid=$(prop MainPID); restarts0=$(prop NRestarts)
-t0=$(now_ms)
+t0=$(now_ms); read -r stop_uptime _ < /proc/uptime
 kill -STOP "$pid"
 dead_ms=""
 for ((i = 0; i < 400; i++)); do
@@ -165,6 +174,8 @@ expect watchdog_kill_ms "${dead_ms:-99999}" -le $WATCHDOG_BOUND_MS
 expect enable_at_pull_after_kill "$enable_after_kill" -eq 1
 wait_active 30 || fail restarted "(pumpd not active again: $(prop ActiveState)/$(prop SubState))"
 expect restarts "$(prop NRestarts)" -gt "$restarts0"
+wd_line=$(journalctl -u pumpd -b --no-pager -o short-monotonic 2>/dev/null | grep -m1 -i 'watchdog timeout' || true)
+echo "PUMP-BENCH-INFO watchdog: stopped at guest ${stop_uptime}s; systemd: ${wd_line:-no watchdog line}"
 [[ $(prop MainPID) != "$pid" ]] || fail new_pid "(same MainPID $pid)"
 status_read; expect_eq_text restart_state "$ST_STATE" interrupted
 expect_eq_text restart_motor_off "$ST_MOTOR" false
@@ -179,6 +190,7 @@ wait_status 20 '[[ $ST_STATE == running ]] && ((ST_DELIVERED_STEPS > 100))' || f
 echo "$ST_DELIVERED_STEPS" > "$STATE/delivered-before-reboot"
 echo 2 > "$STATE/phase"
 save
+((${#FAILED[@]})) && dump_log 60
 sync
 echo "PUMP-BENCH-INFO rebooting mid-infusion: delivered_steps=$ST_DELIVERED_STEPS of $ST_TARGET_STEPS"
 echo "PUMP-BENCH-SYSTEMD-REBOOTING"
@@ -214,7 +226,10 @@ as nurse1 pumpctl stop > /dev/null 2>&1; as nurse1 pumpctl ack > /dev/null 2>&1
 
 # ---- deb-remove: dpkg -r stops and disables, keeps the journal; dpkg -P removes config, keeps the journal --
 SCENARIO=deb-remove
+t0=$(now_ms)
 dpkg -r pumpd > "$STATE/dpkg-r.log" 2>&1 || fail dpkg_remove "($(tail -n 3 "$STATE/dpkg-r.log"))"
+remove_ms=$(( $(now_ms) - t0 ))
+stop_result="$(prop Result)/$(prop ExecMainCode)/$(prop ExecMainStatus)"
 expect_eq_text stopped "$(systemctl is-active pumpd 2>&1)" inactive
 [[ $(systemctl is-enabled pumpd 2>&1) != enabled ]] || fail disabled "(still enabled)"
 line_value pump-enable; expect enable_line_after_remove "$REPLY" -eq 1
@@ -223,6 +238,6 @@ line_value pump-enable; expect enable_line_after_remove "$REPLY" -eq 1
 dpkg -P pumpd > "$STATE/dpkg-P.log" 2>&1 || fail dpkg_purge "($(tail -n 3 "$STATE/dpkg-P.log"))"
 [[ ! -e /etc/pumpd/pumpd.toml ]] || fail conffile_purged "(pumpd.toml still there after dpkg -P)"
 [[ -s /var/lib/pumpd/journal.sqlite ]] || fail journal_kept_purge "(journal gone after dpkg -P)"
-result "after_remove=$(systemctl is-active pumpd 2>&1)/$(systemctl is-enabled pumpd 2>&1) journal_bytes=$(stat -c %s /var/lib/pumpd/journal.sqlite 2>&1)"
+result "remove_ms=$remove_ms stop_result=$stop_result after_remove=$(systemctl is-active pumpd 2>&1)/$(systemctl is-enabled pumpd 2>&1) journal_bytes=$(stat -c %s /var/lib/pumpd/journal.sqlite 2>&1)"
 save
 finish
