@@ -65,6 +65,10 @@ echo "PUMP-BENCH-INFO phase $PHASE: PID 1 is $(readlink /proc/1/exe), system $(s
 CFG=/sys/kernel/config/gpio-sim/pumpbench
 CHIP=$(cat "$CFG/bank0/chip_name" 2>/dev/null) && SIMDEV=/sys/devices/platform/$(cat "$CFG/dev_name")/$CHIP
 [[ -n "${CHIP:-}" && -d "$SIMDEV/sim_gpio0" ]] || { echo "PUMP-BENCH-SYSTEMD: FAIL setup (no gpio-sim chip from pumpbench-chip.service)"; systemctl poweroff; exit 1; }
+# The host root is a Docker image's, whose /usr/sbin/policy-rc.d (no package owns it) answers 101 "do not touch
+# services" to every maintainer script: a real Debian system has none, so the guest's copy is removed (the
+# overlay hides it; the host keeps it). With it, `dpkg -r` would leave pumpd running, unit file gone.
+rm -f /usr/sbin/policy-rc.d
 # man-db's dpkg trigger re-indexes every manual page on the system (minutes under TCG): off in the bench guest.
 rm -f /var/lib/man-db/auto-update
 # dump_log: pumpd's journal of this boot, for a failed run's log.
@@ -154,14 +158,21 @@ result "viewer_start_rc=$rc other_connect_errno=$other_errno"
 # ---- systemd-nurse-infusion: nurse1 runs an infusion on --backend gpiod -----------------------------------
 SCENARIO=systemd-nurse-infusion
 out=$(as nurse1 pumpctl start --raw --yes "${PROGRAM_LONG[@]}" 2>&1) || fail nurse_start "(nurse1 start refused: $out)"
-wait_status 20 '[[ $ST_STATE == running ]] && ((ST_DELIVERED_STEPS > 20))' || fail running "(state=$ST_STATE delivered=$ST_DELIVERED_STEPS)"
-line_value pump-enable; expect enable_line_driven_on "$REPLY" -eq 0
+# The first status that shows it running with steps delivered, and the ENABLE line read right after it. (Later
+# on, a long stall of the emulator can trip heartbeat-missed, which is pumpd doing its job: the check is that
+# the nurse's infusion ran, read the moment it is seen running.)
+ENABLE_SEEN=""
+wait_status 20 '[[ $ST_STATE == running ]] && ((ST_DELIVERED_STEPS > 20)) && { line_value pump-enable; ENABLE_SEEN=$REPLY; }' \
+    || fail running "(state=$ST_STATE delivered=$ST_DELIVERED_STEPS)"
+expect enable_line_driven_on "$ENABLE_SEEN" -eq 0
 expect_eq_text motor_on "$ST_MOTOR" true
-result "state=$ST_STATE delivered_steps=$ST_DELIVERED_STEPS target_steps=$ST_TARGET_STEPS"
+result "state=$ST_STATE delivered_steps=$ST_DELIVERED_STEPS target_steps=$ST_TARGET_STEPS enable_line=$ENABLE_SEEN"
+status_read; [[ $ST_STATE == running ]] || echo "PUMP-BENCH-INFO the infusion is $ST_STATE by now (an emulator stall trips heartbeat-missed; see PUMP-BENCH-LOG)"
 
 # ---- systemd-watchdog: SIGSTOP mid-infusion -> watchdog kill within WatchdogSec + 1 s -> restart, interrupted
 SCENARIO=systemd-watchdog
 pid=$(prop MainPID); restarts0=$(prop NRestarts)
+status_read; state_at_stop=$ST_STATE
 t0=$(now_ms); read -r stop_uptime _ < /proc/uptime
 kill -STOP "$pid"
 dead_ms=""
@@ -180,13 +191,13 @@ echo "PUMP-BENCH-INFO watchdog: stopped at guest ${stop_uptime}s; systemd: ${wd_
 status_read; expect_eq_text restart_state "$ST_STATE" interrupted
 expect_eq_text restart_motor_off "$ST_MOTOR" false
 line_value pump-enable; expect enable_line_after_restart "$REPLY" -eq 1
-result "kill_after_stop_ms=${dead_ms:-none} bound_ms=$WATCHDOG_BOUND_MS restarts=$(prop NRestarts) state=$ST_STATE delivered_steps=$ST_DELIVERED_STEPS"
+result "state_at_stop=$state_at_stop kill_after_stop_ms=${dead_ms:-none} bound_ms=$WATCHDOG_BOUND_MS restarts=$(prop NRestarts) state=$ST_STATE delivered_steps=$ST_DELIVERED_STEPS"
 as nurse1 pumpctl stop > /dev/null 2>&1; as nurse1 pumpctl ack > /dev/null 2>&1
 
 # ---- systemd-reboot (phase 1): an infusion runs, then `systemctl reboot` -----------------------------------
 SCENARIO=systemd-reboot
 out=$(as nurse1 pumpctl start --raw --yes "${PROGRAM_LONG[@]}" 2>&1) || fail reboot_start "(nurse1 start refused: $out)"
-wait_status 20 '[[ $ST_STATE == running ]] && ((ST_DELIVERED_STEPS > 100))' || fail reboot_running "(state=$ST_STATE delivered=$ST_DELIVERED_STEPS)"
+wait_status 20 '[[ $ST_STATE == running ]] && ((ST_DELIVERED_STEPS > 40))' || fail reboot_running "(state=$ST_STATE delivered=$ST_DELIVERED_STEPS)"
 echo "$ST_DELIVERED_STEPS" > "$STATE/delivered-before-reboot"
 echo 2 > "$STATE/phase"
 save
