@@ -3,7 +3,9 @@
 set -euo pipefail
 # dpkg-dev (dpkg-shlibdeps), binutils (strip, readelf) and lintian: scripts/build-deb.sh; udev, dbus, jq and
 # e2fsprogs: the systemd bench guest (hw-sim/bench/run-systemd.sh; it installs qemu and the kernel itself).
-need=(libgpiod-dev gpiod libsqlite3-dev pkg-config tmux spin python3 dpkg-dev binutils lintian udev dbus jq e2fsprogs)
+# prometheus, prometheus-node-exporter, curl: the clinic-metrics real-peer test (scripts/test-clinic-metrics.sh).
+need=(libgpiod-dev gpiod libsqlite3-dev pkg-config tmux spin python3 dpkg-dev binutils lintian udev dbus jq e2fsprogs
+      prometheus prometheus-node-exporter curl)
 missing=()
 for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test:
 #  1. the Swift test suite (unit, virtual-time, plant-fault, daemon, end-to-end with the real binaries);
+#  1b. the clinic metrics against real peers: node_exporter's textfile collector and Prometheus on 127.0.0.1,
+#      pumpd on the simulator, the alert rules under promtool (scripts/test-clinic-metrics.sh, < 2 min);
 #  2. a 60-second run of the protocol fuzz target (scripts/fuzz.sh; docs/fuzzing-and-load.md);
 #  3. the Debian package: scripts/test-deb.sh builds pumpd_<version>_<arch>.deb (ONE release build with the
 #     static Swift runtime, lintian) and checks it and a `dpkg --root` installation, remove and purge;
@@ -19,6 +21,8 @@ export PUMP_BIN_DIR="$(swift build --show-bin-path)"
 # machine Swift Testing's parallel pool then starves the timing-sensitive socket and heartbeat tests. Serially
 # the whole suite takes about 2-3 minutes.
 swift test --skip-build --no-parallel
+# pumpd's metrics textfile through Debian's prometheus-node-exporter and prometheus (loopback, bounded).
+timeout 180 bash scripts/test-clinic-metrics.sh
 # the protocol fuzz target for 60 s (libFuzzer; own scratch path .build-fuzz; a broken invariant fails).
 bash scripts/fuzz.sh 60
 if [ "${PUMP_SKIP_HW_BENCH:-0}" = 1 ]; then

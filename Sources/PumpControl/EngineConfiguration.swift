@@ -20,6 +20,10 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var leaseWindow: MonotonicDuration = .seconds(Int64(2))  // checked: integer literal
     /// Alarm audio pause and medium-to-high escalation times (pump clock).
     public var alarmSignals = AlarmSignalSettings()
+    /// How many times the step emitter's kept lead (a small burst, see `StepEmitter`) is scaled. 1 on hardware;
+    /// the simulator at N× speed sets N, so a wake-up d late in real time (N·d on the pump's clock) is caught up
+    /// as it is at 1×, instead of being dropped at the next retarget and lost for good (issue 11 item 8).
+    public var stepLeadScale: Double = 1
 
     /// Creates a configuration with the defaults.
     public init(

@@ -91,7 +91,8 @@ public final class InfusionEngine: @unchecked Sendable {
         signals = AlarmSignals(settings: configuration.alarmSignals)
         let supervisor = SafetySupervisor(hardware: hardware, clock: scheduler, configuration: configuration.supervisor)
         self.supervisor = supervisor
-        self.emitter = Self.buildEmitter(scheduler: stepScheduler ?? scheduler, supervisor: supervisor, commanded: .zero)
+        self.emitter = Self.buildEmitter(scheduler: stepScheduler ?? scheduler, supervisor: supervisor, commanded: .zero,
+                                         leadScale: configuration.stepLeadScale)
         tickOrigin = scheduler.now()
         supervisor.onTrip = { [weak self, scheduler] alarm in
             scheduler.perform { self?.handleTrip(alarm) }
@@ -167,6 +168,10 @@ public final class InfusionEngine: @unchecked Sendable {
 
     /// Lateness of every fire of the current session's emitter, in nanoseconds (empty unless kept).
     public var emitterLatenessSamples: [Int64] { emitter.lateness.samples }
+
+    /// Lateness of the current (or last) session emitter's most recent fires, nanoseconds of the scheduler's time
+    /// line (unordered; empty before the first fire).
+    public var emitterRecentLateness: [Int64] { emitter.recentLatenessNanoseconds() }
 
     /// Emitter lateness statistics of the current session (fires, merged fires, worst lateness).
     public var emitterLateness: LatenessRecorder { emitter.lateness }

@@ -89,8 +89,25 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Minutes (pump time) the second person has to verify before the start is abandoned.
     public var doubleCheckTimeoutMin: Double = 10
 
+    /// The Prometheus textfile pumpd keeps current for node_exporter (every 5 s and at every state change;
+    /// docs: README "Clinic"). nil (`metrics_file = ""`): no metrics file.
+    public var metricsFile: String? = "/run/pumpd/metrics/pumpd.prom"
+    /// The chair (bed space) this pump serves: the `chair` label of every metric. Default: the host name.
+    public var chair: String = DaemonConfiguration.hostName()
+    /// Real seconds between periodic writes of the metrics file (not a pumpd.toml key: node_exporter's scrape
+    /// needs the 5 s default; unit tests lengthen it to see the state-change writes alone).
+    @_spi(Testing) public var metricsIntervalS: Double = 5
+
     /// The built-in defaults.
     public init() {}
+
+    /// The machine's host name (the default chair), "pump" when it has none.
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "pump" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "pump" : name
+    }
 
     private static let knownKeys: Set<String> = [
         "backend", "socket", "control_group", "read_only_group", "state_dir", "sim_speed", "sim_fill_ml",
@@ -98,6 +115,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         "occlusion_pressure_mmhg", "realtime", "realtime_priority", "step_timing", "gpio", "socket_group", "allow_root", "gpio_pin_map",
         "plasma_model", "vitals_stale_min", "sim_vitals", "sim_vitals_interval_s",
         "alarm_audio_pause_s", "alarm_escalation_min", "double_check", "double_check_timeout_min",
+        "metrics_file", "chair",
     ]
 
     /// Applies a TOML file's settings over `self`.
@@ -161,6 +179,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
             doubleCheck = policy
         }
         doubleCheckTimeoutMin = try reader.checkedNumber("double_check_timeout_min") ?? doubleCheckTimeoutMin
+        if let value = try reader.string("metrics_file") { metricsFile = value.isEmpty ? nil : value }
+        chair = try reader.string("chair") ?? chair
         if let gpio = table["gpio"]?.table {
             for key in gpio.keys {
                 if key == "encoder" || key == "pressure", let value = gpio[key] {
@@ -209,6 +229,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
         _ = try ConfigurationNumbers.checked(doubleCheckTimeoutMin, key: "double_check_timeout_min")
         if simVitals, backend != .sim {
             throw ConfigurationError("sim_vitals applies to the simulator only; on real hardware vital signs come from pumpctl vitals or a monitor bridge.")
+        }
+        if let metricsFile, metricsFile.hasSuffix("/") || !metricsFile.hasSuffix(".prom") {
+            throw ConfigurationError("metrics_file must name a file ending in .prom (node_exporter reads only those), not '\(metricsFile)'.")
+        }
+        guard !chair.isEmpty, chair.count <= 64, !chair.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ConfigurationError("chair must be 1–64 printable characters (it labels every metric), not '\(chair)'.")
         }
         guard !socketPath.isEmpty, socketPath.utf8.count < 108 else {
             throw ConfigurationError("socket path must be 1–107 bytes long, not '\(socketPath)'.")

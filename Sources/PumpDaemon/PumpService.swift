@@ -54,6 +54,10 @@ public final class PumpService: @unchecked Sendable {
     let doubleChecks = DoubleCheckBook()
     /// The simulated patient monitor (sim backend with `sim_vitals`), else nil.
     let simulatedMonitor: SimulatedMonitor?
+    /// The Prometheus textfile writer (nil with `metrics_file = ""`).
+    let metrics: MetricsPublisher?
+    /// SHA-256 of the drug-library file in force (`pump_info`; see DrugLibraryIdentity).
+    let drugLibrarySHA256: String
     private let stateLock = NSLock()
     /// The exclusive lock on the state directory (one daemon per directory), held for the service's life.
     let directoryLock: StateDirectoryLock?
@@ -87,6 +91,12 @@ public final class PumpService: @unchecked Sendable {
         }
         planner = try Self.loadPlanner(configuration)
         supervisorLibraries = try Self.loadPlanner(configuration)
+        drugLibrarySHA256 = DrugLibraryIdentity.sha256(configuration)
+        let metricsBox = WeakBox<PumpService>()
+        metrics = configuration.metricsFile.map { path in
+            MetricsPublisher(path: path, interval: .milliseconds(max(1, CheckedConversion.int(configuration.metricsIntervalS * 1000, .down))),
+                             logger: logger) { metricsBox.value?.metricsText() ?? "" }
+        }
         access = try AccessPolicy(controlGroup: configuration.controlGroup, readOnlyGroup: configuration.readOnlyGroup,
                                   allowRoot: configuration.allowRoot)
         // At N× simulation speed one real millisecond is N virtual ones: keep the control period at least
@@ -103,7 +113,10 @@ public final class PumpService: @unchecked Sendable {
         var engineConfiguration = EngineConfiguration()
         let periodMS = speed > 1 ? max(Double(configuration.controlPeriodMS), 50 * speed) : Double(configuration.controlPeriodMS)
         engineConfiguration.supervisor.controlPeriod = .seconds(periodMS / 1000)
-        if speed > 1 { engineConfiguration.supervisor.heartbeatTolerance = 6 }
+        if speed > 1 {
+            engineConfiguration.supervisor.heartbeatTolerance = 6
+            engineConfiguration.stepLeadScale = speed
+        }
         engineConfiguration.checkpointInterval = .seconds(max(1, periodMS / 1000))
         // A lease covers two checkpoint intervals. At N× simulation speed a durable write takes N times longer in
         // simulated time, and a test machine's fsync jitter would stall the flow (and the stop-and-go pressure
@@ -204,6 +217,8 @@ public final class PumpService: @unchecked Sendable {
         scheduler.syncOnControl { engine.configureVitals(thresholds) }
         scheduler.syncOnControl { engine.startLoop() }
         startSimulatedMonitor()
+        metricsBox.value = self
+        metrics?.start()
     }
 
     /// The simulator backend's syringe bay, when the service runs on the simulator (observation and faults).
@@ -215,6 +230,9 @@ public final class PumpService: @unchecked Sendable {
             engine.shutdown()
             return (engine.emitterLatenessSamples, engine.status())
         }
+        // After ENABLE off (HAZ-003: nothing may delay it), before the control executor goes away (a write in
+        // progress still takes its snapshot on it).
+        metrics?.stop()
         stepTimingChoice.shutdown()
         controlLoopChoice.shutdown()
         if let path = configuration.stepTimingReportPath {
@@ -277,9 +295,13 @@ public final class PumpService: @unchecked Sendable {
             observePatient(status, at: now)
         default: break
         }
+        // The uncertainty a recovery carried stays with the session after it ends (issue 11 item 10): the
+        // journal's close record carries it, so status and report go on saying what is unknown until a new
+        // session starts.
         recorder?.record(event, session: session.id, uncertain: session.uncertainty, monotonic: now)
-        if case .stateChanged(_, let to, _) = event, to == .completed || to == .stopped {
-            stateLock.withLock { active.uncertainty = .zero }
+        switch event {
+        case .stateChanged, .alarmRaised, .alarmEscalated, .alarmsAcknowledged: metrics?.requestWrite()
+        default: break
         }
     }
 

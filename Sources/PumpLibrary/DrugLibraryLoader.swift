@@ -39,6 +39,9 @@ public enum DrugLibraryLoader {
         return DrugLibrary(drugs: drugs)
     }
 
+    /// The file of the library shipped with the software (for its fingerprint).
+    public static func bundledURL() throws -> URL { try BundledResource.url("drug-library") }
+
     /// Loads the library shipped with the software.
     public static func bundled() throws -> DrugLibrary {
         try load(from: BundledResource.url("drug-library"))
@@ -73,7 +76,7 @@ public enum DrugLibraryLoader {
         var profiles: [DrugProfile] = []
         for reader in try drug.tables("profiles") {
             let profile = try DrugProfileReader.load(reader)
-            if profiles.contains(where: { $0.id == profile.id }) {
+            if profiles.contains(where: { IdentifierKey.same($0.id, profile.id) }) {
                 throw LibraryLoadError(.duplicateID, file: drug.file, key: reader.keyPath("id"), value: profile.id,
                     message: "\(drug.file): key \(reader.keyPath("id")) = \"\(profile.id)\" duplicates an earlier profile id.")
             }

@@ -10,6 +10,10 @@ enum DrugProfileReader {
             "near_end_warning_min", "paused_reminder_min", "double_check", "double_check_override_allowed",
         ])
         let id = try element.string("id")
+        if let problem = IdentifierKey.formatViolation(id, field: "profile id") {
+            throw LibraryLoadError(.invalidValue, file: element.file, key: element.keyPath("id"), value: id,
+                                   message: "\(element.file): key \(element.keyPath("id")): \(problem)")
+        }
         let reader = element.renamed(element.path.replacingOccurrences(of: #"\[\d+\]$"#, with: "", options: .regularExpression) + ".\(id)")
         let modeName = try reader.string("mode")
         guard let mode = DosingMode(rawValue: modeName) else {

@@ -26,6 +26,8 @@ struct Pumpd: AsyncParsableCommand {
     @Flag(help: "Simulator only: a simulated patient monitor feeds vital signs.") var simVitals = false
     @Option(help: "Plasma-estimate model: clements-nimmo-1981 (default) or domino-1982.") var plasmaModel: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "Prometheus textfile for node_exporter, rewritten every 5 s and at every state change (default /run/pumpd/metrics/pumpd.prom; \"\" for none).")
+    var metricsFile: String?
     @Option(help: "Diagnostics: at shutdown, write the step emitter's lateness percentiles (JSON) to this file.")
     var stepTimingReport: String?
 
@@ -46,6 +48,7 @@ struct Pumpd: AsyncParsableCommand {
         if let readOnlyGroup { settings.readOnlyGroup = readOnlyGroup }
         if let socketGroup { settings.socketGroup = socketGroup }
         if allowRoot { settings.allowRoot = true }
+        if let metricsFile { settings.metricsFile = metricsFile.isEmpty ? nil : metricsFile }
         if let stepTimingReport { settings.stepTimingReportPath = stepTimingReport }
         if let stepTiming {
             guard let mode = StepTimingMode(rawValue: stepTiming) else {

@@ -126,6 +126,8 @@ struct ShippedConfigurationTests {
         #expect(configuration.repeatSessionWindowHours == 12)
         #expect(configuration.stepTiming == .realtime)
         #expect(configuration.realtimePriority == 50)
+        #expect(configuration.metricsFile == "/run/pumpd/metrics/pumpd.prom")
+        #expect(configuration.chair == "chair-1")
     }
 }
 
@@ -135,7 +137,7 @@ struct ShippedConfigurationTests {
 struct ConfigurationNumberTests {
     /// Every numeric key, the TOML prefix it needs, and a fragment of its allowed range.
     static let keys: [(key: String, range: String)] = [
-        ("sim_speed", "between 1 and 10000"), ("sim_fill_ml", "above 0 and at most 100"),
+        ("sim_speed", "between 1 and 200"), ("sim_fill_ml", "above 0 and at most 100"),
         ("repeat_session_window_h", "between 0 and 168"), ("control_period_ms", "an integer between 10 and 200"),
         ("occlusion_pressure_mmhg", "between 50 and 1034"), ("realtime_priority", "an integer between 1 and 99"),
         ("vitals_stale_min", "above 0 and at most 120"), ("sim_vitals_interval_s", "between 10 and 3600"),
@@ -216,8 +218,27 @@ struct ConfigurationNumberTests {
             try configuration.validate()
             Issue.record("accepted sim_speed \(speed)")
         } catch {
-            #expect(error.message.contains("sim_speed") && error.message.contains("between 1 and 10000"), "\(error.message)")
+            #expect(error.message.contains("sim_speed") && error.message.contains("between 1 and 200"), "\(error.message)")
             #expect(error.message.count < 120, "a short sentence, not a 300-digit echo: \(error.message)")
         }
+    }
+}
+
+@Suite("Simulator speed limit")
+struct SimulatorSpeedLimitTests {
+    @Test("Issue 11 item 8: sim_speed up to the maximum is accepted, above it refused with the range")
+    func maximumSpeed() throws {
+        // The end-to-end test at the maximum (SimulatorSpeedEndToEndTests.maximum) uses the same figure.
+        #expect(SimulatorSpeed.maximum == 200)
+        #expect(try ConfigurationNumbers.checked(SimulatorSpeed.maximum, key: "sim_speed") == SimulatorSpeed.maximum)
+        #expect(throws: ConfigurationError.self) { try ConfigurationNumbers.checked(SimulatorSpeed.maximum + 1, key: "sim_speed") }
+    }
+
+    @Test("A program is refused only when step rate × speed exceeds what the reference program needs at the maximum")
+    func programRefusal() {
+        #expect(SimulatorSpeed.refusal(stepsPerSecond: 66.7, speed: SimulatorSpeed.maximum) == nil)
+        #expect(SimulatorSpeed.refusal(stepsPerSecond: 1_000, speed: 1) == nil, "real time is never refused")
+        let problem = SimulatorSpeed.refusal(stepsPerSecond: 91.5, speed: SimulatorSpeed.maximum)
+        #expect(problem?.contains("--sim-speed 160 or less") == true, "\(problem ?? "nil")")
     }
 }

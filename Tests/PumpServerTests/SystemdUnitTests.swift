@@ -84,7 +84,7 @@ struct SystemdUnitTests {
             .filter { !$0.hasPrefix("#") && $0.contains("=") })
         for required in [
             "Type=notify", "NotifyAccess=main", "WatchdogSec=5s", "Restart=on-failure", "User=pumpd", "Group=pumpd",
-            "RuntimeDirectory=pumpd", "StateDirectory=pumpd", "ConfigurationDirectory=pumpd", "DevicePolicy=closed",
+            "RuntimeDirectory=pumpd", "RuntimeDirectory=pumpd/metrics", "StateDirectory=pumpd", "ConfigurationDirectory=pumpd", "DevicePolicy=closed",
             "DeviceAllow=char-gpiochip rw", "PrivateNetwork=yes", "RestrictAddressFamilies=AF_UNIX",
             "NoNewPrivileges=yes", "ProtectSystem=strict", "MemoryDenyWriteExecute=yes", "LimitMEMLOCK=infinity",
             "CapabilityBoundingSet=", "ExecStart=/usr/sbin/pumpd --config /etc/pumpd/pumpd.toml",
@@ -142,5 +142,8 @@ struct SystemdUnitTests {
         #expect(result.status == 0, "\(result.output)")
         let attributes = try FileManager.default.attributesOfItem(atPath: root.url.appendingPathComponent("var/lib/pumpd").path)
         #expect((attributes[.posixPermissions] as? Int) == 0o700)
+        // Issue 16: the metrics directory node_exporter reads (any user may list and read it; pumpd alone writes).
+        let metrics = try FileManager.default.attributesOfItem(atPath: root.url.appendingPathComponent("run/pumpd/metrics").path)
+        #expect((metrics[.posixPermissions] as? Int) == 0o755)
     }
 }
