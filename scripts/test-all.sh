@@ -6,9 +6,13 @@
 #  1c. the HL7 vitals bridge against a real peer: the python `hl7` package's mllp_send client, pumpd on the
 #      simulator (scripts/test-hl7-bridge.sh; bounded to 5 minutes);
 #  2. a 60-second run of the protocol fuzz target (scripts/fuzz.sh; docs/fuzzing-and-load.md);
-#  3. the hw-sim bench: the libgpiod backend against the kernel's gpio-sim in a qemu guest (needs root for
-#     apt and qemu; downloads are cached under /var/cache/pump-hw-sim).
-# Set PUMP_SKIP_HW_BENCH=1 to leave out step 3 on a machine without root; the script then says so and the
+#  3. the Debian package: scripts/test-deb.sh builds pumpd_<version>_<arch>.deb (ONE release build with the
+#     static Swift runtime, lintian) and checks it and a `dpkg --root` installation, remove and purge;
+#  4. the hw-sim bench: the libgpiod backend against the kernel's gpio-sim in a qemu guest (needs root for
+#     apt and qemu; downloads are cached under /var/cache/pump-hw-sim);
+#  5. the systemd bench: Debian's systemd as PID 1 in the same guest, the package from step 3 installed with
+#     dpkg, the service checked live (notify, users, watchdog, reboot, journal, security score, dpkg -r/-P).
+# Set PUMP_SKIP_HW_BENCH=1 to leave out steps 3-5 on a machine without root; the script then says so and the
 # run does not count as complete.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,11 +30,14 @@ timeout 300 bash scripts/test-hl7-bridge.sh
 # the protocol fuzz target for 60 s (libFuzzer; own scratch path .build-fuzz; a broken invariant fails).
 bash scripts/fuzz.sh 60
 if [ "${PUMP_SKIP_HW_BENCH:-0}" = 1 ]; then
-  echo "hw-sim bench NOT RUN (PUMP_SKIP_HW_BENCH=1): this is not a complete test run."
+  echo "package tests and hw-sim benches NOT RUN (PUMP_SKIP_HW_BENCH=1): this is not a complete test run."
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
-  echo "hw-sim bench needs root (apt-get, qemu); run as root or set PUMP_SKIP_HW_BENCH=1." >&2
+  echo "the package tests and the hw-sim benches need root (apt-get, dpkg, qemu); run as root or set PUMP_SKIP_HW_BENCH=1." >&2
   exit 1
 fi
+bash scripts/test-deb.sh
 bash hw-sim/bench/run.sh
+# The systemd bench installs the package test-deb.sh just built and checked (no second release build).
+bash hw-sim/bench/run-systemd.sh --deb "$(ls -t .build/deb/pumpd_*.deb | head -n 1)"

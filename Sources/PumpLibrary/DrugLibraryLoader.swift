@@ -124,14 +124,3 @@ public enum DrugLibraryLoader {
         return ConcentrationRule(concentration: value, policy: policy)
     }
 }
-
-/// Locates the data files shipped in this module's bundle.
-enum BundledResource {
-    static func url(_ name: String) throws -> URL {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "toml", subdirectory: "Data") else {
-            throw LibraryLoadError(.missingResource, file: "\(name).toml", key: nil, value: nil,
-                message: "\(name).toml is missing from the PumpLibrary resource bundle (Data/\(name).toml).")
-        }
-        return url
-    }
-}

@@ -41,7 +41,7 @@ struct SystemdUnitTests {
     }
 
     /// A copy of pumpd.service whose ExecStart names an existing binary: `verify` rejects a unit whose
-    /// executable is missing, and /usr/local/bin/pumpd is not installed on a build machine. Only that line
+    /// executable is missing, and /usr/sbin/pumpd is not installed on a build machine. Only that line
     /// changes; every other directive is verified as shipped.
     static func verifiableUnit(in directory: SocketDirectory, name: String = "pumpd.service") throws -> String {
         let original = try String(contentsOf: systemdDirectory.appendingPathComponent(name), encoding: .utf8)
@@ -89,7 +89,9 @@ struct SystemdUnitTests {
             "RuntimeDirectory=pumpd", "RuntimeDirectory=pumpd/metrics", "StateDirectory=pumpd", "ConfigurationDirectory=pumpd", "DevicePolicy=closed",
             "DeviceAllow=char-gpiochip rw", "PrivateNetwork=yes", "RestrictAddressFamilies=AF_UNIX",
             "NoNewPrivileges=yes", "ProtectSystem=strict", "MemoryDenyWriteExecute=yes", "LimitMEMLOCK=infinity",
-            "CapabilityBoundingSet=", "ExecStart=/usr/local/bin/pumpd --config /etc/pumpd/pumpd.toml",
+            "CapabilityBoundingSet=", "ExecStart=/usr/sbin/pumpd --config /etc/pumpd/pumpd.toml",
+            // HAZ-003: the watchdog's SIGABRT ends a hung pumpd at once (no backtracer), SIGKILL within 1 s.
+            "Environment=SWIFT_BACKTRACE=enable=no", "TimeoutAbortSec=1s",
         ] {
             #expect(directives.contains(required), "missing \(required)")
         }

@@ -23,9 +23,14 @@ SRC_PKG=linux-source-$(echo "$ABI" | cut -d. -f1-2)
 if ! ls "$SRC_PKG"_*.deb >/dev/null 2>&1; then log "apt-get download $SRC_PKG"; apt-get download -q "$SRC_PKG=$VERSION" >/dev/null; fi
 
 # Kernel image: vmlinux + the modules the guest loads (configfs for gpio-sim; virtio-pci and 9p to share the
-# host root read-only), in dependency order (the .deb has no modules.dep: read depends= from each .ko).
-GUEST_MODULES="configfs virtio_pci 9pnet_virtio 9p"
-if [[ ! -s "$OUT/vmlinux" || ! -s "$OUT/modules/load-order" ]]; then
+# host root read-only; for the systemd mode also virtio-blk, ext4 (its disk) and overlay (the writable root
+# over the read-only host root)), in dependency order (the .deb has no modules.dep: read depends= from each .ko).
+GUEST_MODULES="configfs virtio_pci 9pnet_virtio 9p virtio_blk crc32c_generic ext4 overlay"
+modules_complete() {
+    local m
+    for m in $GUEST_MODULES; do grep -qx "$m" "$OUT/modules/load-order" 2>/dev/null || return 1; done
+}
+if [[ ! -s "$OUT/vmlinux" ]] || ! modules_complete; then
     log "extracting kernel image"
     rm -rf "$OUT/image" "$OUT/modules"; mkdir -p "$OUT/image" "$OUT/modules"
     dpkg-deb -x linux-image-"$ABI"_*.deb "$OUT/image"
