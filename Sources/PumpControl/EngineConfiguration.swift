@@ -20,6 +20,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var leaseWindow: MonotonicDuration = .seconds(Int64(2))  // checked: integer literal
     /// Alarm audio pause and medium-to-high escalation times (pump clock).
     public var alarmSignals = AlarmSignalSettings()
+    /// Near-empty and syringe-empty alarm settings.
+    public var syringeAlarms = SyringeAlarmSettings()
 
     /// Creates a configuration with the defaults.
     public init(

@@ -88,6 +88,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var doubleCheck: DoubleCheckPolicy = .off
     /// Minutes (pump time) the second person has to verify before the start is abandoned.
     public var doubleCheckTimeoutMin: Double = 10
+    /// Near-empty (low) when the syringe's empty point is this many minutes (pump time) away…
+    public var syringeNearEmptyMin: Double = 3
+    /// …or this many mL away, whichever comes first.
+    public var syringeNearEmptyML: Double = 2
+    /// The syringe-empty pause comes this much before the computed empty point (fill less dead space), mL.
+    public var syringeEmptyMarginML: Double = 0.5
 
     /// The built-in defaults.
     public init() {}
@@ -98,6 +104,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         "occlusion_pressure_mmhg", "realtime", "realtime_priority", "step_timing", "gpio", "socket_group", "allow_root", "gpio_pin_map",
         "plasma_model", "vitals_stale_min", "sim_vitals", "sim_vitals_interval_s",
         "alarm_audio_pause_s", "alarm_escalation_min", "double_check", "double_check_timeout_min",
+        "syringe_near_empty_min", "syringe_near_empty_ml", "syringe_empty_margin_ml",
     ]
 
     /// Applies a TOML file's settings over `self`.
@@ -154,6 +161,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
         simVitalsIntervalS = try reader.checkedNumber("sim_vitals_interval_s") ?? simVitalsIntervalS
         alarmAudioPauseS = try reader.checkedNumber("alarm_audio_pause_s") ?? alarmAudioPauseS
         alarmEscalationMin = try reader.checkedNumber("alarm_escalation_min") ?? alarmEscalationMin
+        syringeNearEmptyMin = try reader.checkedNumber("syringe_near_empty_min") ?? syringeNearEmptyMin
+        syringeNearEmptyML = try reader.checkedNumber("syringe_near_empty_ml") ?? syringeNearEmptyML
+        syringeEmptyMarginML = try reader.checkedNumber("syringe_empty_margin_ml") ?? syringeEmptyMarginML
         if let value = try reader.string("double_check") {
             guard let policy = DoubleCheckPolicy(rawValue: value) else {
                 throw ConfigurationError("\(source): double_check must be off or required, not '\(value)'.")
@@ -207,6 +217,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
         _ = try ConfigurationNumbers.checked(alarmAudioPauseS, key: "alarm_audio_pause_s")
         _ = try ConfigurationNumbers.checked(alarmEscalationMin, key: "alarm_escalation_min")
         _ = try ConfigurationNumbers.checked(doubleCheckTimeoutMin, key: "double_check_timeout_min")
+        _ = try ConfigurationNumbers.checked(syringeNearEmptyMin, key: "syringe_near_empty_min")
+        _ = try ConfigurationNumbers.checked(syringeNearEmptyML, key: "syringe_near_empty_ml")
+        _ = try ConfigurationNumbers.checked(syringeEmptyMarginML, key: "syringe_empty_margin_ml")
         if simVitals, backend != .sim {
             throw ConfigurationError("sim_vitals applies to the simulator only; on real hardware vital signs come from pumpctl vitals or a monitor bridge.")
         }

@@ -55,4 +55,7 @@ public enum JournalEventKind: String, Sendable, Hashable, Codable, CaseIterable 
     case daemonStop = "daemon-stop"
     /// The independent double check of a started infusion: awaited, refused, given or timed out.
     case doubleCheck = "double-check"
+    /// A new syringe was loaded into a running program (details: `SyringeChangeRecord`), journaled before
+    /// delivery resumes from it.
+    case syringeChange = "syringe-change"
 }
