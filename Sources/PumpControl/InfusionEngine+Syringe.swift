@@ -3,6 +3,7 @@
 // - The emitter's limit is min(programmed target, the syringe's empty point), so no step passes the empty point
 //   even between control ticks; reaching it pauses delivery (the `pause` edge of the transition table: disarm,
 //   then running → paused) with the high `syringe-empty` alarm, before the end-of-travel switch.
+// - Only a session whose profile allows a syringe change has an empty point (any other program fits its syringe).
 // - `near-empty` (low) comes once per syringe, when the time to the empty point at the commanded rate or the
 //   volume to it falls under the settings (default 3 min or 2 mL, whichever first).
 // - A syringe change is accepted only while paused (for syringe-empty or by the nurse), with a profile that
@@ -16,8 +17,10 @@ import PumpCore
 
 extension InfusionEngine {
     /// The delivered count at which the loaded syringe is treated as empty, or nil when it finishes the program.
+    /// Only for a session whose profile allows a syringe change: any other program was accepted because it fits
+    /// its syringe, and there the end-of-travel switch and the supervisor's per-syringe volume cap stay the guards.
     var syringeEmptyPoint: Steps? {
-        guard let session, let target else { return nil }
+        guard let session, session.syringeChangeAllowed, let target else { return nil }
         return session.syringe.emptyPoint(session.geometry, target: target.targetSteps, margin: configuration.syringeAlarms.emptyMargin)
     }
 

@@ -58,7 +58,8 @@ extension PumpService {
         var limits = SessionReportBuilder.Limits()
         var report = builder.report(checkpoints: checkpoints, generatedAt: generatedAt, limits: limits)
         // The answer's envelope and id take well under 1 KiB.
-        while LineCodec.encode(Response.success(id: String(repeating: "x", count: Request.maxIDLength), .report(report))).count
+        // (The unbounded length: `encode` answers an over-long report with a short line-too-long error.)
+        while LineCodec.unboundedLength(Response.success(id: String(repeating: "x", count: Request.maxIDLength), .report(report)))
                 > LineCodec.maxLineBytes - 1024, limits.maxPoints > 10 {
             limits.maxPoints /= 2
             limits.maxEvents = max(20, limits.maxEvents / 2)

@@ -138,6 +138,9 @@ struct SyringeChangeEndToEndTests {
         #expect(refused.status != 0 && refused.stderr.contains("does not allow a syringe change"), "\(refused.stderr)")
         #expect(try daemon.status().syringeIndex == 1)
         #expect(daemon.ctl(["stop"]).status == 0)
+        // The completion script and the man page carry the new command and flag.
+        let completion = runProcess(Binaries.pumpctl.path, ["--generate-completion-script", "bash"])
+        #expect(completion.stdout.contains("syringe-change") && completion.stdout.contains("--fill-ml"))
     }
 
     @Test("A crash in the middle of the second syringe comes back interrupted with syringe 2 in force, and finishes the program")

@@ -45,6 +45,12 @@ public enum LineCodec {
             ?? Data("{\"v\":1,\"id\":null,\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"The daemon could not encode its answer.\"}}\n".utf8)
     }
 
+    /// The length `encode` would give `response` without its line limit (Int.max when it cannot be encoded), for
+    /// a sender that shrinks an answer until it fits (`encode` itself answers an over-long one with a short error).
+    public static func unboundedLength(_ response: Response) -> Int {
+        (try? line(for: response))?.count ?? Int.max
+    }
+
     /// One JSON line (sorted keys, ISO-8601 dates, a trailing "\n"): the one encoder for protocol lines and
     /// pumpctl's `--json` objects.
     static func line(for value: some Encodable) throws -> Data {
