@@ -41,7 +41,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var stateDirectory = "/var/lib/pumpd"
     /// Simulator only: virtual seconds per real second.
     public var simSpeed: Double = 1
-    /// Simulator only: volume in the loaded syringe (nil: its nominal volume).
+    /// Simulator only: volume really in the first loaded syringe (nil: the fill the nurse stated, `--fill-ml`, else
+    /// the nominal volume); a test knob for a syringe holding less than stated (end of travel).
     public var simFillML: Double?
     /// Drug library file (nil: the bundled one).
     public var drugLibraryPath: String?

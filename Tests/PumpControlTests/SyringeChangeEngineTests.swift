@@ -121,6 +121,30 @@ struct SyringeChangeEngineTests {
         #expect(rig.engine.state == .completed && rig.hardware.forwardSteps == session.targetSteps.count)
     }
 
+    @Test("Paused by the nurse mid-syringe, a change loads the new syringe at the current count and resumes")
+    func changeWhilePausedByNurse() throws {
+        let rig = Fixture.Rig()
+        let session = Self.twoSyringeSession()
+        try rig.engine.start(session)
+        rig.runUntil(minutes: 100)
+        try rig.engine.pause()
+        let delivered = rig.engine.status().deliveredSteps
+        let load = try rig.engine.changeSyringe(fill: Milliliters(50), expectedLoadedAt: delivered)
+        #expect(load.loadedAtSteps == delivered && rig.engine.state == .running)
+        #expect(abs((rig.engine.status().syringeVolumeLeft?.value ?? 0) - 50) < 0.01, "a fresh syringe")
+        // 59.5 − 24.8 mL left fits the new 50 mL syringe: no further syringe-empty, the program completes.
+        rig.runUntil(minutes: 250)
+        #expect(rig.engine.state == .completed && !rig.events.raised.contains(.syringeEmpty))
+        #expect(rig.hardware.forwardSteps == session.targetSteps.count)
+        // A stale count is refused (the daemon journals the count before the engine loads the syringe).
+        let other = Fixture.Rig()
+        try other.engine.start(Self.twoSyringeSession())
+        other.runUntil(minutes: 10)
+        try other.engine.pause()
+        #expect(throws: EngineRefusal.self) { try other.engine.changeSyringe(fill: Milliliters(50), expectedLoadedAt: Steps(1)) }
+        #expect(other.engine.session?.syringe.index == 1 && other.engine.state == .paused)
+    }
+
     @Test("A third syringe: a small second fill runs out again and is counted from where it was loaded")
     func thirdSyringe() throws {
         let rig = Fixture.Rig()
