@@ -13,7 +13,7 @@ extension Plant {
         earlierDisplaced += Double(barrel.position) * volumePerStep
         earlierPositions += barrel.position
         let pushable = (fill - deadSpace).microliters.value
-        let stop = volumePerStep > 0 && pushable > 0 ? Int64((pushable / volumePerStep + 1e-9).rounded(.down)) : 0
+        let stop = volumePerStep > 0 && pushable > 0 ? CheckedConversion.saturating(pushable / volumePerStep + 1e-9, .down) : 0
         barrel = SyringeBarrel(stopPosition: stop)
         syringesLoaded += 1
         return true
