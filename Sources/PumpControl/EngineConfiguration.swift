@@ -22,6 +22,10 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var alarmSignals = AlarmSignalSettings()
     /// Near-empty and syringe-empty alarm settings.
     public var syringeAlarms = SyringeAlarmSettings()
+    /// How many times the step emitter's kept lead (a small burst, see `StepEmitter`) is scaled. 1 on hardware;
+    /// the simulator at N× speed sets N, so a wake-up d late in real time (N·d on the pump's clock) is caught up
+    /// as it is at 1×, instead of being dropped at the next retarget and lost for good (issue 11 item 8).
+    public var stepLeadScale: Double = 1
 
     /// Creates a configuration with the defaults.
     public init(

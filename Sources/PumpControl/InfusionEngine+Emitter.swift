@@ -5,7 +5,8 @@ import PumpCore
 extension InfusionEngine {
     func makeEmitter(commanded: Steps) -> StepEmitter {
         emitter.stop()
-        let replacement = Self.buildEmitter(scheduler: stepScheduler, supervisor: supervisor, commanded: commanded)
+        let replacement = Self.buildEmitter(scheduler: stepScheduler, supervisor: supervisor, commanded: commanded,
+                                            leadScale: configuration.stepLeadScale)
         emitter = replacement
         wireEmitter()
         return replacement
@@ -14,9 +15,11 @@ extension InfusionEngine {
     /// The one way an emitter is built: every step through the supervisor's gate, never more per fire than its
     /// budget. The burst per fire equals the supervisor's token-bucket allowance, so a merged (late) fire catches
     /// up as far as the supervisor allows and no further.
-    static func buildEmitter(scheduler: PumpScheduler, supervisor: SafetySupervisor, commanded: Steps) -> StepEmitter {
+    static func buildEmitter(scheduler: PumpScheduler, supervisor: SafetySupervisor, commanded: Steps,
+                             leadScale: Double = 1) -> StepEmitter {
         StepEmitter(scheduler: scheduler, commanded: commanded,
                     maxBurst: CheckedConversion.saturating(supervisor.configuration.rateBurstSteps, .down), catchUpSpacing: .milliseconds(10),
+                    leadScale: leadScale,
                     budget: { supervisor.availableSteps(now: $0) }, gate: { supervisor.step(now: $0) })
     }
 

@@ -92,7 +92,8 @@ public final class InfusionEngine: @unchecked Sendable {
         signals = AlarmSignals(settings: configuration.alarmSignals)
         let supervisor = SafetySupervisor(hardware: hardware, clock: scheduler, configuration: configuration.supervisor)
         self.supervisor = supervisor
-        self.emitter = Self.buildEmitter(scheduler: stepScheduler ?? scheduler, supervisor: supervisor, commanded: .zero)
+        self.emitter = Self.buildEmitter(scheduler: stepScheduler ?? scheduler, supervisor: supervisor, commanded: .zero,
+                                         leadScale: configuration.stepLeadScale)
         tickOrigin = scheduler.now()
         supervisor.onTrip = { [weak self, scheduler] alarm in
             scheduler.perform { self?.handleTrip(alarm) }

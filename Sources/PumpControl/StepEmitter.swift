@@ -32,6 +32,9 @@ public final class StepEmitter: @unchecked Sendable {
 
     /// Most steps emitted in one fire.
     public let maxBurst: Int64
+    /// The lead a retarget keeps is (`maxBurst` + 1) × this (1 on hardware; the simulator's speed, see
+    /// `EngineConfiguration.stepLeadScale`).
+    public let leadScale: Double
     /// Called (on the scheduler's thread, outside the emitter's lock) when the gate refuses a step.
     public var onRefused: (() -> Void)?
     /// Called (on the scheduler's thread, outside the emitter's lock) when the commanded count reaches the limit.
@@ -39,8 +42,10 @@ public final class StepEmitter: @unchecked Sendable {
 
     /// Creates a stopped emitter. `gate` must be the supervisor's step gate; `budget` its remaining allowance.
     public init(scheduler: PumpScheduler, commanded: Steps, maxBurst: Int64 = 2, catchUpSpacing: MonotonicDuration,
+                leadScale: Double = 1,
                 budget: @escaping (MonotonicInstant) -> Int64 = { _ in .max },
                 gate: @escaping (MonotonicInstant) -> Bool) {
+        self.leadScale = leadScale.isFinite ? max(1, leadScale) : 1
         self.scheduler = scheduler
         self.budget = budget
         self.commandedCount = commanded
@@ -90,7 +95,7 @@ public final class StepEmitter: @unchecked Sendable {
             guard var current = schedule else { return }
             current.limit = limit
             current.retarget(rate: rate, at: now)
-            current.limitLead(emitted: commandedCount, maxLead: Double(maxBurst) + 1, at: now)
+            current.limitLead(emitted: commandedCount, maxLead: (Double(maxBurst) + 1) * leadScale, at: now)
             schedule = current
             rescheduleNextLocked()
         }

@@ -43,7 +43,7 @@ public struct NumericRange: Sendable, Equatable {
 public enum ConfigurationNumbers {
     /// The allowed range of every numeric pumpd.toml key (the same key names as the file).
     public static let ranges: [String: NumericRange] = [
-        "sim_speed": .real(1, 10_000),
+        "sim_speed": .real(1, SimulatorSpeed.maximum),
         "sim_fill_ml": .real(0, 100, lowerExclusive: true),
         "repeat_session_window_h": .real(0, 168),
         "control_period_ms": .integer(10, 200),

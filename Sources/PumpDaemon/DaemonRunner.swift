@@ -14,6 +14,9 @@ public enum DaemonRunner {
     /// Of the socket's 128 connections, how many only control-group peers may take (issue 11 item 2): observers
     /// share the other 96, so a nurse's stop, pause and estop always find a slot.
     public static let reservedControlConnections = 32
+    /// The most connections one uid outside the control group may hold: three observer accounts can share the
+    /// 96 observer slots, and one misbehaving dashboard cannot take all of them.
+    public static let connectionsPerObserverUID = 32
 
     /// Builds everything from `configuration` and runs until SIGTERM/SIGINT.
     public static func run(configuration: DaemonConfiguration, logger: Logger) async throws {
@@ -25,8 +28,9 @@ public enum DaemonRunner {
             configuration: LineServerConfiguration(
                 socketPath: configuration.socketPath, socketMode: 0o660,
                 socketGroup: configuration.socketGroup ?? configuration.readOnlyGroup,
-                reservedControlConnections: Self.reservedControlConnections),
-            handler: { request in await service.handle(line: request.line, peer: request.peer) },
+                reservedControlConnections: Self.reservedControlConnections,
+                maxConnectionsPerObserverUID: Self.connectionsPerObserverUID),
+            replies: { request in await service.handleLines(line: request.line, peer: request.peer) },
             logger: logger,
             isControlPeer: { [access = service.access] peer in access.canControl(peer) })
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

@@ -9,21 +9,36 @@ import PumpServer
 import PumpSimulator
 
 extension PumpService {
-    /// Answers one request line from `peer` with one response line (no trailing newline).
+    /// Answers one request line from `peer` with one response line (no trailing newline); an answer too long
+    /// for one line is a `line-too-long` error here, whatever the request's `max_parts`.
     public func handle(line: String, peer: PeerCredentials) async -> String {
-        let data = Data(line.utf8)
-        let response: Response
+        let (response, _) = await respond(to: Data(line.utf8), peer: peer)
+        return Self.text(LineCodec.encode(response))
+    }
+
+    /// Answers one request line from `peer` with the lines the socket sends back (no trailing newlines): one,
+    /// or the part lines of a long answer when the request allowed `max_parts` (see `AnswerParts`).
+    public func handleLines(line: String, peer: PeerCredentials) async -> [String] {
+        let (response, maxParts) = await respond(to: Data(line.utf8), peer: peer)
+        return LineCodec.encodeLines(response, maxParts: maxParts).map(Self.text)
+    }
+
+    private func respond(to data: Data, peer: PeerCredentials) async -> (Response, maxParts: Int?) {
         switch receive(data, peer: peer) {
         case .failure(let error):
-            response = .failure(id: LineCodec.correlationID(in: data), error)
+            return (.failure(id: LineCodec.correlationID(in: data), error), nil)
         case .success(let request):
-            response = await withCheckedContinuation { continuation in
+            let response = await withCheckedContinuation { continuation in
                 commandQueue.async {
                     continuation.resume(returning: self.execute(request, peer: peer))
                 }
             }
+            return (response, request.maxParts)
         }
-        var encoded = LineCodec.encode(response)
+    }
+
+    private static func text(_ line: Data) -> String {
+        var encoded = line
         if encoded.last == UInt8(ascii: "\n") { encoded.removeLast() }
         return String(decoding: encoded, as: UTF8.self)
     }
@@ -76,10 +91,10 @@ extension PumpService {
         case .verify(let confirmed): result = verify(confirmed: confirmed, actor: actor)
         case .titrate(let parameters): result = titrate(parameters, actor: actor)
         case .resumeInterrupted(let confirmed, let reason): result = resumeInterrupted(confirmed, reason, actor: actor)
-        case .log(let since, let limit): result = log(since: since, limit: limit)
+        case .log(let since, let limit): result = log(since: since, limit: limit, parts: request.maxParts ?? 1)
         case .simInject(let fault): result = inject(fault, actor: actor)
         case .sessions(let patientId, let limit): result = sessions(patientId: patientId, limit: limit)
-        case .reportData(let sessionId): result = reportData(sessionId: sessionId)
+        case .reportData(let sessionId): result = reportData(sessionId: sessionId, parts: request.maxParts ?? 1)
         case .vitals(let parameters): result = vitals(parameters, actor: actor)
         case .syringeChange(let parameters): result = syringeChange(parameters, actor: actor)
         }
@@ -121,6 +136,19 @@ extension PumpService {
     /// pre-start vital-sign check (HAZ-015). Their soft findings take the program's override reason like the
     /// planner's own soft limits. Returns the plan or a refusal.
     func plan(for parameters: StartParameters) -> Result<(DosePlan, [Finding]), ProtocolError> {
+        plannedProgram(for: parameters).flatMap { plan, findings in
+            let stepsPerSecond = plan.geometry.stepRate(for: plan.nominalRate).value
+            if simulator != nil, let problem = SimulatorSpeed.refusal(stepsPerSecond: stepsPerSecond, speed: scheduler.speed) {
+                return .failure(ProtocolError(code: .refused, message: problem))
+            }
+            return .success((plan, findings))
+        }
+    }
+
+    private func plannedProgram(for parameters: StartParameters) -> Result<(DosePlan, [Finding]), ProtocolError> {
+        if let patient = parameters.patientId, let problem = IdentifierKey.formatViolation(patient, field: "patient id") {
+            return .failure(ProtocolError(code: .refused, message: problem))
+        }
         let request = WireMapping.programRequest(parameters)
         let result = planner.validate(request)
         var findings = result.findings
@@ -131,6 +159,11 @@ extension PumpService {
                     // Fails closed: with an untrusted clock every earlier session counts as recent.
                     extra.append(Finding(kind: .softLimit, limit: "session.repeat-window", message:
                         "Patient \(patient) has an earlier session and \(problem) An override reason is required."))
+                } else if let opened = try journal.openSessionStart(patientID: patient) {
+                    let hours = max(0, wallClock().timeIntervalSince(opened) / 3600)  // wall-clock: the 12 h repeat-dose rule spans reboots: calendar time is what it means
+                    extra.append(Finding(kind: .softLimit, limit: "session.repeat-window", message: String(
+                        format: "Patient %@ has a session that is still open (started %.1f h ago); an override reason is required.",
+                        patient, hours)))
                 } else if let last = try journal.lastSessionEnd(patientID: patient) {
                     let hours = wallClock().timeIntervalSince(last) / 3600  // wall-clock: the 12 h repeat-dose rule spans reboots: calendar time is what it means
                     if hours < configuration.repeatSessionWindowHours {
@@ -405,10 +438,14 @@ extension PumpService {
         return .success(.status(statusReport()))
     }
 
-    func log(since: Date?, limit: Int?) -> Result<ResultPayload, ProtocolError> {
+    /// The most entries one `log` answer holds: 500 fit one line; a client that reassembles parts may ask for
+    /// up to 20,000 (about 4 MB).
+    static func maxLogEntries(parts: Int) -> Int { parts > 1 ? 20_000 : 500 }
+
+    func log(since: Date?, limit: Int?, parts: Int) -> Result<ResultPayload, ProtocolError> {
         guard let journal else { return .failure(ProtocolError(code: .refused, message: "The journal is unavailable.")) }
         do {
-            let entries = try journal.events(since: since, limit: min(max(limit ?? 50, 1), 500))
+            let entries = try journal.events(since: since, limit: min(max(limit ?? 50, 1), Self.maxLogEntries(parts: parts)))
             return .success(.log(entries.reversed().map {
                 LogEntryDTO(seq: Int($0.sequence), at: $0.event.wall,  // checked: Int64 → Int, same width on the 64-bit targets
                             event: $0.event.kind.rawValue,

@@ -12,6 +12,9 @@ extension PumpService {
 
     func sessions(patientId: String?, limit: Int?) -> Result<ResultPayload, ProtocolError> {
         guard let journal else { return .failure(ProtocolError(code: .refused, message: "The journal is unavailable.")) }
+        if let patientId, let problem = IdentifierKey.formatViolation(patientId, field: "patient id") {
+            return .failure(ProtocolError(code: .refused, message: problem))
+        }
         do {
             let records = try journal.sessionRecords(patientID: patientId, limit: min(max(limit ?? 20, 1), Self.maxSessionsListed))
             return .success(.sessions(try records.map { record in
@@ -22,7 +25,7 @@ extension PumpService {
         }
     }
 
-    func reportData(sessionId: String?) -> Result<ResultPayload, ProtocolError> {
+    func reportData(sessionId: String?, parts: Int = 1) -> Result<ResultPayload, ProtocolError> {
         guard let journal else { return .failure(ProtocolError(code: .refused, message: "The journal is unavailable.")) }
         do {
             let record: SessionRecord?
@@ -40,7 +43,7 @@ extension PumpService {
             }
             let builder = try builder(for: record, journal: journal)
             let checkpoints = try journal.checkpoints(session: record.id)
-            return .success(.report(Self.fitted(builder, checkpoints: checkpoints, generatedAt: wallClock())))
+            return .success(.report(Self.fitted(builder, checkpoints: checkpoints, generatedAt: wallClock(), parts: parts)))
         } catch {
             return .failure(ProtocolError(code: .internal, message: "The journal could not be read: \(error)."))
         }
@@ -53,19 +56,30 @@ extension PumpService {
                                     plasmaModel: plasmaModel(forDrug: record.start.drug))
     }
 
-    /// The report, thinned until its answer fits one protocol line (a very long session with many events).
-    static func fitted(_ builder: SessionReportBuilder, checkpoints: [CheckpointRecord], generatedAt: Date) -> SessionReportDTO {
+    /// The report, thinned until its answer fits `parts` protocol lines. With one line (a client that cannot
+    /// reassemble parts) a very long session loses ordinary events, the chart's resolution and vitals points;
+    /// with parts (pumpctl) every event and every vitals reading is kept (issue 11: the record is whole) and only
+    /// an answer beyond `AnswerParts.maxParts` lines would be thinned.
+    static func fitted(_ builder: SessionReportBuilder, checkpoints: [CheckpointRecord], generatedAt: Date, parts: Int = 1) -> SessionReportDTO {
         var limits = SessionReportBuilder.Limits()
+        if parts > 1 {
+            limits.maxEvents = Int.max
+            limits.maxVitals = Int.max
+        }
+        // The answer's envelope and id take well under 1 KiB; part lines carry `bytesPerPart` each.
+        let budget = parts > 1 ? AnswerParts.bytesPerPart * min(parts, AnswerParts.maxParts) : LineCodec.maxLineBytes - 1024
         var report = builder.report(checkpoints: checkpoints, generatedAt: generatedAt, limits: limits)
-        // The answer's envelope and id take well under 1 KiB.
-        // (The unbounded length: `encode` answers an over-long report with a short line-too-long error.)
-        while LineCodec.unboundedLength(Response.success(id: String(repeating: "x", count: Request.maxIDLength), .report(report)))
-                > LineCodec.maxLineBytes - 1024, limits.maxPoints > 10 {
+        while encodedSize(report) > budget, limits.maxPoints > 10 {
             limits.maxPoints /= 2
-            limits.maxEvents = max(20, limits.maxEvents / 2)
-            limits.maxVitals /= 2
+            limits.maxEvents = max(20, min(limits.maxEvents, builder.eventCount) / 2)
+            limits.maxVitals = max(2, min(limits.maxVitals, builder.eventCount) / 2)
             report = builder.report(checkpoints: checkpoints, generatedAt: generatedAt, limits: limits)
         }
         return report
+    }
+
+    private static func encodedSize(_ report: SessionReportDTO) -> Int {
+        let response = Response.success(id: String(repeating: "x", count: Request.maxIDLength), .report(report))
+        return LineCodec.unlimitedLength(of: response) ?? Int.max
     }
 }

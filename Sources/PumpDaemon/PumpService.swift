@@ -103,7 +103,10 @@ public final class PumpService: @unchecked Sendable {
         var engineConfiguration = EngineConfiguration()
         let periodMS = speed > 1 ? max(Double(configuration.controlPeriodMS), 50 * speed) : Double(configuration.controlPeriodMS)
         engineConfiguration.supervisor.controlPeriod = .seconds(periodMS / 1000)
-        if speed > 1 { engineConfiguration.supervisor.heartbeatTolerance = 6 }
+        if speed > 1 {
+            engineConfiguration.supervisor.heartbeatTolerance = 6
+            engineConfiguration.stepLeadScale = speed
+        }
         engineConfiguration.checkpointInterval = .seconds(max(1, periodMS / 1000))
         // A lease covers two checkpoint intervals. At N× simulation speed a durable write takes N times longer in
         // simulated time, and a test machine's fsync jitter would stall the flow (and the stop-and-go pressure
@@ -280,10 +283,10 @@ public final class PumpService: @unchecked Sendable {
             observePatient(status, at: now)
         default: break
         }
+        // The uncertainty a recovery carried stays with the session after it ends (issue 11 item 10): the
+        // journal's close record carries it, so status and report go on saying what is unknown until a new
+        // session starts.
         recorder?.record(event, session: session.id, uncertain: session.uncertainty, monotonic: now)
-        if case .stateChanged(_, let to, _) = event, to == .completed || to == .stopped {
-            stateLock.withLock { active.uncertainty = .zero }
-        }
     }
 
     func journalFailed(_ error: JournalError) {

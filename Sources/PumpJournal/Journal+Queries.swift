@@ -24,6 +24,17 @@ extension Journal {
         }
     }
 
+    /// When the newest session of `patientID` (compared normalised) that has no close record began, or nil
+    /// when every session of the patient is closed: an open session has not "ended" at all.
+    public func openSessionStart(patientID: String) throws(JournalError) -> Date? {
+        try read { db in
+            try Date.fetchOne(db, sql: """
+                SELECT MAX(s.wall) FROM session s WHERE pumpd_patient_key(s.patient_id) = pumpd_patient_key(?)
+                AND NOT EXISTS (SELECT 1 FROM session_close c WHERE c.session_id = s.id)
+                """, arguments: [patientID])
+        }
+    }
+
     /// The session history, newest first; all patients when `patientID` is nil.
     public func sessions(patientID: String? = nil) throws(JournalError) -> [SessionSummary] {
         let path = self.path

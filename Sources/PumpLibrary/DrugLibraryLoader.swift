@@ -74,7 +74,7 @@ public enum DrugLibraryLoader {
         var profiles: [DrugProfile] = []
         for reader in try drug.tables("profiles") {
             let profile = try DrugProfileReader.load(reader)
-            if profiles.contains(where: { $0.id == profile.id }) {
+            if profiles.contains(where: { IdentifierKey.same($0.id, profile.id) }) {
                 throw LibraryLoadError(.duplicateID, file: drug.file, key: reader.keyPath("id"), value: profile.id,
                     message: "\(drug.file): key \(reader.keyPath("id")) = \"\(profile.id)\" duplicates an earlier profile id.")
             }

@@ -11,6 +11,10 @@ enum DrugProfileReader {
             "syringe_change_allowed",
         ])
         let id = try element.string("id")
+        if let problem = IdentifierKey.formatViolation(id, field: "profile id") {
+            throw LibraryLoadError(.invalidValue, file: element.file, key: element.keyPath("id"), value: id,
+                                   message: "\(element.file): key \(element.keyPath("id")): \(problem)")
+        }
         let reader = element.renamed(element.path.replacingOccurrences(of: #"\[\d+\]$"#, with: "", options: .regularExpression) + ".\(id)")
         let modeName = try reader.string("mode")
         guard let mode = DosingMode(rawValue: modeName) else {

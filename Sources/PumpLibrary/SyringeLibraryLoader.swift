@@ -100,6 +100,9 @@ extension TOMLReader {
     func syringeSpec() throws -> SyringeSpec {
         try rejectUnknownKeys(["id", "brand", "nominal_volume_ml", "inner_diameter_mm", "dead_space_ml", "calibration_factor"])
         let id = try string("id")
+        if let problem = IdentifierKey.formatViolation(id, field: "syringe id") {
+            throw LibraryLoadError(.invalidValue, file: file, key: keyPath("id"), value: id, message: "\(file): key \(keyPath("id")): \(problem)")
+        }
         let nominal = try positive("nominal_volume_ml")
         let diameter = try positive("inner_diameter_mm")
         let stroke = nominal * 1000 / (Double.pi * diameter * diameter / 4)

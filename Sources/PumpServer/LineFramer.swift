@@ -30,14 +30,22 @@ public struct LineFramer {
 
 /// The server's answer to one frame.
 public struct FrameReply: Sendable, Equatable {
-    /// The reply line, without its newline.
-    public var line: String
+    /// The reply lines, without their newlines: one, or the parts of one long answer.
+    public var lines: [String]
     /// Whether the server closes the connection after sending it (a too-long line).
     public var closesConnection: Bool
 
-    /// Creates a reply.
+    /// The first reply line (the only one unless the answer came in parts).
+    public var line: String { lines.first ?? "" }
+
+    /// Creates a one-line reply.
     public init(line: String, closesConnection: Bool) {
-        self.line = line
+        self.init(lines: [line], closesConnection: closesConnection)
+    }
+
+    /// Creates a reply of one or more lines.
+    public init(lines: [String], closesConnection: Bool) {
+        self.lines = lines
         self.closesConnection = closesConnection
     }
 }

@@ -3,7 +3,7 @@
 // Invariants:
 // - The handler only ever sees complete, valid UTF-8 lines of bounded length, with kernel-reported peer
 //   credentials; a connection whose credentials cannot be read is closed before any line is read.
-// - Every line gets exactly one reply line, in request order. Garbage, oversized lines, idle or half-open
+// - Every line gets exactly one reply (one line, or the part lines of one long answer), in request order. Garbage, oversized lines, idle or half-open
 //   clients and client crashes affect only their own connection, never the server or other clients.
 // - Connections above `maxConnections` get one error line and are closed; they never reach the handler.
 //   `reservedControlConnections` of them are kept for control peers (`isControlPeer`): observers and peers
@@ -18,7 +18,7 @@ import NIOPosix
 public final class LineServer: Sendable {
     /// The configuration the server was created with.
     public let configuration: LineServerConfiguration
-    private let handler: @Sendable (LineRequest) async -> String
+    private let handler: @Sendable (LineRequest) async -> [String]
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
     private let limiter: ConnectionLimiter
@@ -36,9 +36,22 @@ public final class LineServer: Sendable {
     /// - Parameters:
     ///   - handler: called once per complete line; returns the reply line (without a newline).
     ///   - isControlPeer: whether a peer may take the slots reserved for control (decided once, at accept).
-    public init(
+    public convenience init(
         configuration: LineServerConfiguration,
         handler: @escaping @Sendable (LineRequest) async -> String,
+        logger: Logger,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        isControlPeer: @escaping @Sendable (PeerCredentials) -> Bool = { _ in false }
+    ) {
+        self.init(configuration: configuration, replies: { [await handler($0)] }, logger: logger,
+                  eventLoopGroup: eventLoopGroup, isControlPeer: isControlPeer)
+    }
+
+    /// Creates a server whose handler may answer a line with several lines (the parts of a long answer,
+    /// sent in order, each on its own line).
+    public init(
+        configuration: LineServerConfiguration,
+        replies handler: @escaping @Sendable (LineRequest) async -> [String],
         logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         isControlPeer: @escaping @Sendable (PeerCredentials) -> Bool = { _ in false }
@@ -49,7 +62,8 @@ public final class LineServer: Sendable {
         self.eventLoopGroup = eventLoopGroup
         self.isControlPeer = isControlPeer
         self.limiter = ConnectionLimiter(limit: configuration.maxConnections,
-                                         reservedForControl: configuration.reservedControlConnections)
+                                         reservedForControl: configuration.reservedControlConnections,
+                                         perObserverUID: configuration.maxConnectionsPerObserverUID)
     }
 
     /// Connections currently being served.
@@ -166,14 +180,16 @@ public final class LineServer: Sendable {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
-                        let control = configuration.reservedControlConnections > 0 && isControlPeer(connection.peer)
-                        if limiter.tryAcquire(control: control) {
+                        let limited = configuration.reservedControlConnections > 0 || configuration.maxConnectionsPerObserverUID > 0
+                        let control = limited && isControlPeer(connection.peer)
+                        let uid = connection.peer.uid
+                        if let refusal = limiter.acquire(control: control, uid: uid) {
+                            group.addTask { await self.refuse(connection, because: refusal) }
+                        } else {
                             group.addTask {
                                 await self.serve(connection)
-                                self.limiter.release(control: control)
+                                self.limiter.release(control: control, uid: uid)
                             }
-                        } else {
-                            group.addTask { await self.refuse(connection) }
                         }
                     }
                 }
@@ -191,11 +207,11 @@ public final class LineServer: Sendable {
             try await connection.channel.executeThenClose { inbound, outbound in
                 for try await frame in inbound {
                     let reply = await Self.reply(to: frame, peer: peer, maxLineBytes: configuration.maxLineBytes,
-                                                 handler: handler)
+                                                 replies: handler)
                     if reply.closesConnection {
                         logger.warning("line too long; closing", metadata: ["peer": "\(peer)"])
                     }
-                    try await outbound.write(encode(reply.line, peer: peer))
+                    for line in reply.lines { try await outbound.write(encode(line, peer: peer)) }
                     if reply.closesConnection { return }
                 }
             }
@@ -210,9 +226,18 @@ public final class LineServer: Sendable {
         to frame: LineFrame, peer: PeerCredentials, maxLineBytes: Int,
         handler: @Sendable (LineRequest) async -> String
     ) async -> FrameReply {
+        await reply(to: frame, peer: peer, maxLineBytes: maxLineBytes, replies: { [await handler($0)] })
+    }
+
+    /// `reply(to:peer:maxLineBytes:handler:)` for a handler that may answer with several lines.
+    public static func reply(
+        to frame: LineFrame, peer: PeerCredentials, maxLineBytes: Int,
+        replies handler: @Sendable (LineRequest) async -> [String]
+    ) async -> FrameReply {
         switch frame {
         case let .line(line):
-            return FrameReply(line: await handler(LineRequest(line: line, peer: peer)), closesConnection: false)
+            let lines = await handler(LineRequest(line: line, peer: peer))
+            return FrameReply(lines: lines.isEmpty ? [ServerReply.internalError] : lines, closesConnection: false)
         case .invalidUTF8:
             return FrameReply(line: ServerReply.invalidUTF8, closesConnection: false)
         case .tooLong:
@@ -220,11 +245,15 @@ public final class LineServer: Sendable {
         }
     }
 
-    private func refuse(_ connection: Connection) async {
+    private func refuse(_ connection: Connection, because refusal: ConnectionLimiter.Refusal) async {
         logger.warning("connection limit reached; refusing", metadata: ["peer": "\(connection.peer)"])
+        let reply = switch refusal {
+        case .full: ServerReply.tooManyConnections
+        case .perUID(let limit): ServerReply.tooManyConnectionsForUser(limit: limit)
+        }
         do {
             try await connection.channel.executeThenClose { _, outbound in
-                try await outbound.write(encode(ServerReply.tooManyConnections, peer: connection.peer))
+                try await outbound.write(encode(reply, peer: connection.peer))
             }
         } catch {
             logger.debug("refused connection ended with an error", metadata: ["error": "\(error)"])

@@ -20,11 +20,14 @@ public struct LineServerConfiguration: Sendable, Hashable {
     /// Of `maxConnections`, how many only control peers may take (the server's `isControlPeer` decides), so
     /// observers can never crowd a nurse out; 0 shares every slot alike.
     public var reservedControlConnections: Int
+    /// The most connections one uid outside the control group may hold (0: no per-uid cap).
+    public var maxConnectionsPerObserverUID: Int
 
     /// Creates a configuration.
     public init(
         socketPath: String, socketMode: mode_t = 0o660, socketGroup: String? = nil, maxLineBytes: Int = 65_536,
-        idleTimeout: Duration = .seconds(30), maxConnections: Int = 128, reservedControlConnections: Int = 0
+        idleTimeout: Duration = .seconds(30), maxConnections: Int = 128, reservedControlConnections: Int = 0,
+        maxConnectionsPerObserverUID: Int = 0
     ) {
         self.socketPath = socketPath
         self.socketMode = socketMode
@@ -33,6 +36,7 @@ public struct LineServerConfiguration: Sendable, Hashable {
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
         self.reservedControlConnections = reservedControlConnections
+        self.maxConnectionsPerObserverUID = maxConnectionsPerObserverUID
     }
 }
 

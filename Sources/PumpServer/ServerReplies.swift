@@ -17,6 +17,12 @@ public enum ServerReply {
     public static let tooManyConnections = error(
         code: "too-many-connections", message: "too many connections; try again later")
 
+    /// This user (outside the control group) already holds its share of connections.
+    public static func tooManyConnectionsForUser(limit: Int) -> String {
+        error(code: "too-many-connections",
+              message: "this user already holds \(limit) connections, the most one observer may have; close some and try again")
+    }
+
     /// The client sent nothing for too long; the connection is closed after this reply.
     public static let idleTimeout = error(code: "idle-timeout", message: "no request within the idle timeout")
 

@@ -112,6 +112,9 @@ struct EndToEndTests {
         #expect(daemon.ctl(["stop"]).status == 0)
         let final = try daemon.status()
         #expect(final.state == .stopped && final.deliveredMl <= 35)
+        // Issue 11 item 10: the session ended, but what was unknown stays unknown (the journal still carries it).
+        #expect(abs(final.deliveredUncertaintyMl - recovered.deliveredUncertaintyMl) < 1e-9,
+                "\(final.deliveredUncertaintyMl) mL uncertain at the end, \(recovered.deliveredUncertaintyMl) after the recovery")
     }
 
     @Test("HAZ-010: repeated kills keep the unknown unknown: known never grows without delivery, never passes the target")

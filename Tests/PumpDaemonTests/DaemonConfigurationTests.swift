@@ -221,3 +221,22 @@ struct ConfigurationNumberTests {
         }
     }
 }
+
+@Suite("Simulator speed limit")
+struct SimulatorSpeedLimitTests {
+    @Test("Issue 11 item 8: sim_speed up to the maximum is accepted, above it refused with the range")
+    func maximumSpeed() throws {
+        // The end-to-end test at the maximum (SimulatorSpeedEndToEndTests.maximum) uses the same figure.
+        #expect(SimulatorSpeed.maximum == 200)
+        #expect(try ConfigurationNumbers.checked(SimulatorSpeed.maximum, key: "sim_speed") == SimulatorSpeed.maximum)
+        #expect(throws: ConfigurationError.self) { try ConfigurationNumbers.checked(SimulatorSpeed.maximum + 1, key: "sim_speed") }
+    }
+
+    @Test("A program is refused only when step rate × speed exceeds what the reference program needs at the maximum")
+    func programRefusal() {
+        #expect(SimulatorSpeed.refusal(stepsPerSecond: 66.7, speed: SimulatorSpeed.maximum) == nil)
+        #expect(SimulatorSpeed.refusal(stepsPerSecond: 1_000, speed: 1) == nil, "real time is never refused")
+        let problem = SimulatorSpeed.refusal(stepsPerSecond: 91.5, speed: SimulatorSpeed.maximum)
+        #expect(problem?.contains("--sim-speed 160 or less") == true, "\(problem ?? "nil")")
+    }
+}

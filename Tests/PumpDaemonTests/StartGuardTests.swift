@@ -24,8 +24,8 @@ struct StartGuardTests {
         return directory
     }
 
-    @Test("Issue 11 item 3: after a session for Kcompleted, ' kcompleted ' and 'KCOMPLETED' need the 12 h override",
-          arguments: [" kcompleted ", "KCOMPLETED", "ｋｃｏｍｐｌｅｔｅｄ"])
+    @Test("Issue 11 item 3: after a session for Kcompleted, 'KCOMPLETED' and its full-width spelling need the 12 h override",
+          arguments: ["KCOMPLETED", "kcompleted", "ｋｃｏｍｐｌｅｔｅｄ"])
     func repeatWindowIgnoresCase(_ spelling: String) throws {
         let directory = try Self.directory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -48,6 +48,48 @@ struct StartGuardTests {
         // Another patient is not affected.
         let other = service.execute(Request(id: "o", command: .validate(Self.program(patient: "Kother"))), peer: Self.me)
         #expect(other.error == nil, "\(String(describing: other.error))")
+    }
+
+    @Test("Issue 11 item 10: a patient whose session is still open is told so, not that it 'ended 0.0 h ago'")
+    func openSessionIsNotEnded() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            let journal = try Journal(directory: directory)
+            _ = try journal.beginSession(SessionStart(
+                patientID: "Kopen", drug: "ketamine", profile: "mood", program: Data("{}".utf8),
+                targetDose: Milligrams(35), targetVolume: Milliliters(35), targetSteps: Steps(160_027),
+                wall: Date().addingTimeInterval(-1800), monotonic: MonotonicInstant(nanoseconds: 1), actor: .daemon))
+        }
+        let service = try EStopFastPathTests.service(DisableSignallingHardware(), directory: directory)
+        defer { service.shutdown() }
+        let reply = service.execute(Request(id: "v", command: .validate(Self.program(patient: "KOPEN"))), peer: Self.me)
+        #expect(reply.error?.code == .needsOverride, "\(String(describing: reply.error))")
+        let message = reply.error?.message ?? ""
+        #expect(message.contains("still open") && !message.contains("ended"), "\(message)")
+    }
+
+    @Test("Issue 11 item 3: a patient id with a space at an end, an unprintable character or over 64 characters is refused, in validate, start and sessions",
+          arguments: [" kcompleted ", "K1 ", "K\u{7}1", "K\u{200B}1", "K\t1", String(repeating: "k", count: 65), ""])
+    func patientIDFormat(_ spelling: String) throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let hardware = DisableSignallingHardware()
+        let service = try EStopFastPathTests.service(hardware, directory: directory)
+        defer { service.shutdown() }
+        for command in [Command.validate(Self.program(patient: spelling)), .start(Self.program(patient: spelling)),
+                        .sessions(patientId: spelling, limit: nil)] {
+            let reply = service.execute(Request(id: "f", command: command), peer: Self.me)
+            #expect(reply.error?.code == .refused, "\(command.name): \(String(describing: reply.error))")
+            #expect(reply.error?.message.contains("patient id") == true)
+        }
+        #expect(service.currentStatus().sessionId == nil, "a refused start opened a session")
+        #expect(!service.currentStatus().motorEnabled)
+        // 64 characters and inner spaces and non-Latin letters are fine.
+        for good in [String(repeating: "k", count: 64), "Müller Anna 1987", "患者-42"] {
+            let reply = service.execute(Request(id: "g", command: .validate(Self.program(patient: good))), peer: Self.me)
+            #expect(reply.error == nil, "\(good): \(String(describing: reply.error))")
+        }
     }
 }
 

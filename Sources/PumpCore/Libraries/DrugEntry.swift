@@ -37,7 +37,7 @@ public struct DrugEntry: Sendable, Hashable {
     }
 
     /// The profile with identifier `id`, if listed.
-    public func profile(id: String) -> DrugProfile? { profiles.first { $0.id == id } }
+    public func profile(id: String) -> DrugProfile? { profiles.first { IdentifierKey.same($0.id, id) } }
 
     /// The rule for `concentration`, or `nil` when it is not listed (and therefore rejected).
     public func rule(for concentration: MilligramsPerMilliliter) -> ConcentrationRule? {
@@ -54,5 +54,5 @@ public struct DrugLibrary: Sendable, Hashable {
     public init(drugs: [DrugEntry]) { self.drugs = drugs }
 
     /// The drug called `name` (exact, case-sensitive identifier), if listed.
-    public func drug(named name: String) -> DrugEntry? { drugs.first { $0.name == name } }
+    public func drug(named name: String) -> DrugEntry? { drugs.first { IdentifierKey.same($0.name, name) } }
 }

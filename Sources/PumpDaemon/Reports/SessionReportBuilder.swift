@@ -24,6 +24,8 @@ struct SessionReportBuilder {
     var record: SessionRecord
     /// Its events, oldest first.
     var events: [JournalEntry]
+    /// How many journal events the session holds.
+    var eventCount: Int { events.count }
     /// The pump state when this is the daemon's open session (running, paused, alarm, interrupted).
     var liveState: String?
     /// The model for the plasma estimate; nil leaves the estimate out.

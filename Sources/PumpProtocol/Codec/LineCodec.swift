@@ -34,7 +34,7 @@ public enum LineCodec {
             if data.count <= maxLineBytes + 1 { return data }
             replacement = ProtocolError(
                 code: .lineTooLong,
-                message: "The answer would be \(data.count) bytes, more than the limit of \(maxLineBytes); ask for fewer log entries with limit."
+                message: "The answer would be \(data.count) bytes, more than the limit of \(maxLineBytes); ask for fewer log entries with limit, or allow max_parts (pumpctl does)."
             )
         } else {
             replacement = ProtocolError(code: .internal, message: "The daemon could not encode its answer; check the pump with pumpctl status.")
@@ -45,10 +45,19 @@ public enum LineCodec {
             ?? Data("{\"v\":1,\"id\":null,\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"The daemon could not encode its answer.\"}}\n".utf8)
     }
 
-    /// The length `encode` would give `response` without its line limit (Int.max when it cannot be encoded), for
-    /// a sender that shrinks an answer until it fits (`encode` itself answers an over-long one with a short error).
-    public static func unboundedLength(_ response: Response) -> Int {
-        (try? line(for: response))?.count ?? Int.max
+    /// The lines that carry `response`: the one line of `encode(_:)`, or, when that line is too long and the
+    /// request allowed `maxParts` > 1, the part lines of `AnswerParts` (each ending in "\n").
+    public static func encodeLines(_ response: Response, maxParts: Int?) -> [Data] {
+        if let maxParts, maxParts > 1, let full = try? line(for: response), full.count > maxLineBytes + 1,
+           let parts = AnswerParts.split(full, id: response.id, maxParts: maxParts) {
+            return parts
+        }
+        return [encode(response)]
+    }
+
+    /// The length in bytes of `response`'s one line before any size limit (nil when it cannot be encoded).
+    public static func unlimitedLength(of response: Response) -> Int? {
+        (try? line(for: response))?.count
     }
 
     /// One JSON line (sorted keys, ISO-8601 dates, a trailing "\n"): the one encoder for protocol lines and
@@ -84,6 +93,11 @@ public enum LineCodec {
         decode(Response.self, from: line, noun: "response")
     }
 
+    /// Decodes an answer reassembled from parts, which may be up to `AnswerParts.maxParts` lines long.
+    public static func decodeAssembledResponse(_ answer: Data) -> Result<Response, ProtocolError> {
+        decode(Response.self, from: answer, noun: "response", maxBytes: AnswerParts.maxParts * AnswerParts.bytesPerPart)
+    }
+
     /// The `id` of a request line when it can be read, to correlate an error response; nil otherwise.
     public static func correlationID(in line: Data) -> String? {
         guard let bytes = checkedBytes(line, noun: "request").value else { return nil }
@@ -91,8 +105,10 @@ public enum LineCodec {
         return try? makeDecoder().decode(Probe.self, from: Data(bytes)).id
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, from line: Data, noun: String) -> Result<T, ProtocolError> {
-        checkedBytes(line, noun: noun).flatMap { bytes in
+    private static func decode<T: Decodable>(
+        _ type: T.Type, from line: Data, noun: String, maxBytes: Int = maxLineBytes
+    ) -> Result<T, ProtocolError> {
+        checkedBytes(line, noun: noun, maxBytes: maxBytes).flatMap { bytes in
             let data = Data(bytes)
             let decoder = makeDecoder()
             // The version is checked before anything else so that a newer peer gets the right error, not a
@@ -115,15 +131,15 @@ public enum LineCodec {
     }
 
     /// Frames, length-checks, UTF-8-checks and syntax-checks a line, returning its bytes without the newline.
-    private static func checkedBytes(_ line: Data, noun: String) -> Result<[UInt8], ProtocolError> {
+    private static func checkedBytes(_ line: Data, noun: String, maxBytes: Int = maxLineBytes) -> Result<[UInt8], ProtocolError> {
         var bytes = [UInt8](line)
         if bytes.last == 0x0A { bytes.removeLast() }
         if bytes.last == 0x0D { bytes.removeLast() }
         // HAZ-009: bounded input; the length is checked before any parsing work.
-        if bytes.count > maxLineBytes {
+        if bytes.count > maxBytes {
             return .failure(ProtocolError(
                 code: .lineTooLong,
-                message: "The \(noun) line is \(bytes.count) bytes long, more than the limit of \(maxLineBytes) bytes."
+                message: "The \(noun) line is \(bytes.count) bytes long, more than the limit of \(maxBytes) bytes."
             ))
         }
         if bytes.isEmpty { return .failure(bad("The \(noun) line is empty.")) }

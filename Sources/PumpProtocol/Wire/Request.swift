@@ -9,18 +9,24 @@ public struct Request: Sendable, Equatable {
     public var id: String
     /// What to do.
     public var command: Command
+    /// How many part lines the client reassembles when the answer is longer than one line (`max_parts`,
+    /// 1…`AnswerParts.maxParts`); nil or 1: the answer must fit one line (the behaviour before parts existed).
+    /// An older pumpd refuses the key ("Unknown field"), so a newer client never misreads an older daemon.
+    public var maxParts: Int?
 
     /// Creates a request at the current protocol version.
-    public init(id: String, command: Command, v: Int = protocolVersion) {
+    public init(id: String, command: Command, v: Int = protocolVersion, maxParts: Int? = nil) {
         self.v = v
         self.id = id
         self.command = command
+        self.maxParts = maxParts
     }
 }
 
 extension Request: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case v, id, command, params
+        case maxParts = "max_parts"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -37,6 +43,7 @@ extension Request: Codable {
             throw SchemaError(message: "Unknown command \"\(printable(rawName, limit: 40))\" in protocol version \(protocolVersion).")
         }
         command = try Self.decodeCommand(name, from: container)
+        maxParts = try container.decodeWholeNumberIfPresent(forKey: .maxParts)
     }
 
     private static func decodeCommand(_ name: CommandName, from container: KeyedDecodingContainer<CodingKeys>) throws -> Command {
@@ -107,6 +114,7 @@ extension Request: Codable {
         try container.encode(v, forKey: .v)
         try container.encode(id, forKey: .id)
         try container.encode(command.name.rawValue, forKey: .command)
+        try container.encodeIfPresent(maxParts, forKey: .maxParts)
         switch command {
         case let .validate(parameters), let .start(parameters):
             try container.encode(parameters, forKey: .params)

@@ -15,6 +15,9 @@ extension Request {
         if id.isEmpty || id.count > Self.maxIDLength {
             return "The request id must be 1 to \(Self.maxIDLength) characters long."
         }
+        if let maxParts, !(1...AnswerParts.maxParts).contains(maxParts) {
+            return "The field max_parts must be 1 to \(AnswerParts.maxParts)."
+        }
         switch command {
         case let .start(parameters):
             // HAZ-001: nothing starts without an explicit confirmation of the computed program.

@@ -11,6 +11,8 @@ public struct Response: Sendable, Equatable {
     public var error: ProtocolError?
     /// The result, when the request succeeded and has something to return.
     public var result: ResultPayload?
+    /// One numbered piece of an answer too long for one line (only when the request allowed `max_parts`).
+    public var part: AnswerPart?
 
     /// `true` when the request succeeded.
     public var ok: Bool { error == nil }
@@ -26,11 +28,12 @@ public struct Response: Sendable, Equatable {
     }
 
     /// Creates a response; prefer `success` and `failure`.
-    public init(v: Int, id: String?, error: ProtocolError?, result: ResultPayload?) {
+    public init(v: Int, id: String?, error: ProtocolError?, result: ResultPayload?, part: AnswerPart? = nil) {
         self.v = v
         self.id = id
         self.error = error
         self.result = result
+        self.part = part
     }
 }
 
@@ -54,7 +57,7 @@ public enum ResultPayload: Sendable, Equatable {
 
 extension Response: Codable {
     enum CodingKeys: String, CodingKey {
-        case v, id, ok, error, result
+        case v, id, ok, error, result, part
     }
 
     public init(from decoder: any Decoder) throws {
@@ -67,6 +70,10 @@ extension Response: Codable {
         let ok = try container.decode(Bool.self, forKey: .ok)
         error = try container.decodeIfPresent(ProtocolError.self, forKey: .error)
         result = try container.decodeIfPresent(ResultPayload.self, forKey: .result)
+        part = try container.decodeIfPresent(AnswerPart.self, forKey: .part)
+        if part != nil && (!ok || result != nil) {
+            throw SchemaError(message: "A response part carries neither a result nor an error.")
+        }
         if ok != (error == nil) {
             throw SchemaError(message: ok ? "The response says ok but carries an error." : "The response says not ok but carries no error.")
         }
@@ -82,6 +89,7 @@ extension Response: Codable {
         try container.encode(ok, forKey: .ok)
         try container.encodeIfPresent(error, forKey: .error)
         try container.encodeIfPresent(result, forKey: .result)
+        try container.encodeIfPresent(part, forKey: .part)
     }
 }
 

@@ -26,26 +26,24 @@ final class PumpSession {
     @discardableResult
     func send(_ command: Command, echo: Bool = true) throws(CLIFailure) -> ResultPayload? {
         counter += 1
-        let request = Request(id: "pumpctl-\(getpid())-\(counter)", command: command)
+        let request = Request(id: "pumpctl-\(getpid())-\(counter)", command: command, maxParts: AnswerParts.clientMaxParts)
         let line: Data
         do {
             line = try LineCodec.encode(request)
         } catch {
             throw CLIFailure(status: .usage, message: error.message)
         }
-        let answer: Data
+        let lines: [Data]
         do {
-            answer = try SocketClient(path: options.socket, timeoutSeconds: Self.timeoutSeconds).exchange(line)
+            lines = try SocketClient(path: options.socket, timeoutSeconds: Self.timeoutSeconds).exchange(line) { answer in
+                guard case let .success(response) = LineCodec.decodeResponse(answer), let part = response.part else { return false }
+                return part.index + 1 < part.count
+            }
         } catch {
             throw failure(for: error, command: command)
         }
-        if options.mode == .raw { Output.line(String(decoding: answer, as: UTF8.self)) }
-        let response: Response
-        switch LineCodec.decodeResponse(answer) {
-        case let .success(decoded): response = decoded
-        case let .failure(error):
-            throw CLIFailure(status: .protocolError, message: "pumpd sent an answer pumpctl cannot read: \(lowercasedFirst(Sentence.body(error.message))).")
-        }
+        if options.mode == .raw { for answer in lines { Output.line(String(decoding: answer, as: UTF8.self)) } }
+        let response = try Self.response(from: lines)
         if let id = response.id, id != request.id {
             throw CLIFailure(status: .protocolError, message: "pumpd answered request \(id) instead of \(request.id).")
         }
@@ -55,6 +53,40 @@ final class PumpSession {
         }
         if options.mode == .json, echo { try printJSON { try ResultJSON.encode(response.result) } }
         return response.result
+    }
+
+    /// The one response the answer lines carry: the only line, or the reassembled parts of a long answer.
+    private static func response(from lines: [Data]) throws(CLIFailure) -> Response {
+        var assembler = AnswerParts.Assembler()
+        var whole: Data?
+        for line in lines {
+            let decoded = try decode(line)
+            guard let part = decoded.part else {
+                if lines.count == 1 { return decoded }
+                throw CLIFailure(status: .protocolError, message: "pumpd mixed a whole answer into the parts of another; check with pumpctl status.")
+            }
+            do {
+                whole = try assembler.add(part, id: decoded.id)
+            } catch {
+                throw CLIFailure(status: .protocolError, message: "\(error.message) Check with pumpctl status.")
+            }
+        }
+        guard let whole else {
+            throw CLIFailure(status: .protocolError, message: "pumpd's answer ended before its last part; check with pumpctl status.")
+        }
+        let response = try decode(whole, assembled: true)
+        if response.part != nil {
+            throw CLIFailure(status: .protocolError, message: "pumpd sent parts inside parts; check with pumpctl status.")
+        }
+        return response
+    }
+
+    private static func decode(_ line: Data, assembled: Bool = false) throws(CLIFailure) -> Response {
+        switch assembled ? LineCodec.decodeAssembledResponse(line) : LineCodec.decodeResponse(line) {
+        case let .success(decoded): return decoded
+        case let .failure(error):
+            throw CLIFailure(status: .protocolError, message: "pumpd sent an answer pumpctl cannot read: \(lowercasedFirst(Sentence.body(error.message))).")
+        }
     }
 
     /// With `--json`, prints `result` (e.g. the refused program before failing); nothing otherwise.
@@ -92,7 +124,7 @@ final class PumpSession {
         }
     }
 
-    private func lowercasedFirst(_ text: String) -> String {
+    private static func lowercasedFirst(_ text: String) -> String {
         text.prefix(1).lowercased() + text.dropFirst()
     }
 }

@@ -33,6 +33,17 @@ struct SocketClient {
 
     /// Sends `line` (which ends in "\n") and returns the answer line without its newline.
     func exchange(_ line: Data) throws(ClientError) -> Data {
+        guard let first = try exchange(line, continues: { _ in false }).first else {
+            throw .noAnswer("pumpd closed the connection without answering")
+        }
+        return first
+    }
+
+    /// Sends `line` and reads answer lines (without newlines) until `continues` says the latest one was the
+    /// last (a long answer comes as several part lines). If pumpd refuses the connection (too many) it writes
+    /// one sentence and hangs up, possibly before the request is sent: that sentence is the answer, not the
+    /// "Broken pipe" of the failed send.
+    func exchange(_ line: Data, continues: (Data) -> Bool) throws(ClientError) -> [Data] {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .unreachable(errnoText()) }
         defer { close(fd) }
@@ -54,40 +65,63 @@ struct SocketClient {
         }
         guard connected == 0 else { throw .unreachable(errnoText()) }
 
+        var reader = LineReader(fd: fd, timeoutSeconds: timeoutSeconds)
         // send() with MSG_NOSIGNAL rather than write(): a daemon that hangs up must give an error, not SIGPIPE.
         var sent = 0
         while sent < line.count {
             let result = line.withUnsafeBytes { send(fd, $0.baseAddress.map { $0 + sent }, line.count - sent, Int32(MSG_NOSIGNAL)) }
             if result < 0 {
                 if errno == EINTR { throw .interrupted }
-                throw errno == EAGAIN || errno == EWOULDBLOCK
+                let sendError: ClientError = errno == EAGAIN || errno == EWOULDBLOCK
                     ? .noAnswer("pumpd did not accept the request within \(timeoutSeconds) seconds")
                     : .unreachable(errnoText())
+                if errno == EPIPE || errno == ECONNRESET, let refusal = try? reader.next() { return [refusal] }
+                throw sendError
             }
             sent += result
         }
-
-        var answer = Data()
-        var buffer = [UInt8](repeating: 0, count: 4096)
+        var answers: [Data] = []
         while true {
-            let count = read(fd, &buffer, buffer.count)
-            if count < 0 {
-                if errno == EINTR { throw .interrupted }
-                throw .noAnswer(errno == EAGAIN || errno == EWOULDBLOCK
-                    ? "pumpd did not answer within \(timeoutSeconds) seconds"
-                    : "reading pumpd's answer failed: \(errnoText())")
-            }
-            if count == 0 {
-                if answer.isEmpty { throw .noAnswer("pumpd closed the connection without answering") }
-                throw .malformed("pumpd's answer ended before its end of line")
-            }
-            if let newline = buffer[0..<count].firstIndex(of: 0x0A) {
-                answer.append(contentsOf: buffer[0..<newline])
-                return answer
-            }
-            answer.append(contentsOf: buffer[0..<count])
-            if answer.count > LineCodec.maxLineBytes {
-                throw .malformed("pumpd's answer is longer than \(LineCodec.maxLineBytes) bytes")
+            let answer = try reader.next()
+            answers.append(answer)
+            if !continues(answer) { return answers }
+        }
+    }
+
+    /// Reads newline-terminated lines from a socket, keeping bytes that arrived after a line for the next one.
+    private struct LineReader {
+        let fd: Int32
+        let timeoutSeconds: Int
+        private var pending = Data()
+
+        init(fd: Int32, timeoutSeconds: Int) {
+            self.fd = fd
+            self.timeoutSeconds = timeoutSeconds
+        }
+
+        mutating func next() throws(ClientError) -> Data {
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                if let newline = pending.firstIndex(of: 0x0A) {
+                    let line = pending[pending.startIndex..<newline]
+                    pending = Data(pending[pending.index(after: newline)...])
+                    return Data(line)
+                }
+                if pending.count > LineCodec.maxLineBytes {
+                    throw .malformed("pumpd's answer is longer than \(LineCodec.maxLineBytes) bytes")
+                }
+                let count = read(fd, &buffer, buffer.count)
+                if count < 0 {
+                    if errno == EINTR { throw .interrupted }
+                    throw .noAnswer(errno == EAGAIN || errno == EWOULDBLOCK
+                        ? "pumpd did not answer within \(timeoutSeconds) seconds"
+                        : "reading pumpd's answer failed: \(String(cString: strerror(errno)))")
+                }
+                if count == 0 {
+                    if pending.isEmpty { throw .noAnswer("pumpd closed the connection without answering") }
+                    throw .malformed("pumpd's answer ended before its end of line")
+                }
+                pending.append(contentsOf: buffer[0..<count])
             }
         }
     }
