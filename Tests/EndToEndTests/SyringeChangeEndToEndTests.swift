@@ -20,9 +20,9 @@ struct SyringeChangeEndToEndTests {
         "--patient-id", "SC-1", "--yes",
     ]
 
-    @Test("4-hour pain program across two syringes at 200× (the simulator maximum): near-empty, refused change while running, syringe-empty, accepted change, total within one step")
+    @Test("4-hour pain program across two syringes at 120× (2 min of real time): near-empty, refused change while running, syringe-empty, accepted change, total within one step")
     func fourHourPainProgramAcrossTwoSyringes() throws {
-        let daemon = try DaemonHarness(speed: 200)
+        let daemon = try DaemonHarness(speed: 120)
         try daemon.start()
         let started = daemon.ctl(Self.painStart)
         try #require(started.status == 0, "\(started.stderr)")
@@ -32,8 +32,8 @@ struct SyringeChangeEndToEndTests {
         #expect(first.syringeIndex == 1)
 
         // Near-empty (low) comes while still running, 2 mL (8 min at 14.9 mL/h) before the empty point.
-        let near = try daemon.waitFor(timeout: 180) { $0.alarms.contains { $0.code == "near-empty" } }
-        let nearAlarm = try #require(near.alarms.first { $0.code == "near-empty" }, "no near-empty alarm: \(near.state)")
+        let near = try daemon.waitFor(timeout: 240) { $0.alarms.contains { $0.code == "near-empty" } || $0.state != .running }
+        let nearAlarm = try #require(near.alarms.first { $0.code == "near-empty" }, "no near-empty alarm: \(near.state) \(near.alarms.map(\.message))")
         #expect(nearAlarm.priority == .low)
         #expect(near.state == .running && near.syringeIndex == 1)
         #expect(near.deliveredMl > 49.3 - 2.2 && near.deliveredMl < 49.3, "near-empty at \(near.deliveredMl) mL")
@@ -82,7 +82,7 @@ struct SyringeChangeEndToEndTests {
         #expect(object["syringe_volume_left_ml"] is Double)
 
         // The whole program: delivered within one motor step of the target, in one session.
-        let done = try daemon.waitFor(timeout: 150) { $0.state == .completed }
+        let done = try daemon.waitFor(timeout: 240) { $0.state == .completed }
         try #require(done.state == .completed, "not completed: \(done.state), \(done.deliveredMl) mL")
         let target = try #require(done.targetSteps), delivered = try #require(done.deliveredSteps)
         #expect(abs(target - delivered) <= 1, "delivered \(delivered) of \(target) steps")
@@ -145,7 +145,7 @@ struct SyringeChangeEndToEndTests {
 
     @Test("A crash in the middle of the second syringe comes back interrupted with syringe 2 in force, and finishes the program")
     func crashMidSecondSyringe() throws {
-        let daemon = try DaemonHarness(speed: 200)
+        let daemon = try DaemonHarness(speed: 120)
         try daemon.start()
         // 0.35 mg/kg/h × 85 kg × 1 h = 29.75 mg = 14.875 mL at 2 mg/mL, in bd-10 syringes (9.9 mL each, 9.4 before
         // the syringe-empty stop).
@@ -153,7 +153,7 @@ struct SyringeChangeEndToEndTests {
                      "--duration-min", "60", "--concentration-mg-per-ml", "2", "--syringe", "bd-10", "--yes"]
         let started = daemon.ctl(start)
         try #require(started.status == 0, "\(started.stderr)")
-        let empty = try daemon.waitFor(timeout: 90) { $0.state == .paused && $0.alarms.contains { $0.code == "syringe-empty" } }
+        let empty = try daemon.waitFor(timeout: 120) { $0.state == .paused && $0.alarms.contains { $0.code == "syringe-empty" } }
         try #require(empty.state == .paused)
         #expect(abs(empty.deliveredMl - 9.4) < 0.01, "\(empty.deliveredMl)")
         #expect(daemon.ctl(["syringe-change", "--syringe", "bd-10", "--fill-ml", "10", "--yes"]).status == 0)
@@ -169,7 +169,7 @@ struct SyringeChangeEndToEndTests {
         let left = try #require(recovered.syringeVolumeLeftMl)
         #expect(abs(left - (10 - (known - 9.4))) < 0.01, "left \(left) after \(known) mL")
         #expect(daemon.ctl(["resume-interrupted", "--yes"]).status == 0)
-        let done = try daemon.waitFor(timeout: 90) { $0.state == .completed }
+        let done = try daemon.waitFor(timeout: 120) { $0.state == .completed }
         try #require(done.state == .completed, "\(done.state) \(done.alarms.map(\.code))")
         #expect(abs((done.deliveredSteps ?? 0) - (done.targetSteps ?? -9)) <= 1)
         #expect(done.syringeIndex == 2)
