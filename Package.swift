@@ -6,6 +6,8 @@
 //     <- PumpLibrary (TOML data files), PumpSimulator (plant), GPIODBackend (libgpiod), PumpControl (Dispatch loop)
 //     <- pumpd (composition root: PumpJournal/GRDB, PumpServer/NIO, systemd notify)
 //   PumpProtocol (Foundation only) <- pumpctl, pumpd
+//   PumpHL7 (Foundation only) + PumpProtocol <- PumpHL7Bridge (NIO) <- pump-hl7-bridge (talks to pumpd only
+//   through its socket, like pumpctl)
 import PackageDescription
 
 /// The safety kernel, control loop and plant are always compiled with optimisation, also in debug builds, so
@@ -27,8 +29,10 @@ let package = Package(
     products: [
         .executable(name: "pumpd", targets: ["pumpd"]),
         .executable(name: "pumpctl", targets: ["pumpctl"]),
+        .executable(name: "pump-library", targets: ["pump-library"]),
         .executable(name: "pump-demo", targets: ["pump-demo"]),
         .executable(name: "pump-evidence", targets: ["pump-evidence"]),
+        .executable(name: "pump-hl7-bridge", targets: ["pump-hl7-bridge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
@@ -68,6 +72,32 @@ let package = Package(
         .target(name: "GPIODBackend", dependencies: ["PumpCore", "GPIODShim"], path: "Sources/GPIODBackend"),
         // Versioned newline-delimited JSON shared by daemon and CLI. Foundation only.
         .target(name: "PumpProtocol", path: "Sources/PumpProtocol", swiftSettings: instrumented()),
+        // The HL7 v2 subset the monitor bridge reads (delimiters, escapes, segments; ORU^R01 vital signs; ACK;
+        // MLLP framing). Foundation only; hand-written because no HL7 v2 parser is available (see HL7Encoding).
+        .target(name: "PumpHL7", path: "Sources/PumpHL7", swiftSettings: instrumented()),
+        // The bridge as a library (testable): configuration, message handling, pumpd forwarding, MLLP over NIO.
+        .target(
+            name: "PumpHL7Bridge",
+            dependencies: [
+                "PumpHL7", "PumpProtocol", "TOMLKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PumpHL7Bridge",
+            swiftSettings: instrumented()
+        ),
+        // pump-hl7-bridge: a separate small service (own unit and user) between a patient monitor and pumpd.
+        .executableTarget(
+            name: "pump-hl7-bridge",
+            dependencies: [
+                "PumpHL7", "PumpHL7Bridge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/pump-hl7-bridge"
+        ),
         // The durable journal (SQLite through GRDB, WAL, synchronous=FULL).
         .target(
             name: "PumpJournal",
@@ -125,6 +155,12 @@ let package = Package(
             name: "pumpctl",
             dependencies: ["PumpProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/pumpctl"
+        ),
+        // Makes Ed25519 keys, signs and verifies library files (the same checks pumpd makes).
+        .executableTarget(
+            name: "pump-library",
+            dependencies: ["PumpLibrary", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/pump-library"
         ),
         // Fault-injection scenarios as data (hw-sim/scenarios/*.toml): the loader and the virtual-time runner
         // (InfusionEngine + SimulatedPump). Test support; not shipped.
@@ -195,6 +231,11 @@ let package = Package(
         ),
         .testTarget(name: "GPIODBackendTests", dependencies: ["GPIODBackend", "PumpCore"], path: "Tests/GPIODBackendTests"),
         .testTarget(name: "PumpProtocolTests", dependencies: ["PumpProtocol"], path: "Tests/PumpProtocolTests"),
+        .testTarget(
+            name: "PumpHL7Tests",
+            dependencies: ["PumpHL7", "PumpHL7Bridge", "PumpProtocol", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/PumpHL7Tests"
+        ),
         .testTarget(name: "PumpJournalTests", dependencies: ["PumpJournal", "PumpCore"], path: "Tests/PumpJournalTests"),
         .testTarget(name: "PumpServerTests", dependencies: ["PumpServer", "PumpProtocol"], path: "Tests/PumpServerTests"),
         .testTarget(

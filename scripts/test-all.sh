@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test:
 #  1. the Swift test suite (unit, virtual-time, plant-fault, daemon, end-to-end with the real binaries);
+#  1b. the clinic metrics against real peers: node_exporter's textfile collector and Prometheus on 127.0.0.1,
+#      pumpd on the simulator, the alert rules under promtool (scripts/test-clinic-metrics.sh, < 2 min);
+#  1c. the HL7 vitals bridge against a real peer: the python `hl7` package's mllp_send client, pumpd on the
+#      simulator (scripts/test-hl7-bridge.sh; bounded to 5 minutes);
 #  2. a 60-second run of the protocol fuzz target (scripts/fuzz.sh; docs/fuzzing-and-load.md);
 #  3. the hw-sim bench: the libgpiod backend against the kernel's gpio-sim in a qemu guest (needs root for
 #     apt and qemu; downloads are cached under /var/cache/pump-hw-sim).
@@ -15,6 +19,10 @@ export PUMP_BIN_DIR="$(swift build --show-bin-path)"
 # machine Swift Testing's parallel pool then starves the timing-sensitive socket and heartbeat tests. Serially
 # the whole suite takes about 2-3 minutes.
 swift test --skip-build --no-parallel
+# pumpd's metrics textfile through Debian's prometheus-node-exporter and prometheus (loopback, bounded).
+timeout 180 bash scripts/test-clinic-metrics.sh
+# pump-hl7-bridge with the PyPI hl7 package's mllp_send as the monitor (setup-debian.sh installs it).
+timeout 300 bash scripts/test-hl7-bridge.sh
 # the protocol fuzz target for 60 s (libFuzzer; own scratch path .build-fuzz; a broken invariant fails).
 bash scripts/fuzz.sh 60
 if [ "${PUMP_SKIP_HW_BENCH:-0}" = 1 ]; then

@@ -49,6 +49,7 @@ public enum EStopBench {
         defer { try? FileManager.default.removeItem(at: directory) }
 
         var configuration = DaemonConfiguration()
+        configuration.metricsFile = nil  // no Prometheus textfile (README "Clinic") from this in-process service
         configuration.backend = .sim
         configuration.stateDirectory = directory.path
         configuration.socketPath = directory.appendingPathComponent("unused.sock").path

@@ -70,6 +70,17 @@ extension InfusionEngine {
         raiseAdvisory(code, message, scheduler.now())
     }
 
+    /// Clears an advisory alarm raised with `raiseNotice` once its condition is gone (e.g. `library-invalid` after
+    /// the library file was restored).
+    public func clearNotice(_ code: AlarmCode) {
+        guard advisory.contains(where: { $0.code == code }) else { return }
+        clearAdvisory(code)
+        updateIndication()
+    }
+
+    /// The message of the active advisory alarm with `code`, if one is active.
+    public func noticeMessage(_ code: AlarmCode) -> String? { advisory.first { $0.code == code }?.message }
+
     /// Restores the newest vital-sign reading found in the journal after a restart. Nothing acts on it by itself:
     /// it is the condition `acknowledge` and `resume-interrupted` check, and the pre-start check's input.
     public func restoreVitals(_ reading: VitalSigns) {

@@ -171,6 +171,10 @@ public final class InfusionEngine: @unchecked Sendable {
     /// Lateness of every fire of the current session's emitter, in nanoseconds (empty unless kept).
     public var emitterLatenessSamples: [Int64] { emitter.lateness.samples }
 
+    /// Lateness of the current (or last) session emitter's most recent fires, nanoseconds of the scheduler's time
+    /// line (unordered; empty before the first fire).
+    public var emitterRecentLateness: [Int64] { emitter.recentLatenessNanoseconds() }
+
     /// Emitter lateness statistics of the current session (fires, merged fires, worst lateness).
     public var emitterLateness: LatenessRecorder { emitter.lateness }
 

@@ -29,6 +29,7 @@ public final class StepEmitter: @unchecked Sendable {
     private var commandedCount: Steps
     private var catchUp: MonotonicDuration
     private var recorder = LatenessRecorder()
+    private var window = LatenessWindow()
 
     /// Most steps emitted in one fire.
     public let maxBurst: Int64
@@ -71,6 +72,10 @@ public final class StepEmitter: @unchecked Sendable {
 
     /// Lateness statistics of every fire so far.
     public var lateness: LatenessRecorder { lock.withLock { recorder } }
+
+    /// The lateness of the most recent fires (at most `LatenessWindow.capacity`), nanoseconds, unordered: a fresh
+    /// copy, so the step path never pays a copy-on-write for a reader (pumpd's metrics file takes its p99).
+    public func recentLatenessNanoseconds() -> [Int64] { lock.withLock { window.snapshot() } }
 
     /// Keeps every lateness sample (benchmarks); off by default so a long infusion does not grow memory.
     public func keepLatenessSamples(capacity: Int) {
@@ -147,14 +152,14 @@ public final class StepEmitter: @unchecked Sendable {
             var emitted: Int64 = 0
             while emitted < dueSteps {
                 guard gate(now) else {
-                    recorder.record(now - due, steps: emitted)
+                    recorder.record(now - due, steps: emitted); window.record(now - due)
                     stopLocked()
                     return .refused
                 }
                 commandedCount += Steps(1)
                 emitted += 1
             }
-            recorder.record(now - due, steps: emitted)
+            recorder.record(now - due, steps: emitted); window.record(now - due)
             if commandedCount >= schedule.limit {
                 stopLocked()
                 return .limitReached
@@ -200,4 +205,24 @@ public struct LatenessRecorder: Sendable {
         if steps > 1 { mergedFires += 1 }
         if keepsSamples { samples.append(lateness.nanoseconds) }
     }
+}
+
+/// The lateness of the most recent fires in a fixed ring, allocated once with the emitter: recording never
+/// allocates, so it is always on (unlike `LatenessRecorder.samples`, which grows and is for benchmarks).
+struct LatenessWindow: Sendable {
+    /// Fires kept.
+    static let capacity = 1024
+    private var ring = [Int64](repeating: 0, count: capacity)
+    private var next = 0
+    private var filled = 0
+
+    /// Records one fire's lateness, overwriting the oldest once full.
+    mutating func record(_ lateness: MonotonicDuration) {
+        ring[next] = lateness.nanoseconds
+        next = (next + 1) % Self.capacity
+        filled = Swift.min(filled + 1, Self.capacity)
+    }
+
+    /// A fresh copy of the kept samples (new storage, not shared with the ring).
+    func snapshot() -> [Int64] { ring.prefix(filled).map { $0 } }
 }

@@ -14,6 +14,14 @@ public enum BackendKind: String, Sendable, Codable, CaseIterable {
     case gpiod
 }
 
+/// Whether pumpd refuses to program and start infusions under a library without a valid signature.
+public enum LibrarySignaturePolicy: String, Sendable, Codable, CaseIterable {
+    /// Unsigned, tampered or unknown-key libraries raise `library-invalid` and block programming and starting.
+    case required
+    /// Signatures are checked and reported, never enforced (the built-in default, for the bench and tests).
+    case notRequired = "not-required"
+}
+
 /// A configuration error: one sentence naming the key and the bad value.
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// One human sentence.
@@ -33,6 +41,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var controlGroup: String? = "pumpd-nurse"
     /// Group whose members may read status (control-group members may too).
     public var readOnlyGroup: String? = "pumpd-observer"
+    /// Group whose members may send only `vitals` (patient-monitor bridges such as pump-hl7-bridge); membership
+    /// excludes every other command. nil: no monitor group (only nurses may send vitals). The shipped pumpd.toml
+    /// sets "pumpd-monitor".
+    public var monitorGroup: String?
     /// Group owning the socket file (mode 0660): everyone who may talk to pumpd at all (nil: the read-only group).
     public var socketGroup: String?
     /// Whether root counts as a nurse (keep false in clinical use; bench and CI set it).
@@ -96,16 +108,41 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// The syringe-empty pause comes this much before the computed empty point (fill less dead space), mL.
     public var syringeEmptyMarginML: Double = 0.5
 
+    /// The Prometheus textfile pumpd keeps current for node_exporter (every 5 s and at every state change;
+    /// docs: README "Clinic"). nil (`metrics_file = ""`): no metrics file.
+    public var metricsFile: String? = "/run/pumpd/metrics/pumpd.prom"
+    /// The chair (bed space) this pump serves: the `chair` label of every metric. Default: the host name.
+    public var chair: String = DaemonConfiguration.hostName()
+    /// Real seconds between periodic writes of the metrics file (not a pumpd.toml key: node_exporter's scrape
+    /// needs the 5 s default; unit tests lengthen it to see the state-change writes alone).
+    @_spi(Testing) public var metricsIntervalS: Double = 5
+    /// Directory of the public keys trusted to sign libraries (`*.pem`, `*.pub`).
+    public var libraryKeysDirectory = "/etc/pumpd/library-keys"
+    /// Whether a valid library signature is required to program and start (shown in status and every report).
+    public var librarySignature: LibrarySignaturePolicy = .notRequired
+    /// Where the detached signatures are (`<dir>/<file name>.sig`); nil: next to each library (`<file>.sig`).
+    public var librarySignaturesDirectory: String?
+
     /// The built-in defaults.
     public init() {}
 
+    /// The machine's host name (the default chair), "pump" when it has none.
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "pump" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "pump" : name
+    }
+
     private static let knownKeys: Set<String> = [
-        "backend", "socket", "control_group", "read_only_group", "state_dir", "sim_speed", "sim_fill_ml",
+        "backend", "socket", "control_group", "read_only_group", "monitor_group", "state_dir", "sim_speed", "sim_fill_ml",
         "drug_library", "syringe_library", "calibration", "repeat_session_window_h", "control_period_ms",
         "occlusion_pressure_mmhg", "realtime", "realtime_priority", "step_timing", "gpio", "socket_group", "allow_root", "gpio_pin_map",
         "plasma_model", "vitals_stale_min", "sim_vitals", "sim_vitals_interval_s",
         "alarm_audio_pause_s", "alarm_escalation_min", "double_check", "double_check_timeout_min",
         "syringe_near_empty_min", "syringe_near_empty_ml", "syringe_empty_margin_ml",
+        "metrics_file", "chair",
+        "library_keys_dir", "library_signature", "library_signatures_dir",
     ]
 
     /// Applies a TOML file's settings over `self`.
@@ -136,6 +173,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         socketPath = try reader.string("socket") ?? socketPath
         controlGroup = try reader.string("control_group") ?? controlGroup
         readOnlyGroup = try reader.string("read_only_group") ?? readOnlyGroup
+        monitorGroup = try reader.string("monitor_group") ?? monitorGroup
         socketGroup = try reader.string("socket_group") ?? socketGroup
         allowRoot = try reader.bool("allow_root") ?? allowRoot
         stateDirectory = try reader.string("state_dir") ?? stateDirectory
@@ -172,6 +210,16 @@ public struct DaemonConfiguration: Sendable, Equatable {
             doubleCheck = policy
         }
         doubleCheckTimeoutMin = try reader.checkedNumber("double_check_timeout_min") ?? doubleCheckTimeoutMin
+        if let value = try reader.string("metrics_file") { metricsFile = value.isEmpty ? nil : value }
+        chair = try reader.string("chair") ?? chair
+        libraryKeysDirectory = try reader.string("library_keys_dir") ?? libraryKeysDirectory
+        librarySignaturesDirectory = try reader.string("library_signatures_dir") ?? librarySignaturesDirectory
+        if let value = try reader.string("library_signature") {
+            guard let policy = LibrarySignaturePolicy(rawValue: value) else {
+                throw ConfigurationError("\(source): library_signature must be required or not-required, not '\(value)'.")
+            }
+            librarySignature = policy
+        }
         if let gpio = table["gpio"]?.table {
             for key in gpio.keys {
                 if key == "encoder" || key == "pressure", let value = gpio[key] {
@@ -223,6 +271,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
         _ = try ConfigurationNumbers.checked(syringeEmptyMarginML, key: "syringe_empty_margin_ml")
         if simVitals, backend != .sim {
             throw ConfigurationError("sim_vitals applies to the simulator only; on real hardware vital signs come from pumpctl vitals or a monitor bridge.")
+        }
+        if let metricsFile, metricsFile.hasSuffix("/") || !metricsFile.hasSuffix(".prom") {
+            throw ConfigurationError("metrics_file must name a file ending in .prom (node_exporter reads only those), not '\(metricsFile)'.")
+        }
+        guard !chair.isEmpty, chair.count <= 64, !chair.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw ConfigurationError("chair must be 1–64 printable characters (it labels every metric), not '\(chair)'.")
         }
         guard !socketPath.isEmpty, socketPath.utf8.count < 108 else {
             throw ConfigurationError("socket path must be 1–107 bytes long, not '\(socketPath)'.")

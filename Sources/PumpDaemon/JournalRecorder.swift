@@ -11,12 +11,18 @@ final class JournalRecorder: @unchecked Sendable {
     private let queue = DispatchQueue(label: "pumpd.journal", qos: .utility)
     private let wallClock: @Sendable () -> Date
     private let onFailure: @Sendable (JournalError) -> Void
+    private let checkpointLock = NSLock()
+    private var newestCheckpoint: MonotonicInstant?
 
     init(journal: Journal, wallClock: @escaping @Sendable () -> Date, onFailure: @escaping @Sendable (JournalError) -> Void) {
         self.journal = journal
         self.wallClock = wallClock
         self.onFailure = onFailure
     }
+
+    /// The pump-clock instant of the newest delivery checkpoint this recorder has written durably (nil before the
+    /// first): its age is the metrics file's `pump_journal_checkpoint_age_seconds`.
+    var lastCheckpoint: MonotonicInstant? { checkpointLock.withLock { newestCheckpoint } }
 
     /// Waits until every queued write is done (shutdown, tests).
     func drain() { queue.sync {} }
@@ -28,15 +34,26 @@ final class JournalRecorder: @unchecked Sendable {
     /// after it still restores it. The alarm itself has already acted (ENABLE off first).
     func record(_ event: EngineEvent, session: SessionID?, uncertain: Steps = .zero, monotonic: MonotonicInstant) {
         let wall = wallClock()
-        let work: @Sendable () -> Void = { [journal, onFailure] in
+        let work: @Sendable () -> Void = { [journal, onFailure, weak self] in
             do throws(JournalError) {
                 try Self.write(event, session: session, uncertain: uncertain, monotonic: monotonic, wall: wall,
                                to: journal)
+                if session != nil, Self.writesCheckpoint(event), let self {
+                    self.checkpointLock.withLock { self.newestCheckpoint = monotonic }
+                }
             } catch {
                 onFailure(error)
             }
         }
         if Self.mustBeDurableBeforeReturning(event) { queue.sync(execute: work) } else { queue.async(execute: work) }
+    }
+
+    /// Events whose record includes a delivery checkpoint (when a session is open).
+    static func writesCheckpoint(_ event: EngineEvent) -> Bool {
+        switch event {
+        case .checkpoint, .stateChanged, .titrated: true
+        default: false
+        }
     }
 
     /// Latching alarms and acknowledges.

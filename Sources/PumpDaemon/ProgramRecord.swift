@@ -5,6 +5,7 @@
 // revision fields below are derived from `plan` in one place (`init`) for older readers and reports.
 import Foundation
 import PumpCore
+import PumpProtocol
 
 /// The durable description of a programmed infusion (JSON in the journal).
 public struct ProgramRecord: Codable, Sendable, Equatable {
@@ -37,6 +38,9 @@ public struct ProgramRecord: Codable, Sendable, Equatable {
     public var volumeML: Double?
     /// The current plan revision, whole (absent in records written before plan revisions were journaled).
     public var plan: DosePlan?
+    /// The library files the program was validated against (versions, hashes, signers) and the signature policy;
+    /// written at session open (absent in titration records and in records written before libraries were named).
+    public var libraries: LibrarySetDTO?
 
     /// Records a validated request and its current plan revision.
     public init(request: ProgramRequest, plan: DosePlan) {

@@ -62,8 +62,12 @@ extension PumpService {
         case .status, .log, .validate, .sessions, .reportData: true
         default: false
         }
-        guard readOnly ? access.canRead(peer) : access.canControl(peer) else {
-            let message = readOnly
+        let isVitals: Bool = if case .vitals = request.command { true } else { false }
+        let allowed = isVitals ? access.canSendVitals(peer) : readOnly ? access.canRead(peer) : access.canControl(peer)
+        guard allowed else {
+            let message = access.isMonitor(peer)
+                ? "User \(actor.name) is a patient-monitor bridge (\(configuration.monitorGroup ?? "monitor group")) and may send only vitals, not \(request.command.name.rawValue)."
+                : readOnly
                 ? "User \(actor.name) may not read the pump's status (not in \(configuration.readOnlyGroup ?? "any allowed group"))."
                 : "User \(actor.name) may not control the pump (not in \(configuration.controlGroup ?? "the nurse group"))."
             writeEvent(.commandRefused, actor: actor, "Refused \(request.command.name.rawValue): \(message)")
@@ -72,7 +76,7 @@ extension PumpService {
         let result: Result<ResultPayload, ProtocolError>
         switch request.command {
         case .status: result = .success(.status(statusReport()))
-        case .validate(let parameters): result = validate(parameters).map(ResultPayload.program)
+        case .validate(let parameters): result = validate(parameters, actor: actor).map(ResultPayload.program)
         case .start(let parameters): result = start(parameters, actor: actor)
         case .pause: result = engineCommand(actor, .pause, "Paused") { (engine) throws(EngineRefusal) in try engine.pause() }
         case .resume: result = engineCommand(actor, .resume, "Resumed") { (engine) throws(EngineRefusal) in try engine.resume() }
@@ -127,7 +131,7 @@ extension PumpService {
                                   alarmAnchor: wallAnchor,
                                   simBuzzerAudible: simulatorBay?.current.buzzerAudible)
         if configuration.backend == .gpiod { report.missingSensors = configuration.gpioSensors.missing.map(\.sensor) }
-        return withDoubleCheck(report, monotonicNow: now, wallNow: wallNow)
+        return withDoubleCheck(withLibraries(report), monotonicNow: now, wallNow: wallNow)
     }
 
     // MARK: - Program
@@ -202,8 +206,10 @@ extension PumpService {
         }
     }
 
-    func validate(_ parameters: StartParameters) -> Result<ProgramSummary, ProtocolError> {
-        plan(for: parameters).map { plan, findings in
+    func validate(_ parameters: StartParameters, actor: JournalActor) -> Result<ProgramSummary, ProtocolError> {
+        // HAZ-001, HAZ-007: a program is only shown against libraries that pass (signature, both channels, disk).
+        if let refusal = libraryRefusal(actor: actor, at: "program") { return .failure(refusal) }
+        return plan(for: parameters).map { plan, findings in
             WireMapping.summary(plan, findings: findings, remaining: plan.duration, wallNow: wallClock(), speed: scheduler.speed)
         }
     }
@@ -228,6 +234,11 @@ extension PumpService {
         }
         if let notReady {
             return .failure(ProtocolError(code: .refused, message: "\(notReady.message) No session was opened."))
+        }
+        // HAZ-001, HAZ-007: no session opens under a library that does not pass (the motor is never enabled).
+        if let refusal = libraryRefusal(actor: actor, at: "start") {
+            writeEvent(.validation, actor: actor, "Program refused: \(refusal.message)")
+            return .failure(refusal)
         }
         let planned: (DosePlan, [Finding])
         switch plan(for: parameters) {
@@ -271,16 +282,23 @@ extension PumpService {
         guard let journal else {
             return .failure(ProtocolError(code: .refused, message: "The journal is unavailable; starting is blocked (HAZ-014)."))
         }
+        // A double check may have taken minutes: the files are checked again right before the session opens.
+        if verifiedBy != nil, let refusal = libraryRefusal(actor: verifiedBy ?? actor, at: "the double check") {
+            return .failure(refusal)
+        }
         let (parameters, dosePlan, findings, profile, caps) = (start.parameters, start.plan, start.findings, start.profile, start.caps)
         let request = WireMapping.programRequest(parameters)
-        let record = ProgramRecord(request: request, plan: dosePlan)
+        var record = ProgramRecord(request: request, plan: dosePlan)
+        record.libraries = libraries.set
         let now = scheduler.now()
         let sessionID: SessionID
         do {
             sessionID = try journal.beginSession(SessionStart(
                 patientID: parameters.patientId, drug: dosePlan.drug, profile: dosePlan.profileID, program: record.encoded(),
                 targetDose: dosePlan.totalDose, targetVolume: dosePlan.volume, targetSteps: dosePlan.targetSteps,
-                wall: wallClock(), monotonic: now, actor: actor))
+                wall: wallClock(), monotonic: now, actor: actor,
+                libraries: "\(libraries.phrase); library_signature \(libraries.policy.rawValue)",
+                openDetails: Self.encoded(libraries.set)))
             try journal.append(JournalEvent(kind: .program, session: sessionID, actor: actor, monotonic: now, wall: wallClock(),
                 summary: "Program: \(dosePlan.drug) \(dosePlan.profileID) \(dosePlan.dosePerKg.formatted()) × \(dosePlan.dosingWeight.formatted()) = \(dosePlan.totalDose.formatted(maxFractionDigits: 2)) = \(dosePlan.volume.formatted(maxFractionDigits: 2)) at \(dosePlan.nominalRate.formatted(maxFractionDigits: 2)) over \(dosePlan.duration.formatted()), \(dosePlan.syringe.id).",
                 details: record.encoded()))
@@ -426,6 +444,7 @@ extension PumpService {
         guard session.resumable, let record = session.record else {
             return .failure(ProtocolError(code: .refused, message: "The interrupted program no longer passes validation against the current library; it can only be stopped."))
         }
+        if let refusal = libraryRefusal(actor: actor, at: "resume-interrupted") { return .failure(refusal) }
         // HAZ-010: re-validate the original program against today's library before finishing it.
         let revalidated = planner.validate(record.request)
         guard revalidated.verdict == .accepted else {

@@ -15,6 +15,7 @@ extension PumpService {
         var pending = PendingDoubleCheck(serial: serial, start: start, starter: actor, deadline: deadline)
         pending.timer = scheduler.schedule(at: deadline) { [weak self] in self?.expireDoubleCheck(serial) }
         doubleChecks.begin(pending)
+        metrics?.requestWrite()  // awaiting-check is a state of the service, not of the engine
         let plan = start.plan
         journalCheck(actor,
                    "Started by \(actor.name) (uid \(actor.uid.map(String.init) ?? "?")): \(plan.drug) \(plan.profileID) \(plan.totalDose.formatted(maxFractionDigits: 2)) at \(plan.nominalRate.formatted(maxFractionDigits: 2)); awaiting an independent double check by a second nurse within \(String(format: "%g", minutes)) min, motor off.",
@@ -63,6 +64,7 @@ extension PumpService {
     }
 
     private func abandon(_ pending: PendingDoubleCheck, actor: JournalActor, reason: String) {
+        metrics?.requestWrite()
         journalCheck(actor, reason, details: JournalRecorder.json(["stage": "abandoned", "reason": reason, "started_by": pending.starter.name]))
     }
 

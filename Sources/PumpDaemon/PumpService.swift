@@ -37,6 +37,8 @@ public final class PumpService: @unchecked Sendable {
     /// The supervisor's own load of the drug and syringe libraries (a second, separate parse of the same files),
     /// from which it derives its caps; the planner's load is never handed to it (safety kernel v2 item 2).
     let supervisorLibraries: DosePlanner
+    /// The library files in force (version, SHA-256, signature) and the rule that blocks programming on a bad one.
+    let libraries: LibraryBook
     let simulator: SimulatorBay?
     let journal: Journal?
     let recorder: JournalRecorder?
@@ -54,6 +56,8 @@ public final class PumpService: @unchecked Sendable {
     let doubleChecks = DoubleCheckBook()
     /// The simulated patient monitor (sim backend with `sim_vitals`), else nil.
     let simulatedMonitor: SimulatedMonitor?
+    /// The Prometheus textfile writer (nil with `metrics_file = ""`).
+    let metrics: MetricsPublisher?
     private let stateLock = NSLock()
     /// The exclusive lock on the state directory (one daemon per directory), held for the service's life.
     let directoryLock: StateDirectoryLock?
@@ -85,10 +89,21 @@ public final class PumpService: @unchecked Sendable {
             directoryLock = nil
             lockFailure = error
         }
-        planner = try Self.loadPlanner(configuration)
-        supervisorLibraries = try Self.loadPlanner(configuration)
+        // Two loads, each reading, hashing, verifying and parsing its own copy of the bytes; the book compares them.
+        let keyring = LibraryKeyring.load(directory: configuration.libraryKeysDirectory)
+        let plannerLoad = try LibraryLoad.load(configuration, keyring: keyring)
+        let supervisorLoad = try LibraryLoad.load(configuration, keyring: keyring)
+        planner = plannerLoad.planner
+        supervisorLibraries = supervisorLoad.planner
+        libraries = LibraryBook(planner: plannerLoad, supervisor: supervisorLoad, configuration: configuration, keyring: keyring)
+        for problem in keyring.problems { logger.warning("library key: \(problem)") }
+        let metricsBox = WeakBox<PumpService>()
+        metrics = configuration.metricsFile.map { path in
+            MetricsPublisher(path: path, interval: .milliseconds(max(1, CheckedConversion.int(configuration.metricsIntervalS * 1000, .down))),
+                             logger: logger) { metricsBox.value?.metricsText() ?? "" }
+        }
         access = try AccessPolicy(controlGroup: configuration.controlGroup, readOnlyGroup: configuration.readOnlyGroup,
-                                  allowRoot: configuration.allowRoot)
+                                  monitorGroup: configuration.monitorGroup, allowRoot: configuration.allowRoot)
         // At N× simulation speed one real millisecond is N virtual ones: keep the control period at least
         // 50 real ms and the heartbeat tolerance at 6 periods (300 real ms), so scheduling jitter of a loaded
         // test machine cannot look like a missed heartbeat. On real hardware (N = 1) the configured period and
@@ -205,11 +220,15 @@ public final class PumpService: @unchecked Sendable {
             }
             journalDaemonEvent(.daemonStart,
                 "pumpd started (backend \(configuration.backend.rawValue); step timing \(stepTimingChoice.report); control loop \(controlLoop.detail)).")
+            journalLibrariesLoaded()
         }
+        raiseLibraryProblemAtStartup()
         let thresholds = vitalThresholds(forDrug: nil)
         scheduler.syncOnControl { engine.configureVitals(thresholds) }
         scheduler.syncOnControl { engine.startLoop() }
         startSimulatedMonitor()
+        metricsBox.value = self
+        metrics?.start()
     }
 
     /// The simulator backend's syringe bay, when the service runs on the simulator (observation and faults).
@@ -221,6 +240,9 @@ public final class PumpService: @unchecked Sendable {
             engine.shutdown()
             return (engine.emitterLatenessSamples, engine.status())
         }
+        // After ENABLE off (HAZ-003: nothing may delay it), before the control executor goes away (a write in
+        // progress still takes its snapshot on it).
+        metrics?.stop()
         stepTimingChoice.shutdown()
         controlLoopChoice.shutdown()
         if let path = configuration.stepTimingReportPath {
@@ -287,6 +309,10 @@ public final class PumpService: @unchecked Sendable {
         // journal's close record carries it, so status and report go on saying what is unknown until a new
         // session starts.
         recorder?.record(event, session: session.id, uncertain: session.uncertainty, monotonic: now)
+        switch event {
+        case .stateChanged, .alarmRaised, .alarmEscalated, .alarmsAcknowledged: metrics?.requestWrite()
+        default: break
+        }
     }
 
     func journalFailed(_ error: JournalError) {
@@ -305,21 +331,6 @@ public final class PumpService: @unchecked Sendable {
         } catch {
             journalFailed(error)
         }
-    }
-
-    // MARK: - Start-up
-
-    static func loadPlanner(_ configuration: DaemonConfiguration) throws -> DosePlanner {
-        let drugs = try configuration.drugLibraryPath.map { try DrugLibraryLoader.load(from: URL(fileURLWithPath: $0)) }
-            ?? DrugLibraryLoader.bundled()
-        var syringes = try SyringeLibraryLoader.bundled()
-        if let path = configuration.syringeLibraryPath {
-            syringes = try syringes.merging(userFileAt: URL(fileURLWithPath: path))
-        }
-        if let path = configuration.calibrationPath {
-            syringes = try syringes.merging(userFileAt: URL(fileURLWithPath: path))
-        }
-        return DosePlanner(drugs: drugs, syringes: syringes)
     }
 }
 

@@ -105,6 +105,7 @@ final class ServiceSlot: @unchecked Sendable {
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = DaemonConfiguration()
+        configuration.metricsFile = nil  // no Prometheus textfile (README "Clinic") from this in-process service
         configuration.backend = .sim
         configuration.stateDirectory = directory.path
         configuration.socketPath = directory.appendingPathComponent("unused.sock").path

@@ -30,7 +30,8 @@ extension Journal {
             let event = JournalEvent(
                 kind: .sessionOpen, session: id, actor: start.actor, monotonic: start.monotonic, wall: start.wall,
                 summary: "session opened: \(start.drug) (\(start.profile)), target \(start.targetDose), "
-                    + "\(start.targetVolume)")
+                    + "\(start.targetVolume)" + (start.libraries.map { "; \($0)" } ?? ""),
+                details: start.openDetails)
             _ = try Self.insert(event, db)
             return id
         }

@@ -58,4 +58,7 @@ public enum JournalEventKind: String, Sendable, Hashable, Codable, CaseIterable 
     /// A new syringe was loaded into a running program (details: `SyringeChangeRecord`), journaled before
     /// delivery resumes from it.
     case syringeChange = "syringe-change"
+    /// The library files loaded at start-up (version, SHA-256, signature), a library-invalid finding, or a library
+    /// file found changed on disk at a program or start (old and new hash, the new bytes' signature check).
+    case library
 }

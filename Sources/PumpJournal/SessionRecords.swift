@@ -34,13 +34,20 @@ public struct SessionStart: Sendable, Hashable {
     public var monotonic: MonotonicInstant
     /// Who opened the session.
     public var actor: JournalActor
+    /// The library files in force, as one phrase for the session-open event's summary (nil: not named).
+    public var libraries: String?
+    /// Details of the session-open event (JSON; e.g. the libraries' versions, hashes and signers).
+    public var openDetails: Data
 
     /// Creates a session start record.
     public init(
         patientID: String?, drug: String, profile: String, program: Data,
         targetDose: Milligrams, targetVolume: Milliliters, targetSteps: Steps,
-        wall: Date, monotonic: MonotonicInstant, actor: JournalActor
+        wall: Date, monotonic: MonotonicInstant, actor: JournalActor,
+        libraries: String? = nil, openDetails: Data = Data("{}".utf8)
     ) {
+        self.libraries = libraries
+        self.openDetails = openDetails
         self.patientID = patientID
         self.drug = drug
         self.profile = profile

@@ -1,6 +1,8 @@
 // Loads and validates the drug library (Data/drug-library.toml; schema described in that file).
 //
 // Validation on load (any failure → LibraryLoadError, no partial library):
+//  - library_version: a non-blank string naming this edition of the file (required; shown with its SHA-256 in
+//    status, the journal and every report);
 //  - schema_version = 1; at least one drug; drug names unique and not blank;
 //  - weight limits 0 < hard_min_kg < hard_max_kg; BMI threshold > 0;
 //  - concentrations > 0 and unique; policy "allowed" | "allowed-with-warning" | "rejected" (the last two need
@@ -22,8 +24,14 @@ public enum DrugLibraryLoader {
 
     /// Loads and validates the library at `url`.
     public static func load(from url: URL) throws -> DrugLibrary {
-        let root = try TOMLReader.open(url)
-        try root.rejectUnknownKeys(["schema_version", "drugs"])
+        try load(LibraryFile.read(url)).library
+    }
+
+    /// Loads and validates the library from the bytes of `file`; returns it with its `library_version`.
+    public static func load(_ file: LibraryFile) throws -> (library: DrugLibrary, version: String) {
+        let root = try TOMLReader.parse(file)
+        try root.rejectUnknownKeys(["library_version", "schema_version", "drugs"])
+        let libraryVersion = try root.requiredLibraryVersion()
         let version = try root.number("schema_version")
         guard version == Double(schemaVersion) else {
             throw root.invalid("schema_version", version, "this software reads schema version \(schemaVersion)")
@@ -37,7 +45,7 @@ public enum DrugLibraryLoader {
             }
             drugs.append(drug)
         }
-        return DrugLibrary(drugs: drugs)
+        return (DrugLibrary(drugs: drugs), libraryVersion)
     }
 
     /// Loads the library shipped with the software.

@@ -1,6 +1,7 @@
 // Loads and validates the syringe library (Data/syringes.toml) and user extensions to it.
 //
-// File schema: any number of [[syringes]] tables (id, brand, nominal_volume_ml, inner_diameter_mm,
+// File schema: `library_version` (a non-blank string; required in the base library, optional in a user file),
+// any number of [[syringes]] tables (id, brand, nominal_volume_ml, inner_diameter_mm,
 // dead_space_ml, calibration_factor), and an optional [calibration] table of `id = factor`.
 //
 // Validation (HAZ-007, a wrong geometry is a wrong dose):
@@ -23,12 +24,20 @@ public enum SyringeLibraryLoader {
 
     /// Loads and validates the library at `url`; it must list at least one syringe.
     public static func load(from url: URL) throws -> SyringeLibrary {
-        let document = try SyringeDocument.read(url)
+        try load(LibraryFile.read(url)).library
+    }
+
+    /// Loads and validates a base library from the bytes of `file`; it must carry `library_version` and list at
+    /// least one syringe.
+    public static func load(_ file: LibraryFile) throws -> (library: SyringeLibrary, version: String) {
+        let document = try SyringeDocument.read(file)
         guard !document.syringes.isEmpty else {
             throw LibraryLoadError(.missingKey, file: document.file, key: "syringes", value: nil,
                 message: "\(document.file): required key syringes is missing; list at least one [[syringes]] entry.")
         }
-        return try document.apply(to: SyringeLibrary(syringes: []))
+        let library = try document.apply(to: SyringeLibrary(syringes: []))
+        guard let version = document.version else { throw document.root.missing("library_version") }
+        return (library, version)
     }
 
     /// Loads the library shipped with the software.
@@ -41,21 +50,31 @@ extension SyringeLibrary {
     /// This library extended by the user file at `url`: its new syringes are added, its [calibration]
     /// factors applied. Redefining an existing id, or calibrating an unknown one, is an error.
     public func merging(userFileAt url: URL) throws -> SyringeLibrary {
-        try SyringeDocument.read(url).apply(to: self)
+        try merging(LibraryFile.read(url)).library
+    }
+
+    /// This library extended by the user file's bytes; returns it with the file's `library_version` (optional in
+    /// a user file).
+    public func merging(_ file: LibraryFile) throws -> (library: SyringeLibrary, version: String?) {
+        let document = try SyringeDocument.read(file)
+        return (try document.apply(to: self), document.version)
     }
 }
 
 /// One parsed syringe file, before it is applied to a library.
 struct SyringeDocument {
+    let root: TOMLReader
     let file: String
+    let version: String?
     let syringes: [(spec: SyringeSpec, reader: TOMLReader)]
     let calibration: TOMLReader?
 
-    static func read(_ url: URL) throws -> SyringeDocument {
-        let root = try TOMLReader.open(url)
-        try root.rejectUnknownKeys(["syringes", "calibration"])
+    static func read(_ file: LibraryFile) throws -> SyringeDocument {
+        let root = try TOMLReader.parse(file)
+        try root.rejectUnknownKeys(["library_version", "syringes", "calibration"])
         let entries = try root.optionalTables("syringes") ?? []
-        return SyringeDocument(file: root.file, syringes: try entries.map { (try $0.syringeSpec(), $0) },
+        return SyringeDocument(root: root, file: root.file, version: try root.libraryVersion(),
+                               syringes: try entries.map { (try $0.syringeSpec(), $0) },
                                calibration: try root.optionalTable("calibration"))
     }
 

@@ -14,20 +14,37 @@ struct TOMLReader {
 
     /// Parses `url` as TOML.
     static func open(_ url: URL) throws -> TOMLReader {
-        let file = url.lastPathComponent
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw LibraryLoadError(.unreadable, file: file, key: nil, value: nil,
-                message: "\(file) could not be read as UTF-8 text: \(error.localizedDescription)")
+        try parse(LibraryFile.read(url))
+    }
+
+    /// Parses the bytes of `file` as TOML (the bytes that were hashed and verified).
+    static func parse(_ file: LibraryFile) throws -> TOMLReader {
+        let name = file.name
+        guard let text = String(data: file.data, encoding: .utf8) else {
+            throw LibraryLoadError(.unreadable, file: name, key: nil, value: nil,
+                message: "\(name) could not be read as UTF-8 text.")
         }
         do {
-            return TOMLReader(table: try TOMLTable(string: text), file: file, path: "")
+            return TOMLReader(table: try TOMLTable(string: text), file: name, path: "")
         } catch let error as TOMLParseError {
-            throw LibraryLoadError(.syntax, file: file, key: nil, value: nil,
-                message: "\(file): TOML syntax error at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description.trimmingCharacters(in: CharacterSet(charactersIn: ". "))).")
+            throw LibraryLoadError(.syntax, file: name, key: nil, value: nil,
+                message: "\(name): TOML syntax error at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description.trimmingCharacters(in: CharacterSet(charactersIn: ". "))).")
         }
+    }
+
+    /// The file's `library_version` (a non-blank string), or nil when the key is absent.
+    func libraryVersion() throws -> String? {
+        guard let version = try optionalString("library_version") else { return nil }
+        guard !version.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw LibraryLoadError.invalid(file, keyPath("library_version"), "\"\(version)\"", "it must not be blank")
+        }
+        return version
+    }
+
+    /// The file's `library_version`, required.
+    func requiredLibraryVersion() throws -> String {
+        guard let version = try libraryVersion() else { throw missing("library_version") }
+        return version
     }
 
     func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }

@@ -19,6 +19,7 @@ struct Pumpd: AsyncParsableCommand {
     @Option(help: "Simulator only: virtual time runs N× real time.") var simSpeed: Double?
     @Option(help: "Group allowed to control the pump.") var controlGroup: String?
     @Option(help: "Group allowed to read status.") var readOnlyGroup: String?
+    @Option(help: "Group of patient-monitor bridges: may send only vitals.") var monitorGroup: String?
     @Option(help: "Group owning the socket file.") var socketGroup: String?
     @Flag(help: "Let root control the pump (bench and tests only).") var allowRoot = false
     @Option(help: "Step timing: realtime (SCHED_FIFO step thread when permitted, else dispatch) or dispatch.")
@@ -26,6 +27,8 @@ struct Pumpd: AsyncParsableCommand {
     @Flag(help: "Simulator only: a simulated patient monitor feeds vital signs.") var simVitals = false
     @Option(help: "Plasma-estimate model: clements-nimmo-1981 (default) or domino-1982.") var plasmaModel: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "Prometheus textfile for node_exporter, rewritten every 5 s and at every state change (default /run/pumpd/metrics/pumpd.prom; \"\" for none).")
+    var metricsFile: String?
     @Option(help: "Diagnostics: at shutdown, write the step emitter's lateness percentiles (JSON) to this file.")
     var stepTimingReport: String?
 
@@ -44,8 +47,10 @@ struct Pumpd: AsyncParsableCommand {
         if let simSpeed { settings.simSpeed = simSpeed }
         if let controlGroup { settings.controlGroup = controlGroup }
         if let readOnlyGroup { settings.readOnlyGroup = readOnlyGroup }
+        if let monitorGroup { settings.monitorGroup = monitorGroup }
         if let socketGroup { settings.socketGroup = socketGroup }
         if allowRoot { settings.allowRoot = true }
+        if let metricsFile { settings.metricsFile = metricsFile.isEmpty ? nil : metricsFile }
         if let stepTimingReport { settings.stepTimingReportPath = stepTimingReport }
         if let stepTiming {
             guard let mode = StepTimingMode(rawValue: stepTiming) else {

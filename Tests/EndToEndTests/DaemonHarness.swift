@@ -79,6 +79,7 @@ final class DaemonHarness: @unchecked Sendable {
             "--backend", "sim", "--socket", socket, "--state-dir", stateDirectory, "--sim-speed", String(speed),
             "--control-group", controlGroup, "--read-only-group", readOnlyGroup, "--socket-group", socketGroup,
             "--config", directory.appendingPathComponent("none.toml").path, "--log-level", "warning",
+            "--metrics-file", directory.appendingPathComponent("pumpd.prom").path,
         ] + extraArguments
         try ("realtime = false\n" + extraConfig).write(to: directory.appendingPathComponent("none.toml"), atomically: true, encoding: .utf8)
         let log = FileHandle(forWritingAtPath: "/dev/null")

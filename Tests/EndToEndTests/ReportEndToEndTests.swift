@@ -99,7 +99,10 @@ struct ReportEndToEndTests {
         // CSV: the last delivery row carries the same delivered amount; one alarm row per alarm.
         let csv = daemon.ctl(["report", "--format", "csv"])
         try #require(csv.status == 0)
-        let rows = csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }.map { $0.components(separatedBy: ",") }
+        // The `#` lines before the column header name the libraries the session was programmed under.
+        let lines = csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.first?.hasPrefix("# drug-library: ") == true && lines.contains("# library_signature: not-required"), "\(lines.prefix(4))")
+        let rows = lines.filter { !$0.hasPrefix("#") }.map { $0.components(separatedBy: ",") }
         let header = try #require(rows.first)
         let column = { (name: String) in header.firstIndex(of: name) ?? -1 }
         let deliveryRows = rows.dropFirst().filter { $0[column("record")] == "delivery" }

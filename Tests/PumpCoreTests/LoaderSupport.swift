@@ -14,6 +14,7 @@ enum TempFile {
 
 /// A small valid drug library; tests mutate it to provoke each error.
 let validDrugTOML = """
+library_version = "test-1"
 schema_version = 1
 [[drugs]]
 name = "ketamine"

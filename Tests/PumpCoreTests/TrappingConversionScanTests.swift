@@ -10,7 +10,8 @@ import Testing
 struct TrappingConversionScanTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let directories = ["Sources/PumpCore", "Sources/PumpControl", "Sources/PumpDaemon", "Sources/PumpLibrary",
-                              "Sources/PumpProtocol/Wire", "Sources/PumpProtocol/Codec"]
+                              "Sources/PumpProtocol/Wire", "Sources/PumpProtocol/Codec",
+                              "Sources/PumpHL7", "Sources/PumpHL7Bridge"]
 
     @Test("HAZ-009: every integer initialiser in the request path is checked or labelled non-trapping")
     func noBareIntegerConversion() throws {

@@ -14,7 +14,24 @@ struct DaemonConfigurationTests {
         #expect(configuration.repeatSessionWindowHours == 12)
         #expect(configuration.stepTiming == .realtime)
         #expect(configuration.realtimePriority == 50)
+        #expect(configuration.librarySignature == .notRequired)
+        #expect(configuration.libraryKeysDirectory == "/etc/pumpd/library-keys")
+        #expect(configuration.librarySignaturesDirectory == nil)
         try configuration.validate()
+    }
+
+    @Test("library_signature, library_keys_dir and library_signatures_dir are read; a bad policy is refused")
+    func librarySettings() throws {
+        var configuration = DaemonConfiguration()
+        try configuration.apply(toml: """
+            library_signature = "required"
+            library_keys_dir = "/srv/keys"
+            library_signatures_dir = "/srv/sigs"
+            """)
+        #expect(configuration.librarySignature == .required)
+        #expect(configuration.libraryKeysDirectory == "/srv/keys" && configuration.librarySignaturesDirectory == "/srv/sigs")
+        try configuration.apply(toml: "library_signature = \"not-required\"")
+        #expect(configuration.librarySignature == .notRequired)
     }
 
     @Test("step_timing selects the Dispatch timer or the realtime step thread")
@@ -60,6 +77,9 @@ struct DaemonConfigurationTests {
         ("step_timing = 1", "step_timing"),
         ("realtime_priority = 0", "realtime_priority"),
         ("realtime_priority = 120", "realtime_priority"),
+        ("library_signature = \"optional\"", "library_signature must be required or not-required"),
+        ("library_signature = true", "library_signature"),
+        ("library_keys_dir = 3", "library_keys_dir"),
     ])
     func rejectsBadValues(text: String, mentions: String) {
         var configuration = DaemonConfiguration()
@@ -126,6 +146,11 @@ struct ShippedConfigurationTests {
         #expect(configuration.repeatSessionWindowHours == 12)
         #expect(configuration.stepTiming == .realtime)
         #expect(configuration.realtimePriority == 50)
+        #expect(configuration.metricsFile == "/run/pumpd/metrics/pumpd.prom")
+        #expect(configuration.chair == "chair-1")
+        // The packaged configuration enforces library signatures (the built-in default does not).
+        #expect(configuration.librarySignature == .required)
+        #expect(configuration.libraryKeysDirectory == "/etc/pumpd/library-keys")
     }
 }
 
@@ -135,7 +160,7 @@ struct ShippedConfigurationTests {
 struct ConfigurationNumberTests {
     /// Every numeric key, the TOML prefix it needs, and a fragment of its allowed range.
     static let keys: [(key: String, range: String)] = [
-        ("sim_speed", "between 1 and 10000"), ("sim_fill_ml", "above 0 and at most 100"),
+        ("sim_speed", "between 1 and 200"), ("sim_fill_ml", "above 0 and at most 100"),
         ("repeat_session_window_h", "between 0 and 168"), ("control_period_ms", "an integer between 10 and 200"),
         ("occlusion_pressure_mmhg", "between 50 and 1034"), ("realtime_priority", "an integer between 1 and 99"),
         ("vitals_stale_min", "above 0 and at most 120"), ("sim_vitals_interval_s", "between 10 and 3600"),
@@ -216,7 +241,7 @@ struct ConfigurationNumberTests {
             try configuration.validate()
             Issue.record("accepted sim_speed \(speed)")
         } catch {
-            #expect(error.message.contains("sim_speed") && error.message.contains("between 1 and 10000"), "\(error.message)")
+            #expect(error.message.contains("sim_speed") && error.message.contains("between 1 and 200"), "\(error.message)")
             #expect(error.message.count < 120, "a short sentence, not a 300-digit echo: \(error.message)")
         }
     }

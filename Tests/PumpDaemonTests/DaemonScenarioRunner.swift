@@ -43,6 +43,7 @@ final class DaemonScenarioRunner {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pump-scenario-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = DaemonConfiguration()
+        configuration.metricsFile = nil  // no Prometheus textfile (README "Clinic") from this in-process service
         configuration.stateDirectory = directory.path
         configuration.simSpeed = Self.speed
         configuration.realtime = false

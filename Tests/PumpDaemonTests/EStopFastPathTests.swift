@@ -32,6 +32,7 @@ final class DisableSignallingHardware: PumpHardware, @unchecked Sendable {
 struct EStopFastPathTests {
     static func service(_ hardware: PumpHardware, directory: URL) throws -> PumpService {
         var configuration = DaemonConfiguration()
+        configuration.metricsFile = nil  // no Prometheus textfile (README "Clinic") from this in-process service
         configuration.stateDirectory = directory.path
         configuration.controlGroup = nil
         configuration.readOnlyGroup = nil

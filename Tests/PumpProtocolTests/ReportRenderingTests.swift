@@ -84,6 +84,33 @@ struct ReportRenderingTests {
         #expect(Double(last[column("delivered_mg")]) == report.timeline.last?.deliveredMg)
     }
 
+    @Test("The libraries of the session: CSV # lines before the header, HTML program rows with full hashes, JSON round trip")
+    func libraries() throws {
+        var withLibraries = report
+        let drug = LibraryDTO(file: "/etc/pumpd/drug-library.toml", role: "drug-library", version: "2026-12-06.1",
+                              sha256: String(repeating: "ab", count: 32), signedBy: "clinic-a", keyId: "0123456789abcdef", signature: "valid")
+        let syringes = LibraryDTO(file: "/usr/share/pumpd/syringes.toml", role: "syringe-library", version: "2026-12-06.1",
+                                  sha256: String(repeating: "cd", count: 32), signedBy: nil, keyId: nil, signature: "unsigned")
+        let calibration = LibraryDTO(file: "/etc/pumpd/calibration.toml", role: "calibration", version: nil,
+                                     sha256: String(repeating: "ef", count: 32), signedBy: nil, keyId: nil, signature: "tampered")
+        withLibraries.libraries = LibrarySetDTO(drugLibrary: drug, syringeLibrary: syringes, extensions: [calibration], librarySignature: "not-required")
+        let lines = ReportCSV.render(withLibraries).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(Array(lines.prefix(4)) == [
+            "# drug-library: file=/etc/pumpd/drug-library.toml version=2026-12-06.1 sha256=\(drug.sha256) signature=valid signed_by=clinic-a",
+            "# syringe-library: file=/usr/share/pumpd/syringes.toml version=2026-12-06.1 sha256=\(syringes.sha256) signature=unsigned signed_by=none",
+            "# calibration: file=/etc/pumpd/calibration.toml version=none sha256=\(calibration.sha256) signature=tampered signed_by=none",
+            "# library_signature: not-required",
+        ])
+        #expect(lines[4] == ReportCSV.columns.joined(separator: ","))
+        let html = ReportHTML.render(withLibraries, timeZone: TimeZone(identifier: "UTC") ?? .current)
+        #expect(html.contains(drug.sha256) && html.contains("signed by clinic-a (key 0123456789abcdef)") && html.contains("signature UNSIGNED")
+                && html.contains("signature TAMPERED") && html.contains("Library signatures"))
+        #expect(ReportHTML.render(report, timeZone: TimeZone(identifier: "UTC") ?? .current).contains("not recorded"))
+        #expect(try ReportJSON.decode(ReportJSON.encode(withLibraries)) == withLibraries)
+        let json = String(decoding: try ReportJSON.encode(withLibraries), as: UTF8.self)
+        #expect(json.contains("\"signed_by\" : null") && json.contains("\"version\" : null"), "null, not absent")
+    }
+
     @Test("CSV quotes fields with commas and quotes")
     func csvQuoting() {
         #expect(ReportCSV.field("a,b") == "\"a,b\"")

@@ -36,6 +36,32 @@ struct AccessPolicyTests {
         #expect(!policy.canRead(root))
     }
 
+    @Test("HAZ-009: a monitor-group member may send only vitals, even when it is also a nurse or observer")
+    func monitorIsExclusive() {
+        let nurseGroup = self.nurseGroup, observerGroup = self.observerGroup, monitorGroup: gid_t = 5003
+        let bridge = PeerCredentials(pid: 14, uid: 1004, gid: 1004)
+        let nurseBridge = PeerCredentials(pid: 15, uid: 1005, gid: 1005)
+        let policy = AccessPolicy(controlGroupID: nurseGroup, readOnlyGroupID: observerGroup, monitorGroupID: monitorGroup,
+                                  allowRoot: true) { peer in
+            switch peer.uid {
+            case 1001: return [1001, nurseGroup, observerGroup]
+            case 1004: return [1004, monitorGroup, observerGroup]
+            case 1005: return [1005, monitorGroup, nurseGroup]
+            default: return [peer.gid]
+            }
+        }
+        for peer in [bridge, nurseBridge] {
+            #expect(policy.isMonitor(peer))
+            #expect(policy.canSendVitals(peer))
+            #expect(!policy.canControl(peer))
+            #expect(!policy.canRead(peer))
+        }
+        #expect(policy.canSendVitals(nurse) && !policy.isMonitor(nurse))
+        #expect(!policy.canSendVitals(observer))
+        #expect(!policy.canSendVitals(stranger))
+        #expect(policy.canControl(root) && !policy.isMonitor(root))
+    }
+
     @Test("HAZ-009: root is allowed only when configured")
     func rootWhenAllowed() {
         #expect(policy(allowRoot: true).canControl(root))

@@ -10,6 +10,8 @@ struct SystemdUnitTests {
     static let systemdDirectory = repository.appendingPathComponent("systemd")
     /// Measured 0.9 ("SAFE") with systemd 252; the margin absorbs scoring changes between systemd versions.
     static let maximumExposure = 1.5
+    /// pump-hl7-bridge.service measured 1.1 ("OK": it has a network listener) with systemd 252; same margin.
+    static let maximumBridgeExposure = 1.5
 
     /// Output of a finished command.
     struct Run: Sendable {
@@ -41,12 +43,12 @@ struct SystemdUnitTests {
     /// A copy of pumpd.service whose ExecStart names an existing binary: `verify` rejects a unit whose
     /// executable is missing, and /usr/local/bin/pumpd is not installed on a build machine. Only that line
     /// changes; every other directive is verified as shipped.
-    static func verifiableUnit(in directory: SocketDirectory) throws -> String {
-        let original = try String(contentsOf: systemdDirectory.appendingPathComponent("pumpd.service"), encoding: .utf8)
+    static func verifiableUnit(in directory: SocketDirectory, name: String = "pumpd.service") throws -> String {
+        let original = try String(contentsOf: systemdDirectory.appendingPathComponent(name), encoding: .utf8)
         let rewritten = original.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasPrefix("ExecStart=") ? "ExecStart=/bin/true --config /etc/pumpd/pumpd.toml" : String(line)
+            line.hasPrefix("ExecStart=") ? "ExecStart=/bin/true " + line.split(separator: " ").dropFirst().joined(separator: " ") : String(line)
         }.joined(separator: "\n")
-        let path = directory.url.appendingPathComponent("pumpd.service").path
+        let path = directory.url.appendingPathComponent(name).path
         try rewritten.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -84,7 +86,7 @@ struct SystemdUnitTests {
             .filter { !$0.hasPrefix("#") && $0.contains("=") })
         for required in [
             "Type=notify", "NotifyAccess=main", "WatchdogSec=5s", "Restart=on-failure", "User=pumpd", "Group=pumpd",
-            "RuntimeDirectory=pumpd", "StateDirectory=pumpd", "ConfigurationDirectory=pumpd", "DevicePolicy=closed",
+            "RuntimeDirectory=pumpd", "RuntimeDirectory=pumpd/metrics", "StateDirectory=pumpd", "ConfigurationDirectory=pumpd", "DevicePolicy=closed",
             "DeviceAllow=char-gpiochip rw", "PrivateNetwork=yes", "RestrictAddressFamilies=AF_UNIX",
             "NoNewPrivileges=yes", "ProtectSystem=strict", "MemoryDenyWriteExecute=yes", "LimitMEMLOCK=infinity",
             "CapabilityBoundingSet=", "ExecStart=/usr/local/bin/pumpd --config /etc/pumpd/pumpd.toml",
@@ -124,9 +126,53 @@ struct SystemdUnitTests {
         let groups = try String(contentsOf: root.url.appendingPathComponent("etc/group"), encoding: .utf8)
         #expect(passwd.contains("pumpd:x:"))
         #expect(passwd.contains("/usr/sbin/nologin"))
-        for group in ["pumpd", "pumpd-nurse", "pumpd-observer", "gpio"] {
+        for group in ["pumpd", "pumpd-nurse", "pumpd-observer", "pumpd-monitor", "gpio", "pump-hl7-bridge"] {
             #expect(groups.split(separator: "\n").contains { $0.hasPrefix("\(group):x:") }, "missing group \(group)")
         }
+        // The bridge's user is in pumpd-monitor and pumpd-observer in the group database, which is what pumpd
+        // checks (getgrouplist), and in no control group.
+        #expect(passwd.contains("pump-hl7-bridge:x:"))
+        func members(_ group: String) -> [Substring] {
+            groups.split(separator: "\n").first { $0.hasPrefix("\(group):x:") }?.split(separator: ":").last?.split(separator: ",") ?? []
+        }
+        #expect(members("pumpd-monitor").contains("pump-hl7-bridge"))
+        #expect(members("pumpd-observer").contains("pump-hl7-bridge"))
+        #expect(!members("pumpd-nurse").contains("pump-hl7-bridge"))
+    }
+
+    @Test("HAZ-009: pump-hl7-bridge.service passes systemd-analyze verify without a single warning")
+    func verifyBridge() async throws {
+        let directory = try SocketDirectory()
+        let unit = try Self.verifiableUnit(in: directory, name: "pump-hl7-bridge.service")
+        let result = try await Self.run("systemd-analyze", ["verify", unit])
+        #expect(result.status == 0, "systemd-analyze verify failed:\n\(result.output)")
+        let lines = result.output.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        #expect(lines.isEmpty, "systemd-analyze verify printed:\n\(result.output)")
+    }
+
+    @Test("HAZ-009: pump-hl7-bridge.service is sandboxed like pumpd, with network limited to its listen port")
+    func bridgeSandbox() async throws {
+        let directory = try SocketDirectory()
+        let unit = try Self.verifiableUnit(in: directory, name: "pump-hl7-bridge.service")
+        let result = try await Self.run("systemd-analyze", ["security", "--offline=true", "--no-pager", unit])
+        let marker = "Overall exposure level for pump-hl7-bridge.service:"
+        let line = try #require(result.output.split(separator: "\n").first { $0.contains(marker) }, "no exposure line in:\n\(result.output)")
+        let score = try #require(line.components(separatedBy: marker).last?.split(separator: " ").first.flatMap { Double($0) })
+        print("systemd-analyze security --offline=true pump-hl7-bridge.service: exposure \(score) (threshold \(Self.maximumBridgeExposure))")
+        #expect(score <= Self.maximumBridgeExposure)
+        let text = try String(contentsOf: Self.systemdDirectory.appendingPathComponent("pump-hl7-bridge.service"), encoding: .utf8)
+        let directives = Set(text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.hasPrefix("#") && $0.contains("=") })
+        for required in [
+            "User=pump-hl7-bridge", "SupplementaryGroups=pumpd-monitor pumpd-observer", "CapabilityBoundingSet=",
+            "NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateDevices=yes", "MemoryDenyWriteExecute=yes",
+            "IPAddressDeny=any", "IPAddressAllow=localhost", "SocketBindDeny=any", "SocketBindAllow=tcp:2575",
+            "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+            "ExecStart=/usr/local/bin/pump-hl7-bridge --config /etc/pumpd/hl7-bridge.toml",
+        ] {
+            #expect(directives.contains(required), "missing \(required)")
+        }
+        #expect(!directives.contains { $0.hasPrefix("SupplementaryGroups=") && $0.contains("pumpd-nurse") })
     }
 
     @Test("HAZ-014: pumpd.tmpfiles is valid and creates a private journal directory")
@@ -140,5 +186,8 @@ struct SystemdUnitTests {
         #expect(result.status == 0, "\(result.output)")
         let attributes = try FileManager.default.attributesOfItem(atPath: root.url.appendingPathComponent("var/lib/pumpd").path)
         #expect((attributes[.posixPermissions] as? Int) == 0o700)
+        // Issue 16: the metrics directory node_exporter reads (any user may list and read it; pumpd alone writes).
+        let metrics = try FileManager.default.attributesOfItem(atPath: root.url.appendingPathComponent("run/pumpd/metrics").path)
+        #expect((metrics[.posixPermissions] as? Int) == 0o755)
     }
 }

@@ -65,6 +65,11 @@ public enum AlarmCode: String, Sendable, Codable, CaseIterable {
     case vitalsStale = "vitals-stale"
     /// The wall clock is behind the journal's newest record or before the build date (times unverified).
     case clockInvalid = "clock-invalid"
+    /// A library file in force is unsigned, tampered or signed by an unknown key while signatures are required,
+    /// the two channels' loads differ, or a file changed on disk since it was loaded (HAZ-001, HAZ-007). High
+    /// priority because programming and starting are refused; it stops nothing that runs (a running infusion keeps
+    /// the program validated when it started).
+    case libraryInvalid = "library-invalid"
 
     /// The priority this condition always has.
     public var priority: AlarmPriority {
@@ -78,7 +83,7 @@ public enum AlarmCode: String, Sendable, Codable, CaseIterable {
     /// Whether the condition stops delivery and latches the supervisor until acknowledged.
     public var stopsDelivery: Bool {
         switch self {
-        case .nearEnd, .nearEmpty, .syringeEmpty, .infusionComplete, .pausedTooLong, .vitalsStale, .clockInvalid: false
+        case .nearEnd, .nearEmpty, .syringeEmpty, .infusionComplete, .pausedTooLong, .vitalsStale, .clockInvalid, .libraryInvalid: false
         default: true
         }
     }

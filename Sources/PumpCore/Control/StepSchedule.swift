@@ -62,8 +62,19 @@ public struct StepSchedule: Sendable, Equatable {
         let stepsAhead = Double(emitted.count + 1) - anchorPosition
         if stepsAhead <= 0 { return anchorTime }
         let delay = stepsAhead / rate.value
-        // Round UP to the nanosecond so the step is never due before the position reaches it.
-        return anchorTime + MonotonicDuration(nanoseconds: CheckedConversion.saturating(delay * 1e9, .up,
-                                                                                       bound: CheckedConversion.maxNanoseconds))
+        // Round UP to the nanosecond so the step is never due before the position reaches it. `position` turns
+        // nanoseconds back into seconds and multiplies by the rate, which can land a hair below the whole step
+        // (100 steps/s, step 29: 290,000,000 ns → 28.999999999999996): the step would not be due at its own due
+        // time and the emitter would re-arm the same instant forever (a hang in virtual time, a spin in real
+        // time). So the instant is moved on by nanoseconds until the position really reaches the step.
+        var due = anchorTime + MonotonicDuration(nanoseconds: CheckedConversion.saturating(delay * 1e9, .up,
+                                                                                          bound: CheckedConversion.maxNanoseconds))
+        let step = Double(emitted.count + 1)
+        var nudges = 0
+        while position(at: due) < step, nudges < 1_024 {
+            due = due + MonotonicDuration(nanoseconds: 1)
+            nudges += 1
+        }
+        return due
     }
 }

@@ -20,8 +20,8 @@ public enum HazardRegistry {
     /// The registered hazards.
     public static let all: [Hazard] = [
         Hazard(id: "HAZ-001", title: "Over-infusion from a programming error",
-               cause: "Wrong weight, dose, concentration, unit or decimal (41.7 vs 4.17 mL/h).",
-               mitigation: "Typed units; every request number bounded before any conversion (a refusal names field, value and range; conversions saturate, never trap); drug-library hard limits reject, soft limits need a logged reason; the computed program is shown in every unit and confirmed; the supervisor derives its own rate cap from the raw request and its own library load."),
+               cause: "Wrong weight, dose, concentration, unit or decimal (41.7 vs 4.17 mL/h); limits from a drug library file that was altered, corrupted or never approved.",
+               mitigation: "Typed units; every request number bounded before any conversion (a refusal names field, value and range; conversions saturate, never trap); drug-library hard limits reject, soft limits need a logged reason; the computed program is shown in every unit and confirmed; the supervisor derives its own rate cap from the raw request and its own library load; the library files are named by version and SHA-256 in status, the journal and every report, both loads must have read the same bytes, and with library_signature = \"required\" an unsigned, tampered or unknown-key library (or one changed on disk since it was loaded) raises library-invalid (high) and refuses programming and starting."),
         Hazard(id: "HAZ-002", title: "Cumulative dose or volume above the session cap",
                cause: "Planner fault, repeated titration, catch-up after pauses.",
                mitigation: "The motor gate holds the programmed target and trips target-exceeded on the first step past it; the supervisor counts its own steps against a session cap it derives from the raw request and its own library load, and trips before the cap is exceeded."),
@@ -39,7 +39,7 @@ public enum HazardRegistry {
                mitigation: "Program must fit the syringe (volume + dead space); the end-of-travel input trips a high-priority alarm."),
         Hazard(id: "HAZ-007", title: "Wrong syringe geometry",
                cause: "Wrong syringe selected, library entry changed, bad calibration.",
-               mitigation: "Syringe library with verified diameters; user files may add but never silently redefine an entry; calibration factors bounded."),
+               mitigation: "Syringe library with verified diameters; user files may add but never silently redefine an entry; calibration factors bounded; the syringe and calibration files are named by version and SHA-256 in every record, signature-checked like the drug library, and a file changed on disk since it was loaded blocks programming (library-invalid)."),
         Hazard(id: "HAZ-008", title: "Control-loop starvation or timer drift",
                cause: "CPU starvation, late timers, scheduler stalls.",
                mitigation: "Steps scheduled against absolute monotonic time with bounded catch-up, on a SCHED_FIFO step thread with clock_nanosleep(TIMER_ABSTIME) when permitted, and the control loop on its own SCHED_FIFO thread below it; the supervisor trips when the heartbeat is missed for more than two control periods."),

@@ -12,6 +12,7 @@
 //   population-model estimate.
 // - Syringes: the first from the program record (its stated fill, else the nominal volume), then every applied
 //   `syringe-change` event; `sessions` counts the changes.
+// - The libraries are the session-open program record's (versions, hashes, signers in force when it opened).
 // - Vital signs come from the `vitals` events; only manual entries are also listed as events (monitor and
 //   simulator readings would drown the table).
 import Foundation
@@ -169,6 +170,8 @@ struct SessionReportBuilder {
             timeline: timeline(checkpoints, maxPoints: limits.maxPoints), vitals: Self.thin(vitals, max: limits.maxVitals),
             plasmaModel: plasmaModel?.id, generatedAt: generatedAt)
         report.syringes = syringes(clock: &syringeClock)
+        // The libraries as journaled when the session opened (not today's).
+        report.libraries = ProgramRecord.decode(start.program)?.libraries
         return report
     }
 

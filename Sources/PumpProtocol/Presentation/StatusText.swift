@@ -30,6 +30,7 @@ public enum StatusText {
         var session = "backend \(status.backend.rawValue)"
         if let id = status.sessionId { session = "\(id), " + session }
         add("Session", session)
+        for (label, library) in libraryLines(status) { add(label, library) }
         if status.alarms.isEmpty {
             add("Alarms", "none")
         } else {
@@ -39,6 +40,17 @@ public enum StatusText {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The library files in force ("Drug lib", "Syringes", "Lib extra") and the signature policy, when pumpd
+    /// reports them.
+    static func libraryLines(_ status: StatusReport) -> [(String, String)] {
+        var lines: [(String, String)] = []
+        if let drug = status.drugLibrary { lines.append(("Drug lib", drug.described)) }
+        if let syringes = status.syringeLibrary { lines.append(("Syringes", syringes.described)) }
+        for extra in status.libraryExtensions ?? [] { lines.append(("Lib extra", "\(extra.role): \(extra.described)")) }
+        if let policy = status.librarySignature { lines.append(("Signatures", policy)) }
+        return lines
     }
 
     /// "ketamine 1.00 mg/mL, mood profile, syringe bd-50", or nil when no program is loaded.

@@ -28,6 +28,9 @@ public struct SessionReportDTO: Sendable, Equatable, Codable {
     public var generatedAt: Date
     /// The syringes of the session, the first one included, in order (absent from an older pumpd).
     public var syringes: [ReportSyringeDTO]?
+    /// The library files the session was programmed under and the signature policy then in force (from the
+    /// journal's program record; absent for sessions journaled before libraries were recorded).
+    public var libraries: LibrarySetDTO?
 
     /// Creates a report.
     public init(
@@ -52,6 +55,7 @@ public struct SessionReportDTO: Sendable, Equatable, Codable {
         case eventsOmitted = "events_omitted"
         case plasmaModel = "plasma_model"
         case generatedAt = "generated_at"
+        case libraries
         case syringes
     }
 }

@@ -75,6 +75,14 @@ public struct StatusReport: Sendable, Equatable, Codable {
     public var syringeVolumeLeftMl: Double?
     /// Which syringe of the session is loaded: 1 for the first, 2 after the first syringe change.
     public var syringeIndex: Int?
+    /// The drug library in force: file, version, SHA-256, signature check and signer. Absent from an older pumpd.
+    public var drugLibrary: LibraryDTO?
+    /// The base syringe library in force.
+    public var syringeLibrary: LibraryDTO?
+    /// The user syringe file and the calibration file, when configured (absent when neither is).
+    public var libraryExtensions: [LibraryDTO]?
+    /// pumpd.toml `library_signature`: `required` or `not-required`.
+    public var librarySignature: String?
 
     /// Creates a status report.
     public init(
@@ -144,6 +152,10 @@ public struct StatusReport: Sendable, Equatable, Codable {
         case missingSensors = "missing_sensors"
         case syringeVolumeLeftMl = "syringe_volume_left_ml"
         case syringeIndex = "syringe_index"
+        case drugLibrary = "drug_library"
+        case syringeLibrary = "syringe_library"
+        case libraryExtensions = "library_extensions"
+        case librarySignature = "library_signature"
     }
 }
 

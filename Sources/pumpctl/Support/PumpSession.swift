@@ -35,7 +35,7 @@ final class PumpSession {
         }
         let lines: [Data]
         do {
-            lines = try SocketClient(path: options.socket, timeoutSeconds: Self.timeoutSeconds).exchange(line) { answer in
+            lines = try LineSocketClient(path: options.socket, timeoutSeconds: Self.timeoutSeconds).exchange(line) { answer in
                 guard case let .success(response) = LineCodec.decodeResponse(answer), let part = response.part else { return false }
                 return part.index + 1 < part.count
             }
@@ -111,7 +111,7 @@ final class PumpSession {
         return report
     }
 
-    private func failure(for error: ClientError, command: Command) -> CLIFailure {
+    private func failure(for error: LineClientError, command: Command) -> CLIFailure {
         switch error {
         case let .unreachable(reason):
             return CLIFailure(status: .unreachable, message: "Cannot reach pumpd at \(options.socket): \(reason). Is the pumpd service running?")

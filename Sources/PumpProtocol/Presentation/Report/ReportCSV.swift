@@ -1,7 +1,10 @@
 // `pumpctl report --format csv`: the session's time series, one row per record, in pump-time order:
 // `delivery` rows (timeline checkpoints), `vitals` rows and `alarm` rows, with empty cells where a column
 // does not apply. RFC 4180: comma separated, CRLF line ends, fields quoted when they hold a comma, quote or
-// line break. Numbers are plain decimals (no units; the unit is in the column name).
+// line break. Numbers are plain decimals (no units; the unit is in the column name). Before the column header, one
+// `#` comment line per library file the session was programmed under (role, file, version, sha256, signature,
+// signer) and one for the signature policy, so the series is never separated from the limits that applied
+// (spreadsheet tools show them as rows; pandas reads past them with `comment="#"`).
 import Foundation
 
 /// Renders a session report's time series as CSV.
@@ -39,13 +42,23 @@ public enum ReportCSV {
         let ordered = rows.enumerated().sorted { a, b in
             (a.element.t, a.element.order, a.offset) < (b.element.t, b.element.order, b.offset)
         }.map(\.element)
-        var lines = [columns.joined(separator: ",")]
+        var lines = preamble(report)
+        lines.append(columns.joined(separator: ","))
         for row in ordered {
             var cells = row.cells
             cells["t_s"] = number(row.t)
             lines.append(columns.map { field(cells[$0] ?? "") }.joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// The `#` lines naming the libraries (none for a session journaled before libraries were recorded).
+    public static func preamble(_ report: SessionReportDTO) -> [String] {
+        guard let set = report.libraries else { return [] }
+        return set.all.map { library in
+            "# \(library.role): file=\(library.file) version=\(library.version ?? "none") sha256=\(library.sha256) "
+                + "signature=\(library.signature) signed_by=\(library.signedBy ?? "none")"
+        } + ["# library_signature: \(set.librarySignature)"]
     }
 
     /// A decimal without exponent or trailing zeros ("12.5", "0.000125"); empty when not finite.

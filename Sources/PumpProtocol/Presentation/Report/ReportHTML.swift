@@ -88,6 +88,20 @@ private struct Page {
         rows.append(("Rate as started", rate + " over \(QuantityFormat.minutes(program.durationMin))"))
         rows.append(("Revisions", program.revisions == 1 ? "1 (not titrated)" : "\(program.revisions) (titrated)"))
         rows.append(("Started by", program.startedBy.described))
+        if let set = report.libraries {
+            for library in set.all {
+                let label = switch library.role {
+                case "drug-library": "Drug library"
+                case "syringe-library": "Syringe library"
+                case "syringe-additions": "User syringes"
+                default: "Calibration"
+                }
+                rows.append((label, library.describe(fullHash: true)))
+            }
+            rows.append(("Library signatures", set.librarySignature))
+        } else {
+            rows.append(("Libraries", "not recorded (session journaled before library versions were kept)"))
+        }
         return "<section id=\"program\"><h2>Program</h2>\n" + keyValues(rows) + "</section>"
     }
 

@@ -1,19 +1,19 @@
-// The blocking Unix-domain-socket client behind every pumpctl command.
+// The blocking Unix-domain-socket client behind every pumpctl command and the HL7 bridge's `vitals` forwarding.
 //
 // Why ~60 hand-written lines instead of SwiftNIO: a CLI invocation connects, sends one line, reads one line and
 // exits. NIO's event loops, channels and futures buy nothing for that, would add a large dependency to a tool
 // that must stay small and auditable, and would make the timeout and the error sentences harder to control.
-// pumpctl depends only on PumpProtocol and swift-argument-parser.
+// pumpctl depends only on PumpProtocol and swift-argument-parser. It lives in PumpProtocol so that every client
+// of pumpd (pumpctl, pump-hl7-bridge) speaks through the same code.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 import Foundation
-import PumpProtocol
 
 /// Why an exchange with pumpd failed.
-enum ClientError: Error {
+public enum LineClientError: Error, Sendable {
     /// The socket could not be opened or connected (errno text).
     case unreachable(String)
     /// Connected, but no complete answer arrived in time or the daemon hung up.
@@ -25,14 +25,20 @@ enum ClientError: Error {
 }
 
 /// Sends one line to pumpd and reads one line back, with a timeout on every step.
-struct SocketClient {
+public struct LineSocketClient: Sendable {
     /// Filesystem path of pumpd's socket.
-    let path: String
+    public let path: String
     /// Seconds allowed for connecting, for sending and for each read.
-    let timeoutSeconds: Int
+    public let timeoutSeconds: Int
+
+    /// Creates a client for the socket at `path`.
+    public init(path: String, timeoutSeconds: Int) {
+        self.path = path
+        self.timeoutSeconds = timeoutSeconds
+    }
 
     /// Sends `line` (which ends in "\n") and returns the answer line without its newline.
-    func exchange(_ line: Data) throws(ClientError) -> Data {
+    public func exchange(_ line: Data) throws(LineClientError) -> Data {
         guard let first = try exchange(line, continues: { _ in false }).first else {
             throw .noAnswer("pumpd closed the connection without answering")
         }
@@ -43,7 +49,7 @@ struct SocketClient {
     /// last (a long answer comes as several part lines). If pumpd refuses the connection (too many) it writes
     /// one sentence and hangs up, possibly before the request is sent: that sentence is the answer, not the
     /// "Broken pipe" of the failed send.
-    func exchange(_ line: Data, continues: (Data) -> Bool) throws(ClientError) -> [Data] {
+    public func exchange(_ line: Data, continues: (Data) -> Bool) throws(LineClientError) -> [Data] {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .unreachable(errnoText()) }
         defer { close(fd) }
@@ -72,7 +78,7 @@ struct SocketClient {
             let result = line.withUnsafeBytes { send(fd, $0.baseAddress.map { $0 + sent }, line.count - sent, Int32(MSG_NOSIGNAL)) }
             if result < 0 {
                 if errno == EINTR { throw .interrupted }
-                let sendError: ClientError = errno == EAGAIN || errno == EWOULDBLOCK
+                let sendError: LineClientError = errno == EAGAIN || errno == EWOULDBLOCK
                     ? .noAnswer("pumpd did not accept the request within \(timeoutSeconds) seconds")
                     : .unreachable(errnoText())
                 if errno == EPIPE || errno == ECONNRESET, let refusal = try? reader.next() { return [refusal] }
@@ -99,7 +105,7 @@ struct SocketClient {
             self.timeoutSeconds = timeoutSeconds
         }
 
-        mutating func next() throws(ClientError) -> Data {
+        mutating func next() throws(LineClientError) -> Data {
             var buffer = [UInt8](repeating: 0, count: 65_536)
             while true {
                 if let newline = pending.firstIndex(of: 0x0A) {
