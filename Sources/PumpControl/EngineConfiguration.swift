@@ -20,6 +20,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var leaseWindow: MonotonicDuration = .seconds(Int64(2))  // checked: integer literal
     /// Alarm audio pause and medium-to-high escalation times (pump clock).
     public var alarmSignals = AlarmSignalSettings()
+    /// Near-empty and syringe-empty alarm settings.
+    public var syringeAlarms = SyringeAlarmSettings()
     /// How many times the step emitter's kept lead (a small burst, see `StepEmitter`) is scaled. 1 on hardware;
     /// the simulator at N× speed sets N, so a wake-up d late in real time (N·d on the pump's clock) is caught up
     /// as it is at 1×, instead of being dropped at the next retarget and lost for good (issue 11 item 8).

@@ -35,6 +35,8 @@ public struct EngineStatus: Sendable, Equatable {
     public var alarmSignals: [AlarmCode: AlarmSignalStatus] = [:]
     /// Whether the buzzer is paused now (`silence`); the visual signal continues.
     public var audioPaused = false
+    /// Volume left in the loaded syringe (dead space included); the syringe's number is `session?.syringe.index`.
+    public var syringeVolumeLeft: Milliliters?
 }
 
 /// What the engine reports to the daemon (journal, logs, notifications).
@@ -51,6 +53,8 @@ public enum EngineEvent: Sendable, Equatable {
     case checkpoint(EngineStatus)
     /// A titration was applied.
     case titrated(EngineStatus)
+    /// A new syringe was loaded (before delivery resumes from it).
+    case syringeChanged(SyringeLoad)
     /// An occlusion back-off finished, with the volume pulled back.
     case backOffCompleted(Milliliters)
 }

@@ -17,6 +17,7 @@ extension InfusionEngine {
         infusing.reset()
         advisory.removeAll()
         nearEndRaised = false
+        nearEmptyRaised = false
         lastBackOff = .zero
         if let thresholds = newSession.vitalThresholds { vitalsWatch.thresholds = thresholds }
         vitalsWatch.resetReminders()
@@ -46,6 +47,9 @@ extension InfusionEngine {
     /// Resumes a paused infusion. Refused unless paused and no alarm is latched.
     public func resume() throws(EngineRefusal) {
         guard state == .paused else { throw EngineRefusal("The pump is \(state.phrase), not paused; nothing to resume.") }
+        if let empty = syringeEmptyPoint, supervisor.deliveredSteps >= empty, let session {
+            throw EngineRefusal("Syringe \(session.syringe.index) is empty; load a new syringe and run pumpctl syringe-change.")
+        }
         try refuseWhileBackingOff()
         try refuseWhileVitalsOutOfRange()
         try arm(now: scheduler.now())

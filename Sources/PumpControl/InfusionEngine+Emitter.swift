@@ -28,7 +28,7 @@ extension InfusionEngine {
         let current = emitter
         let completeIfCurrent: () -> Void = { [weak self, weak current] in
             guard let self, let current, self.emitter === current, self.state == .running else { return }
-            self.complete()
+            self.limitReached()
         }
         if stepScheduler === scheduler {
             emitter.onLimitReached = completeIfCurrent

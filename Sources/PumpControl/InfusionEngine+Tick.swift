@@ -73,8 +73,9 @@ extension InfusionEngine {
         var decision = RateController.decide(target, delivered: delivered, now: now)
         decision.rate = StepsPerSecond(decision.rate.value * rateMultiplierForTesting)
         lastDecision = decision
+        if syringeStep(delivered: delivered, rate: decision.rate, now: now) { return }
         if emitter.isRunning {
-            emitter.retarget(rate: decision.rate, limit: target.targetSteps, at: now)
+            emitter.retarget(rate: decision.rate, limit: deliveryLimit(target), at: now)
         }
         if !nearEndRaised, decision.expectedEnd - now <= MonotonicDuration(session.nearEndWarning) {
             nearEndRaised = true
@@ -106,7 +107,7 @@ extension InfusionEngine {
         let decision = RateController.decide(target, delivered: supervisor.deliveredSteps, now: now)
         lastDecision = decision
         // HAZ-008 / driver timing: the first step comes no sooner than the driver's enable settle time.
-        emitter.start(at: now + configuration.enableSettleTime, rate: decision.rate, limit: target.targetSteps)
+        emitter.start(at: now + configuration.enableSettleTime, rate: decision.rate, limit: deliveryLimit(target))
     }
 
     func complete() {
@@ -114,6 +115,7 @@ extension InfusionEngine {
         supervisor.disarm()
         supervisor.endSession()
         clearAdvisory(.nearEnd)
+        clearAdvisory(.nearEmpty)
         raiseAdvisory(.infusionComplete, "The programmed dose was delivered.", scheduler.now())
         transition(.complete, to: .completed)
     }

@@ -45,6 +45,7 @@ public final class InfusionEngine: @unchecked Sendable {
     /// Audio pause and escalation of the active alarms (IEC 60601-1-8).
     var signals: AlarmSignals
     var nearEndRaised = false
+    var nearEmptyRaised = false
     var lastCheckpoint: MonotonicInstant?
     var tickTask: ScheduledTask?
     /// The watchdog's next check; it runs and re-arms itself on the watchdog queue while `shutdown` runs on
@@ -156,7 +157,8 @@ public final class InfusionEngine: @unchecked Sendable {
             deliveredDose: volume * (session?.concentration ?? .zero), rate: rate, doseRate: doseRate,
             elapsed: session == nil ? .zero : infusing.elapsed(at: now), remaining: remaining, expectedEnd: expectedEnd,
             motorEnabled: supervisor.isMotorEnabled, alarms: alarms, lastBackOffVolume: lastBackOff,
-            alarmSignals: alarmSignals, audioPaused: signals.isAudioPaused(active: active, now: now))
+            alarmSignals: alarmSignals, audioPaused: signals.isAudioPaused(active: active, now: now),
+            syringeVolumeLeft: session.map { $0.syringe.contentsLeft($0.geometry, delivered: delivered) })
     }
 
     /// Diagnostics (pumpd --step-timing-report): keep every emitter fire's lateness, in this session and the

@@ -12,13 +12,15 @@ extension InfusionSession {
         let limits = SupervisorLimits.derive(
             rateHardCap: profile.rateHardCap, sessionDoseHardMax: profile.sessionDoseHardMax,
             dosingWeight: capWeight, concentration: plan.concentration, geometry: plan.geometry,
-            pumpMaxRate: pumpMaxRate)
+            pumpMaxRate: pumpMaxRate, syringeChangeAllowed: profile.syringeChangeAllowed)
         self.init(
             id: id, drug: plan.drug, profile: plan.profileID, patientID: plan.patient.patientID,
             dosingWeight: plan.dosingWeight, concentration: plan.concentration, geometry: plan.geometry,
             targetSteps: plan.targetSteps, duration: plan.duration, nominalRate: plan.nominalRate,
             catchUpFactor: profile.catchUpFactor, nearEndWarning: profile.nearEndWarning,
             pausedReminder: profile.pausedReminder, limits: limits)
+        syringeChangeAllowed = profile.syringeChangeAllowed
+        syringe = SyringeLoad(index: 1, fill: plan.firstSyringeFill, loadedAtSteps: .zero)
     }
 }
 

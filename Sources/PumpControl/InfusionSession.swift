@@ -36,6 +36,10 @@ public struct InfusionSession: Sendable, Equatable {
     /// The vital-sign interlock limits (from the drug library); nil switches the interlock off for this
     /// session (engine tests that are not about vital signs).
     public var vitalThresholds: VitalSignThresholds?
+    /// Whether the drug profile lets this program continue in a new syringe (`syringe-change`).
+    public var syringeChangeAllowed = false
+    /// The syringe loaded now (the first one's fill is the nominal volume unless stated).
+    public var syringe: SyringeLoad
 
     /// Creates a session.
     public init(
@@ -58,6 +62,7 @@ public struct InfusionSession: Sendable, Equatable {
         self.nearEndWarning = nearEndWarning
         self.pausedReminder = pausedReminder
         self.limits = limits
+        syringe = SyringeLoad(index: 1, fill: geometry.syringe.nominalVolume, loadedAtSteps: .zero)
     }
 
     /// The target volume (exactly the volume of `targetSteps`).

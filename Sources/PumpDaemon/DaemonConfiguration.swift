@@ -53,7 +53,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var stateDirectory = "/var/lib/pumpd"
     /// Simulator only: virtual seconds per real second.
     public var simSpeed: Double = 1
-    /// Simulator only: volume in the loaded syringe (nil: its nominal volume).
+    /// Simulator only: volume really in the first loaded syringe (nil: the fill the nurse stated, `--fill-ml`, else
+    /// the nominal volume); a test knob for a syringe holding less than stated (end of travel).
     public var simFillML: Double?
     /// Drug library file (nil: the bundled one).
     public var drugLibraryPath: String?
@@ -103,6 +104,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var doubleCheck: DoubleCheckPolicy = .off
     /// Minutes (pump time) the second person has to verify before the start is abandoned.
     public var doubleCheckTimeoutMin: Double = 10
+    /// Near-empty (low) when the syringe's empty point is this many minutes (pump time) away…
+    public var syringeNearEmptyMin: Double = 3
+    /// …or this many mL away, whichever comes first.
+    public var syringeNearEmptyML: Double = 2
+    /// The syringe-empty pause comes this much before the computed empty point (fill less dead space), mL.
+    public var syringeEmptyMarginML: Double = 0.5
 
     /// The Prometheus textfile pumpd keeps current for node_exporter (every 5 s and at every state change;
     /// docs: README "Clinic"). nil (`metrics_file = ""`): no metrics file.
@@ -136,6 +143,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         "occlusion_pressure_mmhg", "back_off_volume_ml", "realtime", "realtime_priority", "step_timing", "gpio", "socket_group", "allow_root", "gpio_pin_map",
         "plasma_model", "vitals_stale_min", "sim_vitals", "sim_vitals_interval_s",
         "alarm_audio_pause_s", "alarm_escalation_min", "double_check", "double_check_timeout_min",
+        "syringe_near_empty_min", "syringe_near_empty_ml", "syringe_empty_margin_ml",
         "metrics_file", "chair",
         "library_keys_dir", "library_signature", "library_signatures_dir",
     ]
@@ -196,6 +204,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
         simVitalsIntervalS = try reader.checkedNumber("sim_vitals_interval_s") ?? simVitalsIntervalS
         alarmAudioPauseS = try reader.checkedNumber("alarm_audio_pause_s") ?? alarmAudioPauseS
         alarmEscalationMin = try reader.checkedNumber("alarm_escalation_min") ?? alarmEscalationMin
+        syringeNearEmptyMin = try reader.checkedNumber("syringe_near_empty_min") ?? syringeNearEmptyMin
+        syringeNearEmptyML = try reader.checkedNumber("syringe_near_empty_ml") ?? syringeNearEmptyML
+        syringeEmptyMarginML = try reader.checkedNumber("syringe_empty_margin_ml") ?? syringeEmptyMarginML
         if let value = try reader.string("double_check") {
             guard let policy = DoubleCheckPolicy(rawValue: value) else {
                 throw ConfigurationError("\(source): double_check must be off or required, not '\(value)'.")
@@ -260,6 +271,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
         _ = try ConfigurationNumbers.checked(alarmAudioPauseS, key: "alarm_audio_pause_s")
         _ = try ConfigurationNumbers.checked(alarmEscalationMin, key: "alarm_escalation_min")
         _ = try ConfigurationNumbers.checked(doubleCheckTimeoutMin, key: "double_check_timeout_min")
+        _ = try ConfigurationNumbers.checked(syringeNearEmptyMin, key: "syringe_near_empty_min")
+        _ = try ConfigurationNumbers.checked(syringeNearEmptyML, key: "syringe_near_empty_ml")
+        _ = try ConfigurationNumbers.checked(syringeEmptyMarginML, key: "syringe_empty_margin_ml")
         if simVitals, backend != .sim {
             throw ConfigurationError("sim_vitals applies to the simulator only; on real hardware vital signs come from pumpctl vitals or a monitor bridge.")
         }

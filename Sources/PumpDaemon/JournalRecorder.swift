@@ -134,6 +134,9 @@ final class JournalRecorder: @unchecked Sendable {
             try journal.checkpoint(session, delivered: amount(status), state: status.state.rawValue,
                                    infusing: status.state == .running, monotonic: monotonic, wall: wall,
                                    uncertain: carried(status), infusingElapsed: status.elapsed)
+        case .syringeChanged:
+            // The syringe-change event itself was journaled durably by the command before the engine loaded it.
+            break
         case .backOffCompleted(let volume):
             try journal.append(JournalEvent(
                 kind: .alarm, session: session, monotonic: monotonic, wall: wall,

@@ -23,6 +23,8 @@ public struct ProgramRecord: Codable, Sendable, Equatable {
     public var concentrationMgPerML: Double
     public var syringeID: String
     public var overrideReason: String?
+    /// The first syringe's stated fill, mL (`--fill-ml`; absent: the nominal volume, and in older records).
+    public var fillML: Double?
     /// The current revision (1 = as started; titrations increment it).
     public var revision: Int
     /// The current revision's target in steps, total planned duration and remaining-part nominal rate.
@@ -56,6 +58,7 @@ public struct ProgramRecord: Codable, Sendable, Equatable {
         concentrationMgPerML = request.concentration.value
         syringeID = request.syringeID
         overrideReason = request.overrideReason
+        fillML = request.fillVolume?.value
         revision = plan.revision
         targetSteps = plan.targetSteps.count
         plannedDurationMin = plan.duration.value
@@ -75,7 +78,7 @@ public struct ProgramRecord: Codable, Sendable, Equatable {
                                  patientID: patientID),
             dosePerKg: dosePerKg.map(MilligramsPerKilogram.init), doseRate: doseRatePerKgPerHour.map(MilligramsPerKilogramPerHour.init),
             duration: durationMin.map(Minutes.init), concentration: MilligramsPerMilliliter(concentrationMgPerML),
-            syringeID: syringeID, overrideReason: overrideReason)
+            syringeID: syringeID, overrideReason: overrideReason, fillVolume: fillML.map(Milliliters.init))
     }
 
     /// JSON bytes for the journal.

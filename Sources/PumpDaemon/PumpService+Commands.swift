@@ -100,6 +100,7 @@ extension PumpService {
         case .sessions(let patientId, let limit): result = sessions(patientId: patientId, limit: limit)
         case .reportData(let sessionId): result = reportData(sessionId: sessionId, parts: request.maxParts ?? 1)
         case .vitals(let parameters): result = vitals(parameters, actor: actor)
+        case .syringeChange(let parameters): result = syringeChange(parameters, actor: actor)
         }
         switch result {
         case .success(let payload): return .success(id: request.id, payload)
@@ -331,7 +332,7 @@ extension PumpService {
         session.vitalThresholds = vitalThresholds(forDrug: dosePlan.drug)
         plasma.begin(model: plasmaModel(forDrug: dosePlan.drug), bodyWeight: dosePlan.patient.weight, at: scheduler.now())
         if let simulator {
-            let fill = configuration.simFillML.map(Milliliters.init) ?? dosePlan.syringe.nominalVolume
+            let fill = configuration.simFillML.map(Milliliters.init) ?? dosePlan.firstSyringeFill
             simulator.load(dosePlan.geometry, fill: fill)
         }
         activeSession = ActiveSession(id: sessionID, plan: dosePlan, record: record, uncertainty: .zero, resumable: true)

@@ -5,6 +5,8 @@
 //   from the original request; resume-interrupted still re-validates the request against today's library, but only
 //   as a gate);
 // - the delivered count (last checkpoint, plus as unknown what the last durable lease allowed beyond it);
+// - the syringe in force: the newest `syringe-change` record (index, fill, count it was loaded at), else the
+//   program's first syringe;
 // - the infusing-elapsed time (pauses excluded) from the last checkpoint, a duration, so no clock of the previous
 //   boot and no wall clock reaches control.
 // A recovered session that no longer validates, or whose drug profile is gone from the library, still comes back
@@ -17,7 +19,10 @@ import PumpJournal
 extension PumpService {
     func recoverInterruptedSession() throws {
         guard let journal, let recovered = try journal.recoverOpenSession() else { return }
-        let titrations = try journal.events(session: recovered.id).filter { $0.event.kind == .titration }
+        let sessionEvents = try journal.events(session: recovered.id)
+        let titrations = sessionEvents.filter { $0.event.kind == .titration }
+        // The syringe in force: the newest syringe-change record (journaled before motion resumed from it).
+        let syringeInForce = sessionEvents.last { $0.event.kind == .syringeChange }.flatMap { SyringeChangeRecord.decode($0.event.details) }
         let record = titrations.last.flatMap { ProgramRecord.decode($0.event.details) }
             ?? ProgramRecord.decode(recovered.start.program)
         guard let record, let plan = record.plan ?? legacyPlan(record) else {
@@ -38,6 +43,7 @@ extension PumpService {
             session = InfusionSession(id: String(recovered.id.rawValue), plan: plan, profile: profile, pumpMaxRate: pumpMaxRate)
             session.limits = caps.limits
         }
+        if let syringeInForce { session.syringe = syringeInForce.load }
         // The recovered session keeps the vital-sign interlock (the first version left it off after a restart).
         session.vitalThresholds = vitalThresholds(forDrug: plan.drug)
         // The journalled lease bounds what can have gone unrecorded since the last checkpoint. A journal written
@@ -55,7 +61,8 @@ extension PumpService {
         let known = recovered.knownSteps
         let uncertainty = recovered.carriedUncertainty + fresh
         let infusingElapsed = recovered.infusingElapsed ?? .zero
-        simulator?.load(plan.geometry, fill: plan.syringe.nominalVolume - plan.geometry.volume(for: known + uncertainty))
+        // The simulator's fresh plant holds what is left in the syringe in force.
+        simulator?.load(plan.geometry, fill: session.syringe.contentsLeft(plan.geometry, delivered: known + uncertainty))
         scheduler.syncOnControl {
             engine.restoreInterrupted(session, delivered: known + uncertainty, infusingElapsed: infusingElapsed)
         }

@@ -133,6 +133,9 @@ public final class PumpService: @unchecked Sendable {
         engineConfiguration.alarmSignals = AlarmSignalSettings(
             audioPause: .seconds(configuration.alarmAudioPauseS),
             escalateMediumAfter: .seconds(configuration.alarmEscalationMin * 60))
+        engineConfiguration.syringeAlarms = SyringeAlarmSettings(
+            nearEmptyTime: Minutes(configuration.syringeNearEmptyMin), nearEmptyVolume: Milliliters(configuration.syringeNearEmptyML),
+            emptyMargin: Milliliters(configuration.syringeEmptyMarginML))
 
         let backend: PumpHardware
         if let hardware {

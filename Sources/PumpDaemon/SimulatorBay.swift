@@ -38,6 +38,11 @@ public final class SimulatorBay: PumpHardware, @unchecked Sendable {
         }
     }
 
+    /// Changes the loaded plant's syringe for a new one of the same model holding `fill`, its plunger at the start
+    /// of its travel (the line and the delivery record carry on). False (nothing changed) while the motor is enabled.
+    @discardableResult
+    public func changeSyringe(fill: Milliliters) -> Bool { current.changeSyringe(fill: fill) }
+
     /// How often ENABLE was asserted, over every syringe ever loaded (an observer's count: a command that is
     /// refused must never move it).
     public var enableAssertions: Int { lock.withLock { enableCount } }

@@ -20,7 +20,7 @@ enum WireMapping {
             dosePerKg: p.doseMgPerKg.map(MilligramsPerKilogram.init),
             doseRate: p.rateMgPerKgPerH.map(MilligramsPerKilogramPerHour.init),
             duration: p.durationMin.map(Minutes.init), concentration: MilligramsPerMilliliter(p.concentrationMgPerMl),
-            syringeID: p.syringe, overrideReason: p.overrideReason)
+            syringeID: p.syringe, overrideReason: p.overrideReason, fillVolume: p.fillMl.map(Milliliters.init))
     }
 
     static func finding(_ finding: Finding) -> FindingDTO {
@@ -106,6 +106,8 @@ enum WireMapping {
             plasmaLabel: plasma.map { _ in PlasmaConcentrationModel.estimateLabel }, vitals: vitals)
         report.audioPaused = status.audioPaused
         report.simBuzzerAudible = simBuzzerAudible
+        report.syringeVolumeLeftMl = status.syringeVolumeLeft?.value
+        report.syringeIndex = session?.syringe.index
         return report
     }
 }

@@ -55,6 +55,9 @@ public enum JournalEventKind: String, Sendable, Hashable, Codable, CaseIterable 
     case daemonStop = "daemon-stop"
     /// The independent double check of a started infusion: awaited, refused, given or timed out.
     case doubleCheck = "double-check"
+    /// A new syringe was loaded into a running program (details: `SyringeChangeRecord`), journaled before
+    /// delivery resumes from it.
+    case syringeChange = "syringe-change"
     /// The library files loaded at start-up (version, SHA-256, signature), a library-invalid finding, or a library
     /// file found changed on disk at a program or start (old and new hash, the new bytes' signature check).
     case library

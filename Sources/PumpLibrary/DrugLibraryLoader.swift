@@ -11,6 +11,7 @@
 //    dose_rate_mg_per_kg_per_h; limits 0 < minimum ≤ default ≤ soft_maximum ≤ hard_maximum;
 //    durations 0 < minimum ≤ default ≤ maximum; caps > 0; catch_up_factor in 1.0–1.5; timers > 0;
 //  - the profile's own defaults must pass its own caps (default rate ≤ rate cap, default total ≤ session cap);
+//    optional booleans double_check_override_allowed and syringe_change_allowed (default false);
 //  - optional plasma_model must name a built-in model; optional [drugs.vital_signs] has every key, values
 //    positive and consistent (pre-start below pause limits, staleness 0–120 min), and clinical_sign_off.
 import Foundation

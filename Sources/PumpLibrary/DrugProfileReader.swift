@@ -8,6 +8,7 @@ enum DrugProfileReader {
             "id", "mode", "dose_mg_per_kg", "dose_rate_mg_per_kg_per_h", "duration_min",
             "rate_hard_cap_mg_per_kg_per_h", "session_dose_hard_max_mg_per_kg", "catch_up_factor",
             "near_end_warning_min", "paused_reminder_min", "double_check", "double_check_override_allowed",
+            "syringe_change_allowed",
         ])
         let id = try element.string("id")
         if let problem = IdentifierKey.formatViolation(id, field: "profile id") {
@@ -53,6 +54,7 @@ enum DrugProfileReader {
             throw LibraryLoadError.invalid(reader.file, reader.keyPath("double_check"), "\"\(doubleCheck)\"", "it must be \"off\" or \"required\"")
         }
         let overrideAllowed = reader.has("double_check_override_allowed") ? try reader.bool("double_check_override_allowed") : false
+        let syringeChange = reader.has("syringe_change_allowed") ? try reader.bool("syringe_change_allowed") : false
 
         return DrugProfile(
             id: id, mode: mode,
@@ -64,7 +66,8 @@ enum DrugProfileReader {
             catchUpFactor: catchUp,
             nearEndWarning: Minutes(try reader.positive("near_end_warning_min")),
             pausedReminder: Minutes(try reader.positive("paused_reminder_min")),
-            doubleCheckRequired: doubleCheck == "required", doubleCheckOverrideAllowed: overrideAllowed)
+            doubleCheckRequired: doubleCheck == "required", doubleCheckOverrideAllowed: overrideAllowed,
+            syringeChangeAllowed: syringeChange)
     }
 
     /// Raw limits before they get a unit.

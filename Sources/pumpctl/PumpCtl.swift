@@ -21,7 +21,7 @@ struct PumpCtl: ParsableCommand {
         subcommands: [
             StartCommand.self, StatusCommand.self, PauseCommand.self, ResumeCommand.self, TitrateCommand.self,
             StopCommand.self, EstopCommand.self, AckCommand.self, SilenceCommand.self, VerifyCommand.self, ResumeInterruptedCommand.self, LogCommand.self,
-            WatchCommand.self, SessionsCommand.self, ReportCommand.self, SimCommand.self, VitalsCommand.self,
+            SyringeChangeCommand.self, WatchCommand.self, SessionsCommand.self, ReportCommand.self, SimCommand.self, VitalsCommand.self,
         ]
     )
 }

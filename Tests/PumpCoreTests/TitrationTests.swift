@@ -172,14 +172,25 @@ struct TitrationTests {
         #expect(result.finding(LimitID.sessionHardMax)?.message.contains("2.15 mg/kg") == true)
     }
 
-    @Test("HAZ-002: a titration whose new total no longer fits the syringe is rejected")
+    @Test("HAZ-002: a titration whose new total no longer fits the syringe is rejected (profile without syringe change)")
     func titrationCapacity() throws {
-        let planner = try Fixtures.planner()
+        let planner = try Fixtures.planner(editing: "pain") { $0.syringeChangeAllowed = false }
         let plan = try #require(planner.validate(Fixtures.pain(concentration: 2, syringe: "bd-50")).plan) // 49 mL
         let result = planner.titrate(plan, .doseRate(MilligramsPerKilogramPerHour(0.45)), deliveredVolume: Milliliters(12.25),
                                      elapsedInfusing: Minutes(60), overrideReason: nil)
         #expect(result.verdict == .rejected)
         #expect(result.finding(LimitID.syringeCapacity)?.message.contains("59.5 mL") == true)
+    }
+
+    @Test("With the shipped pain profile (syringe change allowed) the same titration is accepted with a syringe-change warning")
+    func titrationAcrossSyringes() throws {
+        let planner = try Fixtures.planner()
+        let plan = try #require(planner.validate(Fixtures.pain(concentration: 2, syringe: "bd-50")).plan) // 49 mL
+        let result = planner.titrate(plan, .doseRate(MilligramsPerKilogramPerHour(0.45)), deliveredVolume: Milliliters(12.25),
+                                     elapsedInfusing: Minutes(60), overrideReason: nil)
+        #expect(result.verdict == .accepted)
+        #expect(result.finding(LimitID.syringeChangeNeeded)?.kind == .warning)
+        #expect(result.finding(LimitID.syringeCapacity) == nil)
     }
 
     @Test("Extending a pain infusion keeps its rate: 0.35 mg/kg/h from 180 to 240 min gives 1.4 mg/kg")

@@ -37,6 +37,7 @@ struct MonitorGroupAccessTests {
             .ack(code: nil), .silence(code: nil), .verify(confirmed: true),
             .resumeInterrupted(confirmed: true, overrideReason: "test"), .log(since: nil, limit: 10),
             .simInject(fault: .occlusion), .sessions(patientId: nil, limit: 10), .reportData(sessionId: nil),
+            .syringeChange(SyringeChangeParameters(syringe: "bd-50", fillMl: 50, confirmed: true)),
         ]
     }()
 

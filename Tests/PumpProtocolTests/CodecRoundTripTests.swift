@@ -27,6 +27,9 @@ struct CodecRoundTripTests {
         .log(Fixtures.logEntries),
         .log([]),
         .ack(message: "Alarm occlusion acknowledged."),
+        .syringeChange(SyringeChangeSummary(syringeIndex: 2, syringe: "bd-50", fillMl: 50, concentrationMgPerMl: 2, deliveredMg: 98.6,
+                                            deliveredMl: 49.3, remainingMg: 20.4, remainingMl: 10.2, fromThisSyringeMl: 10.2,
+                                            anotherChangeNeeded: false, expectedEnd: Date(timeIntervalSince1970: 1_800_000_000))),
     ])
     func payloadRoundTrip(payload: ResultPayload) throws {
         let response = Response.success(id: "c-9", payload)

@@ -63,6 +63,9 @@ enum Fixtures {
         .reportData(sessionId: "12"), .reportData(sessionId: nil),
         .vitals(VitalsParameters(sbpMmHg: 150, dbpMmHg: 90, hrBpm: 88, spo2Percent: 97)),
         .vitals(VitalsParameters(sbpMmHg: 128.5, dbpMmHg: 81, hrBpm: 72, spo2Percent: 98, source: .monitor)),
+        .syringeChange(SyringeChangeParameters(syringe: "bd-50", fillMl: 50, confirmed: true)),
+        .syringeChange(SyringeChangeParameters(syringe: "bd-50", fillMl: 49.5, concentrationMgPerMl: 2, confirmed: false)),
+        .syringeChange(SyringeChangeParameters(syringe: "bd-50", confirmed: false)),
     ] + SimFault.allCases.map { Command.simInject(fault: $0) }
 
     static func line(_ text: String) -> Data { Data(text.utf8) }

@@ -53,3 +53,33 @@ struct EndOfTravelTests {
         #expect(pump.plungerSteps == .zero)
     }
 }
+
+@Suite("Simulator syringe change")
+struct SimulatorSyringeChangeTests {
+    @Test("A syringe change restarts the plunger at the new syringe's start of travel; displaced volume stays cumulative")
+    func plungerRestarts() throws {
+        let clock = VirtualScheduler()
+        let geometry = SyringeGeometry(syringe: SyringeSpec(id: "bd-10", brand: "BD", nominalVolume: Milliliters(10),
+                                                            innerDiameter: Millimeters(14.5), deadSpace: Milliliters(0.1)))
+        let pump = SimulatedPump(clock: clock, geometry: geometry, fill: Milliliters(1))
+        let stop = pump.endOfTravelPosition
+        try pump.setMotorEnabled(true)
+        for _ in 0..<(stop.count + 5) { try pump.emitStep() }
+        let atStop = try pump.readInputs()
+        #expect(pump.plungerSteps == stop && atStop.endOfTravel)
+        #expect(!pump.changeSyringe(fill: Milliliters(2)), "refused under an enabled motor")
+        try pump.setMotorEnabled(false)
+        let displaced = pump.volumeDisplaced
+        #expect(pump.changeSyringe(fill: Milliliters(2)))
+        #expect(pump.plungerSteps == .zero && pump.syringesLoaded == 2)
+        let fresh = try pump.readInputs()
+        #expect(!fresh.endOfTravel)
+        #expect(pump.endOfTravelPosition.count > stop.count, "the new fill sets the new stop")
+        try pump.setMotorEnabled(true)
+        for _ in 0..<10 { try pump.emitStep() }
+        #expect(pump.plungerSteps == Steps(10))
+        #expect(pump.volumeDisplaced > displaced, "cumulative across syringes")
+        let moved = try pump.readInputs()
+        #expect(moved.measuredSteps == Steps(stop.count + 10), "the encoder keeps counting")
+    }
+}

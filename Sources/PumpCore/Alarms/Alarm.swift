@@ -54,6 +54,11 @@ public enum AlarmCode: String, Sendable, Codable, CaseIterable {
     case vitalsOutOfRange = "vitals-out-of-range"
     // Advisory alarms.
     case nearEnd = "near-end"
+    /// The syringe is close to its empty point (3 min or 2 mL by default) and the program needs another one.
+    case nearEmpty = "near-empty"
+    /// The syringe reached its empty point (less a safety margin) before the program's end: delivery paused
+    /// until `syringe-change` (high priority, but the engine's own pause, not a supervisor latch).
+    case syringeEmpty = "syringe-empty"
     case infusionComplete = "infusion-complete"
     case pausedTooLong = "paused-too-long"
     /// The newest vital signs are older than the staleness interval (HAZ-015).
@@ -69,7 +74,7 @@ public enum AlarmCode: String, Sendable, Codable, CaseIterable {
     /// The priority this condition always has.
     public var priority: AlarmPriority {
         switch self {
-        case .nearEnd: .low
+        case .nearEnd, .nearEmpty: .low
         case .infusionComplete, .pausedTooLong, .vitalsStale, .clockInvalid: .medium
         default: .high
         }
@@ -78,7 +83,7 @@ public enum AlarmCode: String, Sendable, Codable, CaseIterable {
     /// Whether the condition stops delivery and latches the supervisor until acknowledged.
     public var stopsDelivery: Bool {
         switch self {
-        case .nearEnd, .infusionComplete, .pausedTooLong, .vitalsStale, .clockInvalid, .libraryInvalid: false
+        case .nearEnd, .nearEmpty, .syringeEmpty, .infusionComplete, .pausedTooLong, .vitalsStale, .clockInvalid, .libraryInvalid: false
         default: true
         }
     }

@@ -66,6 +66,23 @@ public struct DosePlan: Sendable, Equatable, Codable {
     /// Infusing time already elapsed when this revision was made (zero for revision 1).
     public var elapsedBeforeRevision: Minutes
 
+    /// Volume drawn into the first syringe, dead space included (nil in plans journaled before syringe changes
+    /// existed: the nominal volume).
+    public var firstFill: Milliliters?
+    /// Whether the profile lets this program continue in further syringes (nil in older plans: no).
+    public var syringeChangeAllowed: Bool?
+
+    /// The first syringe's fill (`firstFill`, or the syringe's nominal volume).
+    public var firstSyringeFill: Milliliters { firstFill ?? syringe.nominalVolume }
+    /// Whether the program may continue in a new syringe.
+    public var allowsSyringeChange: Bool { syringeChangeAllowed ?? false }
+    /// How many syringes of `firstSyringeFill` the whole program needs (1 when it fits the first one).
+    public var syringesNeeded: Int {
+        let usable = (firstSyringeFill - syringe.deadSpace).value
+        guard usable > 0, volume.value.isFinite else { return 1 }
+        return max(1, CheckedConversion.int((volume.value / usable - 1e-9).rounded(.up), .up))
+    }
+
     /// Volume this revision still has to deliver.
     public var remainingVolume: Milliliters { volume - deliveredBeforeRevision }
     /// Infusing time this revision has left.

@@ -100,7 +100,8 @@ extension DosePlanner {
         findings += LimitChecks.rateCap(remainingDoseRate, profile: profile, label: label, what: "Rate for the remaining time")
         findings += LimitChecks.sessionTotal(newTotal, profile: profile, label: label)
         findings += LimitChecks.capacity(volume: volume, totalDose: totalDose, concentration: plan.concentration,
-                                         syringe: plan.syringe, drug: drug)
+                                         syringe: plan.syringe, drug: drug, fill: plan.firstFill,
+                                         syringeChangeAllowed: profile.syringeChangeAllowed)
 
         let revision = plan.revision + 1
         return Self.conclude(findings, overrideReason: overrideReason, revision: revision) { warnings, overrides in

@@ -6,7 +6,8 @@
 //  3. Resolve the dosing weight (weight range, height, basis; never above actual weight).
 //  4. Compute exactly: total mg/kg, mg, mL, mL/h, mg/kg/h, steps (floor).
 //  5. Run every independent check (dose/rate min-soft-hard, duration, concentration, rate cap, session cap,
-//     syringe capacity) and collect ALL findings.
+//     syringe fill and capacity: a profile with syringe_change_allowed may exceed one syringe, with a warning)
+//     and collect ALL findings.
 //  6. Verdict: any hard limit → rejected; a soft limit without a non-blank reason → needsOverride;
 //     otherwise accepted, with the overrides recorded. The plan carries the requested values unchanged.
 import Foundation
@@ -49,6 +50,7 @@ public struct DosePlanner: Sendable {
         if let duration = request.duration, let f = LimitChecks.positive(duration, name: "Duration", id: LimitID.invalidDuration) { invalid.append(f) }
         if let dose = request.dosePerKg, let f = LimitChecks.positive(dose, name: "Dose", id: LimitID.invalidDose) { invalid.append(f) }
         if let rate = request.doseRate, let f = LimitChecks.positive(rate, name: "Dose rate", id: LimitID.invalidDoseRate) { invalid.append(f) }
+        if let fill = request.fillVolume, let f = LimitChecks.positive(fill, name: "Fill volume", id: LimitID.invalidFill) { invalid.append(f) }
         if !invalid.isEmpty { return ValidationResult(verdict: .rejected, findings: invalid, plan: nil) }
 
         // The prescription must match the profile's mode; nothing is converted between modes.
@@ -87,7 +89,9 @@ public struct DosePlanner: Sendable {
         findings += LimitChecks.concentration(concentration, drug: drug)
         findings += LimitChecks.rateCap(doseRate, profile: profile, label: label)
         findings += LimitChecks.sessionTotal(dosePerKg, profile: profile, label: label)
-        findings += LimitChecks.capacity(volume: volume, totalDose: totalDose, concentration: concentration, syringe: syringe, drug: drug)
+        if let fill = request.fillVolume { findings += LimitChecks.fill(fill, syringe: syringe) }
+        findings += LimitChecks.capacity(volume: volume, totalDose: totalDose, concentration: concentration, syringe: syringe,
+                                         drug: drug, fill: request.fillVolume, syringeChangeAllowed: profile.syringeChangeAllowed)
         let steps = geometry.steps(forVolume: volume)
         if steps == .zero {
             findings.append(Finding(kind: .hardLimit, limit: LimitID.volumeBelowOneStep,
@@ -95,7 +99,7 @@ public struct DosePlanner: Sendable {
         }
 
         return Self.conclude(findings, overrideReason: request.overrideReason, revision: 1) { warnings, overrides in
-            DosePlan(
+            var plan = DosePlan(
                 drug: drug.name, profileID: profile.id, mode: profile.mode, patient: request.patient,
                 dosingWeight: weight.weight, dosingWeightBasis: weight.basis, dosePerKg: dosePerKg,
                 totalDose: totalDose, concentration: concentration, volume: volume, duration: duration,
@@ -104,6 +108,9 @@ public struct DosePlanner: Sendable {
                 catchUpFactor: profile.catchUpFactor, nearEndWarning: profile.nearEndWarning,
                 pausedReminder: profile.pausedReminder, warnings: warnings, overrides: overrides, revision: 1,
                 deliveredBeforeRevision: .zero, elapsedBeforeRevision: .zero)
+            plan.firstFill = request.fillVolume ?? syringe.nominalVolume
+            plan.syringeChangeAllowed = profile.syringeChangeAllowed
+            return plan
         }
     }
 

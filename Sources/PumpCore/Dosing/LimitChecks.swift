@@ -70,14 +70,40 @@ enum LimitChecks {
             message: "Session total \(total) is above the hard maximum of \(profile.sessionDoseHardMax) per session for \(label).")]
     }
 
-    /// Volume plus dead space fits the syringe's nominal capacity (HAZ-002). When it does not, suggests the
-    /// next listed usable concentration that would fit.
+    /// The stated fill fits the syringe: more than its dead space, at most its nominal capacity.
+    static func fill(_ fill: Milliliters, syringe: SyringeSpec) -> [Finding] {
+        if LimitCompare.exceeds(fill, syringe.nominalVolume) {
+            return [Finding(kind: .hardLimit, limit: LimitID.syringeFill,
+                message: "Fill volume \(fill.formatted(maxFractionDigits: 2)) is more than the \(syringe.nominalVolume) capacity of syringe \(syringe.id).")]
+        }
+        if !LimitCompare.exceeds(fill, syringe.deadSpace) {
+            return [Finding(kind: .hardLimit, limit: LimitID.syringeFill,
+                message: "Fill volume \(fill.formatted(maxFractionDigits: 2)) is not more than the \(syringe.deadSpace) dead space of syringe \(syringe.id); nothing could be delivered.")]
+        }
+        return []
+    }
+
+    /// Volume plus dead space fits the syringe (HAZ-002): its nominal capacity, or the stated `fill` when one was
+    /// given. When it does not, suggests the next listed usable concentration that would fit. A profile that
+    /// allows a syringe change instead gets a warning saying how many syringes the program needs (its total is
+    /// capped by the session limits, not by one syringe).
     static func capacity(
         volume: Milliliters, totalDose: Milligrams, concentration: MilligramsPerMilliliter,
-        syringe: SyringeSpec, drug: DrugEntry
+        syringe: SyringeSpec, drug: DrugEntry, fill: Milliliters? = nil, syringeChangeAllowed: Bool = false
     ) -> [Finding] {
         let needed = volume + syringe.deadSpace
-        guard LimitCompare.exceeds(needed, syringe.nominalVolume) else { return [] }
+        let holds = fill ?? syringe.nominalVolume
+        guard LimitCompare.exceeds(needed, holds) else { return [] }
+        if syringeChangeAllowed {
+            let usable = (holds - syringe.deadSpace).value
+            let count = usable > 0 ? max(2, CheckedConversion.int((volume.value / usable - 1e-9).rounded(.up), .up)) : 2
+            return [Finding(kind: .warning, limit: LimitID.syringeChangeNeeded,
+                message: "Volume \(volume.formatted(maxFractionDigits: 2)) is more than one syringe \(syringe.id) filled with \(holds.formatted(maxFractionDigits: 2)) delivers (\(Milliliters(max(0, usable)).formatted(maxFractionDigits: 2))); the program continues in a new syringe (\(count) syringes in all): have the next one ready for the syringe-empty alarm.")]
+        }
+        if let fill, LimitCompare.exceeds(needed, fill), !LimitCompare.exceeds(needed, syringe.nominalVolume) {
+            return [Finding(kind: .hardLimit, limit: LimitID.syringeCapacity,
+                message: "Volume \(volume.formatted(maxFractionDigits: 2)) plus dead space \(syringe.deadSpace) needs \(needed.formatted(maxFractionDigits: 2)), more than the \(fill.formatted(maxFractionDigits: 2)) filled into syringe \(syringe.id); fill at least \(needed.formatted(maxFractionDigits: 2)) (this profile does not allow a syringe change).")]
+        }
         let stronger = drug.concentrations
             .filter { $0.isUsable && LimitCompare.exceeds($0.concentration, concentration) }
             .map(\.concentration)

@@ -75,6 +75,12 @@ public enum LimitID {
 
     /// Volume plus dead space exceeds the syringe's nominal capacity (HAZ-002).
     public static let syringeCapacity = "syringe.capacity"
+    /// The stated fill volume is more than the syringe's nominal capacity, or not more than its dead space.
+    public static let syringeFill = "syringe.fill"
+    /// Fill volume (mL) is NaN, infinite, zero or negative.
+    public static let invalidFill = "input.fill"
+    /// Warning: the program is larger than the syringe and continues in a new one (profile allows it).
+    public static let syringeChangeNeeded = "syringe.change-needed"
     /// The volume is smaller than one motor step and cannot be delivered.
     public static let volumeBelowOneStep = "syringe.below-one-step"
 

@@ -22,14 +22,18 @@ public struct ProgramRequest: Sendable, Hashable {
     public var syringeID: String
     /// Reason for exceeding a soft limit; blank counts as none.
     public var overrideReason: String?
+    /// Volume drawn into the (first) syringe, dead space included (`--fill-ml`); `nil` means the syringe's
+    /// nominal volume, so the deliverable part is the nominal volume less dead space.
+    public var fillVolume: Milliliters?
 
     /// Creates a request.
     public init(
         drug: String, profile: String, patient: PatientInfo,
         dosePerKg: MilligramsPerKilogram? = nil, doseRate: MilligramsPerKilogramPerHour? = nil,
         duration: Minutes? = nil, concentration: MilligramsPerMilliliter, syringeID: String,
-        overrideReason: String? = nil
+        overrideReason: String? = nil, fillVolume: Milliliters? = nil
     ) {
+        self.fillVolume = fillVolume
         self.drug = drug
         self.profile = profile
         self.patient = patient

@@ -41,6 +41,10 @@ public struct DrugProfile: Sendable, Hashable, Identifiable {
     public var doubleCheckRequired: Bool
     /// Whether `--override-reason` may replace that double check with a journaled single-person start.
     public var doubleCheckOverrideAllowed: Bool
+    /// Whether a program may be larger than one syringe and continue in a new one (`syringe-change`); when
+    /// false, the program plus dead space must fit the one syringe loaded (drug library
+    /// `syringe_change_allowed`).
+    public var syringeChangeAllowed: Bool
 
     /// Creates a profile; consistency is validated by the library loader.
     public init(
@@ -49,8 +53,10 @@ public struct DrugProfile: Sendable, Hashable, Identifiable {
         duration: DurationLimits, rateHardCap: MilligramsPerKilogramPerHour,
         sessionDoseHardMax: MilligramsPerKilogram, catchUpFactor: Double,
         nearEndWarning: Minutes, pausedReminder: Minutes,
-        doubleCheckRequired: Bool = false, doubleCheckOverrideAllowed: Bool = false
+        doubleCheckRequired: Bool = false, doubleCheckOverrideAllowed: Bool = false,
+        syringeChangeAllowed: Bool = false
     ) {
+        self.syringeChangeAllowed = syringeChangeAllowed
         self.doubleCheckRequired = doubleCheckRequired
         self.doubleCheckOverrideAllowed = doubleCheckOverrideAllowed
         self.id = id

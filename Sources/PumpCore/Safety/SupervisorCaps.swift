@@ -7,7 +7,9 @@
 //                  the planner's BodyWeight), so a planner that doses on too much weight is still capped
 //   max rate     = min(rate hard cap × cap weight / concentration, pump maximum)
 //   max dose     = session hard max (mg/kg) × cap weight
-//   max volume   = min(max dose / concentration, the syringe's deliverable volume)
+//   max volume   = min(max dose / concentration, the syringe's deliverable volume); a profile whose own library
+//                  entry allows a syringe change drops the syringe term (the program spans syringes; the dose
+//                  cap stays per program: the count is never reset by a syringe change)
 //   max steps    = max volume in the supervisor's own geometry, rounded down
 // It shares no code with `DosePlanner` (only the unit types and the library data model). The plan is then
 // checked against these caps: the planner's geometry must equal the supervisor's own (same syringe, same drive),
@@ -42,7 +44,8 @@ public struct SupervisorCaps: Sendable, Equatable {
         let rateCap = MillilitersPerHour(profile.rateHardCap.value * weight.value / concentration.value)
         let maxRate = min(rateCap, pumpMaxRate)
         let maxDose = Milligrams(profile.sessionDoseHardMax.value * weight.value)
-        let maxVolume = min(Milliliters(maxDose.value / concentration.value), syringe.deliverableVolume)
+        let doseVolume = Milliliters(maxDose.value / concentration.value)
+        let maxVolume = profile.syringeChangeAllowed ? doseVolume : min(doseVolume, syringe.deliverableVolume)
         let limits = SupervisorLimits(
             maxStepRate: geometry.stepRate(for: maxRate), maxRate: maxRate,
             maxTotalSteps: geometry.steps(forVolume: maxVolume),

@@ -46,16 +46,17 @@ public struct SupervisorLimits: Sendable, Equatable {
     ///   - concentration: the syringe's concentration.
     ///   - geometry: the syringe on this drive.
     ///   - pumpMaxRate: the pump's own maximum rate, whatever the drug.
+    ///   - syringeChangeAllowed: the profile lets the program span syringes, so one syringe does not cap it.
     public static func derive(
         rateHardCap: MilligramsPerKilogramPerHour, sessionDoseHardMax: MilligramsPerKilogram,
         dosingWeight: Kilograms, concentration: MilligramsPerMilliliter, geometry: SyringeGeometry,
-        pumpMaxRate: MillilitersPerHour
+        pumpMaxRate: MillilitersPerHour, syringeChangeAllowed: Bool = false
     ) -> SupervisorLimits {
         let drugRate = (rateHardCap * dosingWeight) / concentration
         let maxRate = min(drugRate, pumpMaxRate)
         let maxDose = dosingWeight * sessionDoseHardMax
         let doseVolume = maxDose / concentration
-        let maxVolume = min(doseVolume, geometry.syringe.deliverableVolume)
+        let maxVolume = syringeChangeAllowed ? doseVolume : min(doseVolume, geometry.syringe.deliverableVolume)
         return SupervisorLimits(
             maxStepRate: geometry.stepRate(for: maxRate),
             maxRate: maxRate,

@@ -10,6 +10,8 @@
 // - The plasma estimate is recomputed from every checkpoint (not the thinned ones) with the session's model
 //   and total body weight, on pump time, and sampled at the thinned points: display only, labelled as a
 //   population-model estimate.
+// - Syringes: the first from the program record (its stated fill, else the nominal volume), then every applied
+//   `syringe-change` event; `sessions` counts the changes.
 // - The libraries are the session-open program record's (versions, hashes, signers in force when it opened).
 // - Vital signs come from the `vitals` events; only manual entries are also listed as events (monitor and
 //   simulator readings would drown the table).
@@ -40,7 +42,7 @@ struct SessionReportBuilder {
     /// The event kinds always listed in a report, however many events there are.
     static let essentialKinds: Set<JournalEventKind> = [
         .sessionOpen, .program, .override, .start, .titration, .pause, .resume, .alarm, .acknowledge, .estop,
-        .estopClear, .completion, .stop, .interrupted, .resumeInterrupted, .sessionClose, .vitalsDecision,
+        .estopClear, .completion, .stop, .interrupted, .resumeInterrupted, .sessionClose, .vitalsDecision, .syringeChange,
     ]
 
     // MARK: - Summary
@@ -62,6 +64,30 @@ struct SessionReportBuilder {
             return ReportAlarmDTO(at: event.wall, tS: clock.seconds(monotonic: event.monotonic, wall: event.wall),
                                   code: code, priority: priority, message: details["message"] as? String ?? event.summary)
         }
+    }
+
+    /// The applied syringe changes, oldest first.
+    var syringeChanges: [(entry: JournalEntry, record: SyringeChangeRecord)] {
+        events.compactMap { entry in
+            guard entry.event.kind == .syringeChange, let record = SyringeChangeRecord.decode(entry.event.details), record.applied else { return nil }
+            return (entry, record)
+        }
+    }
+
+    /// Every syringe of the session: the first (from the program) and each change.
+    func syringes(clock: inout PumpClock) -> [ReportSyringeDTO] {
+        let start = record.start
+        let first = programs.first
+        var list = [ReportSyringeDTO(
+            index: 1, syringe: first?.syringeID ?? "", fillMl: first?.fillML ?? first?.plan?.firstSyringeFill.value ?? 0,
+            at: start.wall, tS: 0, deliveredBeforeMl: 0, actor: Self.actor(start.actor))]
+        for (entry, change) in syringeChanges {
+            let event = entry.event
+            list.append(ReportSyringeDTO(index: change.syringeIndex, syringe: change.syringe, fillMl: change.fillML, at: event.wall,
+                                         tS: Self.round(clock.seconds(monotonic: event.monotonic, wall: event.wall), 3),
+                                         deliveredBeforeMl: Self.round(change.deliveredML, 6), actor: Self.actor(event.actor)))
+        }
+        return list
     }
 
     func summary() -> SessionSummaryDTO {
@@ -86,7 +112,7 @@ struct SessionReportBuilder {
             endClock.seconds(monotonic: checkpoint.monotonic, wall: checkpoint.wall)
         } else { 0 }
         let interrupted = events.contains { $0.event.kind == .interrupted }
-        return SessionSummaryDTO(
+        var summary = SessionSummaryDTO(
             sessionId: String(record.id.rawValue), patientId: start.patientID, startedAt: start.wall, endedAt: record.close?.wall,
             drug: start.drug, profile: start.profile, concentrationMgPerMl: first?.concentrationMgPerML, syringe: first?.syringeID,
             dosingWeightKg: dosingWeight, doseMgPerKg: dosingWeight.flatMap { $0 > 0 ? targetMg / $0 : nil },
@@ -94,6 +120,8 @@ struct SessionReportBuilder {
             deliveredMg: delivered.dose.value, deliveredMl: delivered.volume.value, durationS: duration,
             outcome: record.close?.outcome.rawValue ?? liveState ?? (interrupted ? "interrupted" : "open"),
             endReason: record.close?.reason, alarmCount: alarmList.count, alarmCodes: alarmList.map(\.code))
+        summary.syringeChanges = syringeChanges.count
+        return summary
     }
 
     // MARK: - Report
@@ -126,6 +154,7 @@ struct SessionReportBuilder {
         }
         let (kept, omitted) = Self.limitEvents(listed, essential: essential, max: limits.maxEvents)
         var alarmClock = PumpClock(openMonotonic: start.monotonic, openWall: start.wall)
+        var syringeClock = PumpClock(openMonotonic: start.monotonic, openWall: start.wall)
         var report = SessionReportDTO(
             session: summary,
             program: ReportProgramDTO(
@@ -140,6 +169,7 @@ struct SessionReportBuilder {
             events: kept, eventsOmitted: omitted, overrides: overrides, alarms: alarms(clock: &alarmClock),
             timeline: timeline(checkpoints, maxPoints: limits.maxPoints), vitals: Self.thin(vitals, max: limits.maxVitals),
             plasmaModel: plasmaModel?.id, generatedAt: generatedAt)
+        report.syringes = syringes(clock: &syringeClock)
         // The libraries as journaled when the session opened (not today's).
         report.libraries = ProgramRecord.decode(start.program)?.libraries
         return report

@@ -17,6 +17,7 @@ public enum ResultJSON {
         case let .ack(message): try line(["message": message])
         case let .sessions(list): try line(list)
         case let .report(report): try line(report)
+        case let .syringeChange(summary): try line(summary)
         case nil: Data("{}\n".utf8)
         }
     }

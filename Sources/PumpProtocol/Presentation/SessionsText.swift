@@ -51,7 +51,9 @@ public enum SessionsText {
         let count = group.count == 1 ? "1 session" : "\(group.count) sessions"
         let alarms = group.reduce(0) { $0 + $1.alarmCount }
         let who = patient.isEmpty ? "No patient id" : "Patient \(patient)"
-        return "\(who) · \(drugs.joined(separator: ", ")) · \(count), \(alarms) alarm\(alarms == 1 ? "" : "s")"
+        let changes = group.reduce(0) { $0 + ($1.syringeChanges ?? 0) }
+        let syringes = changes == 0 ? "" : ", \(changes) syringe change\(changes == 1 ? "" : "s")"
+        return "\(who) · \(drugs.joined(separator: ", ")) · \(count), \(alarms) alarm\(alarms == 1 ? "" : "s")\(syringes)"
     }
 
     /// One session: id, start, dose (mg, mg/kg), delivered (mg, mL, %), duration, end, alarms.

@@ -19,6 +19,9 @@ public enum StatusText {
             }
             add("Rate", "\(QuantityFormat.mlPerH(status.rateMlPerH)) = \(QuantityFormat.mgPerKgPerH(status.rateMgPerKgPerH))")
             add("Time", timeDescription(status, timeZone: timeZone))
+            if let index = status.syringeIndex, let left = status.syringeVolumeLeftMl {
+                add("Syringe", "\(index) of the session, \(QuantityFormat.ml(left)) left in it")
+            }
         } else {
             add("Program", "none")
         }

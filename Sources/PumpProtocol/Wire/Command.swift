@@ -37,6 +37,9 @@ public enum Command: Sendable, Equatable {
     case sessions(patientId: String?, limit: Int?)
     /// Everything the journal holds about one session (the latest when `sessionId` is nil), for a report.
     case reportData(sessionId: String?)
+    /// Load a new syringe into the paused program and continue with cumulative totals (`confirmed` false: only
+    /// answer what follows).
+    case syringeChange(SyringeChangeParameters)
     /// Record a vital-sign reading (nurse entry or monitor bridge); may pause the infusion (HAZ-015).
     case vitals(VitalsParameters)
 
@@ -60,6 +63,7 @@ public enum Command: Sendable, Equatable {
         case .sessions: .sessions
         case .reportData: .reportData
         case .vitals: .vitals
+        case .syringeChange: .syringeChange
         }
     }
 }
@@ -71,6 +75,7 @@ public enum CommandName: String, Sendable, CaseIterable {
     case simInject = "sim-inject"
     case sessions
     case reportData = "report-data"
+    case syringeChange = "syringe-change"
 
     /// The keys allowed in this command's `params` object.
     var parameterKeys: Set<String> {
@@ -86,6 +91,7 @@ public enum CommandName: String, Sendable, CaseIterable {
         case .sessions: ["patient_id", "limit"]
         case .reportData: ["session_id"]
         case .vitals: Set(VitalsParameters.CodingKeys.allCases.map(\.stringValue))
+        case .syringeChange: Set(SyringeChangeParameters.CodingKeys.allCases.map(\.stringValue))
         }
     }
 }

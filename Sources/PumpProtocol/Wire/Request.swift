@@ -98,6 +98,7 @@ extension Request: Codable {
             let params = try smallParameters(container)
             return .reportData(sessionId: try params?.decodeIfPresent(String.self, forKey: .sessionId))
         case .vitals: return .vitals(try container.decode(VitalsParameters.self, forKey: .params))
+        case .syringeChange: return .syringeChange(try container.decode(SyringeChangeParameters.self, forKey: .params))
         }
     }
 
@@ -120,6 +121,8 @@ extension Request: Codable {
         case let .titrate(parameters):
             try container.encode(parameters, forKey: .params)
         case let .vitals(parameters):
+            try container.encode(parameters, forKey: .params)
+        case let .syringeChange(parameters):
             try container.encode(parameters, forKey: .params)
         case .status, .pause, .resume, .stop, .estop:
             break

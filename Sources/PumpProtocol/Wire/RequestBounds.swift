@@ -43,15 +43,21 @@ public enum RequestBounds {
     public static let durationMin = FieldBound(field: "duration_min", minimum: 0.1, maximum: 10_080)
     public static let concentrationMgPerMl = FieldBound(field: "concentration_mg_per_ml", minimum: 0.001, maximum: 1000)
     public static let limit = FieldBound(field: "limit", minimum: 1, maximum: 10_000)
+    public static let fillMl = FieldBound(field: "fill_ml", minimum: 0.01, maximum: 1000)
 
     /// Every bound, for documentation and tests.
-    public static let all = [weightKg, heightCm, doseMgPerKg, rateMgPerKgPerH, durationMin, concentrationMgPerMl, limit]
+    public static let all = [weightKg, heightCm, doseMgPerKg, rateMgPerKgPerH, durationMin, concentrationMgPerMl, limit, fillMl]
 
     /// The first numeric field of a start/validate program outside its bound.
     public static func violation(_ p: StartParameters) -> String? {
         weightKg.violation(p.weightKg) ?? heightCm.violation(p.heightCm) ?? doseMgPerKg.violation(p.doseMgPerKg)
             ?? rateMgPerKgPerH.violation(p.rateMgPerKgPerH) ?? durationMin.violation(p.durationMin)
-            ?? concentrationMgPerMl.violation(p.concentrationMgPerMl)
+            ?? concentrationMgPerMl.violation(p.concentrationMgPerMl) ?? fillMl.violation(p.fillMl)
+    }
+
+    /// The first numeric field of a syringe change outside its bound.
+    public static func violation(_ p: SyringeChangeParameters) -> String? {
+        fillMl.violation(p.fillMl) ?? concentrationMgPerMl.violation(p.concentrationMgPerMl)
     }
 
     /// The first numeric field of a titration outside its bound.

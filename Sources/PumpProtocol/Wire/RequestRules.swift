@@ -58,6 +58,9 @@ extension Request {
             // a clinical sentence, before anything uses them; none is ever converted to an integer.
             if parameters.source == .simulator { return "The source simulator is reserved for the daemon's own patient model." }
             return nil
+        case let .syringeChange(parameters):
+            if let bound = RequestBounds.violation(parameters) { return bound }
+            return textViolation(parameters.syringe, "syringe")
         case .status, .pause, .resume, .stop, .estop, .simInject, .verify:
             return nil
         }

@@ -51,6 +51,8 @@ public enum ResultPayload: Sendable, Equatable {
     case sessions([SessionSummaryDTO])
     /// One session's record (`report-data`).
     case report(SessionReportDTO)
+    /// What a syringe change would do (its unconfirmed preview).
+    case syringeChange(SyringeChangeSummary)
 }
 
 extension Response: Codable {
@@ -94,6 +96,7 @@ extension Response: Codable {
 extension ResultPayload: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case status, program, log, ack, sessions, report
+        case syringeChange = "syringe_change"
     }
 
     private struct AckBody: Codable {
@@ -113,6 +116,7 @@ extension ResultPayload: Codable {
         case .ack: self = .ack(message: try container.decode(AckBody.self, forKey: key).message)
         case .sessions: self = .sessions(try container.decode([SessionSummaryDTO].self, forKey: key))
         case .report: self = .report(try container.decode(SessionReportDTO.self, forKey: key))
+        case .syringeChange: self = .syringeChange(try container.decode(SyringeChangeSummary.self, forKey: key))
         }
     }
 
@@ -125,6 +129,7 @@ extension ResultPayload: Codable {
         case let .ack(message): try container.encode(AckBody(message: message), forKey: .ack)
         case let .sessions(list): try container.encode(list, forKey: .sessions)
         case let .report(report): try container.encode(report, forKey: .report)
+        case let .syringeChange(summary): try container.encode(summary, forKey: .syringeChange)
         }
     }
 }

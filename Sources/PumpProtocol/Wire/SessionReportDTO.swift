@@ -26,6 +26,8 @@ public struct SessionReportDTO: Sendable, Equatable, Codable {
     public var plasmaModel: String?
     /// When the daemon assembled this report.
     public var generatedAt: Date
+    /// The syringes of the session, the first one included, in order (absent from an older pumpd).
+    public var syringes: [ReportSyringeDTO]?
     /// The library files the session was programmed under and the signature policy then in force (from the
     /// journal's program record; absent for sessions journaled before libraries were recorded).
     public var libraries: LibrarySetDTO?
@@ -54,6 +56,43 @@ public struct SessionReportDTO: Sendable, Equatable, Codable {
         case plasmaModel = "plasma_model"
         case generatedAt = "generated_at"
         case libraries
+        case syringes
+    }
+}
+
+/// One syringe of a session: the first, and each loaded by a syringe change.
+public struct ReportSyringeDTO: Sendable, Equatable, Codable {
+    /// 1 for the first syringe.
+    public var index: Int
+    /// Syringe model.
+    public var syringe: String
+    /// Volume drawn into it, dead space included, mL.
+    public var fillMl: Double
+    /// When it was loaded (the session start for the first).
+    public var at: Date
+    /// Pump time since the session opened, seconds.
+    public var tS: Double
+    /// Delivered before it was loaded, over every earlier syringe, mL.
+    public var deliveredBeforeMl: Double
+    /// Who loaded it.
+    public var actor: ActorDTO
+
+    /// Creates a syringe entry.
+    public init(index: Int, syringe: String, fillMl: Double, at: Date, tS: Double, deliveredBeforeMl: Double, actor: ActorDTO) {
+        self.index = index
+        self.syringe = syringe
+        self.fillMl = fillMl
+        self.at = at
+        self.tS = tS
+        self.deliveredBeforeMl = deliveredBeforeMl
+        self.actor = actor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case index, syringe, at, actor
+        case fillMl = "fill_ml"
+        case tS = "t_s"
+        case deliveredBeforeMl = "delivered_before_ml"
     }
 }
 

@@ -42,6 +42,8 @@ public struct SessionSummaryDTO: Sendable, Equatable, Codable {
     public var alarmCount: Int
     /// Their codes, in the order raised (duplicates kept).
     public var alarmCodes: [String]
+    /// Syringe changes in the session (absent from an older pumpd).
+    public var syringeChanges: Int?
 
     /// Creates a session summary.
     public init(
@@ -88,5 +90,6 @@ public struct SessionSummaryDTO: Sendable, Equatable, Codable {
         case endReason = "end_reason"
         case alarmCount = "alarm_count"
         case alarmCodes = "alarm_codes"
+        case syringeChanges = "syringe_changes"
     }
 }

@@ -31,14 +31,17 @@ public struct StartParameters: Sendable, Equatable, Codable {
     public var overrideReason: String?
     /// `true` only after the nurse confirmed the computed program. `start` requires it.
     public var confirmed: Bool
+    /// Volume drawn into the (first) syringe, dead space included, mL; absent: its nominal volume.
+    public var fillMl: Double?
 
     /// Creates start parameters; optional values default to absent and `confirmed` to `false`.
     public init(
         drug: String, profile: Profile, weightKg: Double, heightCm: Double? = nil, sex: Sex? = nil,
         dosingWeight: DosingWeightBasis? = nil, doseMgPerKg: Double? = nil, rateMgPerKgPerH: Double? = nil,
         durationMin: Double? = nil, concentrationMgPerMl: Double, syringe: String, patientId: String? = nil,
-        overrideReason: String? = nil, confirmed: Bool = false
+        overrideReason: String? = nil, confirmed: Bool = false, fillMl: Double? = nil
     ) {
+        self.fillMl = fillMl
         self.drug = drug
         self.profile = profile
         self.weightKg = weightKg
@@ -66,5 +69,6 @@ public struct StartParameters: Sendable, Equatable, Codable {
         case concentrationMgPerMl = "concentration_mg_per_ml"
         case patientId = "patient_id"
         case overrideReason = "override_reason"
+        case fillMl = "fill_ml"
     }
 }

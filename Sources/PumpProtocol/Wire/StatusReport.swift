@@ -71,6 +71,10 @@ public struct StatusReport: Sendable, Equatable, Codable {
     /// Sensors declared absent in pumpd.toml (`"encoder"`, `"pressure"`): their mitigations do not hold.
     /// Absent when every sensor is fitted (and on the simulator).
     public var missingSensors: [String]?
+    /// Volume left in the loaded syringe, dead space included, mL (while a session is open or last).
+    public var syringeVolumeLeftMl: Double?
+    /// Which syringe of the session is loaded: 1 for the first, 2 after the first syringe change.
+    public var syringeIndex: Int?
     /// The drug library in force: file, version, SHA-256, signature check and signer. Absent from an older pumpd.
     public var drugLibrary: LibraryDTO?
     /// The base syringe library in force.
@@ -146,6 +150,8 @@ public struct StatusReport: Sendable, Equatable, Codable {
         case expectedEnd = "expected_end"
         case motorEnabled = "motor_enabled"
         case missingSensors = "missing_sensors"
+        case syringeVolumeLeftMl = "syringe_volume_left_ml"
+        case syringeIndex = "syringe_index"
         case drugLibrary = "drug_library"
         case syringeLibrary = "syringe_library"
         case libraryExtensions = "library_extensions"

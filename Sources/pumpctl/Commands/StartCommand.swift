@@ -27,6 +27,7 @@ struct StartCommand: ParsableCommand {
     @Option(name: .customLong("duration-min"), help: "Duration in minutes.") var durationMin: Double?
     @Option(name: .customLong("concentration-mg-per-ml"), help: "Concentration in the syringe, mg/mL.") var concentrationMgPerMl: Double
     @Option(help: "Syringe model, e.g. bd-50.") var syringe: String
+    @Option(name: .customLong("fill-ml"), help: "Volume drawn into the syringe, dead space included (default: its nominal volume, so nominal less dead space is deliverable).") var fillMl: Double?
     @Option(name: .customLong("patient-id"), help: "Patient identifier.") var patientId: String?
     @Option(name: .customLong("override-reason"), help: "Reason for overriding a soft limit (logged).") var overrideReason: String?
     @Flag(help: "Start without asking (you have checked the program).") var yes = false
@@ -35,7 +36,7 @@ struct StartCommand: ParsableCommand {
         try requireFinite([
             ("--weight-kg", weightKg), ("--height-cm", heightCm), ("--dose-mg-per-kg", doseMgPerKg),
             ("--rate-mg-per-kg-per-h", rateMgPerKgPerH), ("--duration-min", durationMin),
-            ("--concentration-mg-per-ml", concentrationMgPerMl),
+            ("--concentration-mg-per-ml", concentrationMgPerMl), ("--fill-ml", fillMl),
         ])
         if doseMgPerKg != nil, rateMgPerKgPerH != nil {
             throw ValidationError("Give either --dose-mg-per-kg or --rate-mg-per-kg-per-h, not both")
@@ -54,7 +55,7 @@ struct StartCommand: ParsableCommand {
             drug: drug, profile: profile, weightKg: weightKg, heightCm: heightCm, sex: sex, dosingWeight: dosingWeight,
             doseMgPerKg: doseMgPerKg, rateMgPerKgPerH: rateMgPerKgPerH, durationMin: durationMin,
             concentrationMgPerMl: concentrationMgPerMl, syringe: syringe, patientId: patientId,
-            overrideReason: overrideReason, confirmed: false
+            overrideReason: overrideReason, confirmed: false, fillMl: fillMl
         )
     }
 

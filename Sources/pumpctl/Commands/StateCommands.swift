@@ -12,6 +12,7 @@ func report(_ result: ResultPayload?, session: PumpSession, done: String) {
     case let .program(program): Output.line(ProgramText.render(program, timeZone: .current))
     case let .log(entries): Output.line(LogText.render(entries, timeZone: .current))
     case let .sessions(list): Output.line(SessionsText.render(list, timeZone: .current))
+    case let .syringeChange(summary): Output.line(SyringeChangeText.render(summary, timeZone: .current))
     case .report: break
     case nil: break
     }

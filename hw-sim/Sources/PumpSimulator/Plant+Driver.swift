@@ -58,7 +58,7 @@ extension Plant {
             plungerClamped: read[.plungerClamped], endOfTravel: read[.endOfTravel],
             occlusionSwitch: read[.occlusionSwitch],
             linePressure: parameters.hasPressureSensor ? MillimetersOfMercury(sensedPressure) : nil,
-            measuredSteps: parameters.hasEncoder ? Steps(barrel.position) : nil)
+            measuredSteps: parameters.hasEncoder ? Steps(earlierPositions + barrel.position) : nil)
     }
 
     /// The alarm outputs.

@@ -58,6 +58,11 @@ struct Plant: Sendable {
     var recorder: DeliveryRecorder?
     var faultLog: [InjectedFault] = []
     var lastRelease: ReleaseMark?
+    /// Volume (µL) and plunger steps the syringes before the loaded one displaced (`changeSyringe`).
+    var earlierDisplaced: Double = 0
+    var earlierPositions: Int64 = 0
+    /// Syringes loaded so far (1 until the first change).
+    var syringesLoaded = 1
 
     init(geometry: SyringeGeometry, fill: Milliliters, parameters: PlantParameters, start: MonotonicInstant) {
         self.parameters = parameters
@@ -78,8 +83,8 @@ struct Plant: Sendable {
         _ = switches.edges(for: truth)
     }
 
-    /// Net volume displaced by the plunger, µL.
-    var displaced: Double { Double(barrel.position) * volumePerStep }
+    /// Net volume displaced by the plungers of every syringe loaded so far, µL.
+    var displaced: Double { earlierDisplaced + Double(barrel.position) * volumePerStep }
 
     /// Brings the line (and the sample recorder) to `instant`.
     mutating func advance(to instant: MonotonicInstant) {

@@ -21,7 +21,8 @@ extension SimulatedPump {
     public var stepPulsesWhileDisabled: Int { observe { $0.stepPulsesWhileDisabled } }
     /// Pulses that turned nothing or moved the pusher without the plunger, by cause.
     public var lostSteps: LostStepCounts { observe { $0.lostSteps } }
-    /// True plunger position: net forward steps since load (what a perfect encoder would count).
+    /// True plunger position: net forward steps since the loaded syringe went in (a perfect encoder counts
+    /// these plus the earlier syringes' steps).
     public var plungerSteps: Steps { observe { Steps($0.barrel.position) } }
     /// Plunger position at which the stopper bottoms out: ⌊(fill − dead space) / ΔV_true⌋.
     public var endOfTravelPosition: Steps { observe { Steps($0.barrel.stopPosition) } }

@@ -23,6 +23,7 @@ source "$GUEST_DIR/pumpd-scenarios.sh"
 # scenarios cannot pass under TCG (see hw-sim/bench/README.md) and run only with PUMP_BENCH_PRESSURE=1.
 [[ ${PUMP_BENCH_SENSORS:-1} == 1 ]] && source "$GUEST_DIR/sensor-scenarios.sh"
 [[ ${PUMP_BENCH_PRESSURE:-0} == 1 ]] && source "$GUEST_DIR/pressure-scenarios.sh"
+source "$GUEST_DIR/silence-scenarios.sh"
 
 echo "PUMP-BENCH-TABLE ---------------------------------------"
 for r in "${RESULTS[@]}"; do echo "PUMP-BENCH-TABLE $r"; done

@@ -4,6 +4,7 @@
 //      line, paused and alarm intervals shaded;
 //   2. estimated plasma concentration, ng/mL (population-model estimate), when the record has one;
 //   3. vital signs: heart rate and blood pressure (bpm / mmHg, left axis), SpO₂ (%, right axis).
+// Syringe changes are solid green vertical lines labelled S2, S3, … (the syringe table's numbers).
 // Alarms are numbered vertical markers through all panels, coloured by priority; the numbers match the
 // report's alarm table.
 import Foundation
@@ -34,6 +35,7 @@ struct ReportChart {
         static let grid = "#e3e3e3"
         static let paused = "#fff3c4"
         static let alarmShade = "#fbdede"
+        static let syringeChange = "#1b6e3c"
         static func alarm(_ priority: AlarmPriorityDTO) -> String {
             switch priority {
             case .high: "#c62828"
@@ -68,6 +70,7 @@ struct ReportChart {
         y += Self.vitalsHeight
         timeAxis(&out, bottom: y)
         alarmMarkers(&out, bottom: y)
+        syringeMarkers(&out, bottom: y)
         out.close()
         return out.text
     }
@@ -179,6 +182,15 @@ struct ReportChart {
             out.line(x1: x, y1: Self.top - 31, x2: x, y2: bottom, colour: colour, width: 1.4, dash: "5 3")
             out.circle(x: x, y: Self.top - 40, r: 9, fill: colour)
             out.text(String(index + 1), x: x, y: Self.top - 36, anchor: "middle", colour: "#ffffff", size: 11, weight: "bold")
+        }
+    }
+
+    /// Syringe changes: a solid vertical line through every panel, labelled with the new syringe's number ("S2").
+    private func syringeMarkers(_ out: inout SVGWriter, bottom: Double) {
+        for change in (report.syringes ?? []) where change.index > 1 {
+            let x = time.position(change.tS / 60)
+            out.line(x1: x, y1: Self.top - 14, x2: x, y2: bottom, colour: Colour.syringeChange, width: 1.6)
+            out.text("S\(change.index)", x: x, y: Self.top - 18, anchor: "middle", colour: Colour.syringeChange, size: 11, weight: "bold")
         }
     }
 

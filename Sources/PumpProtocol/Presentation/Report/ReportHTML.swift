@@ -26,6 +26,7 @@ public enum ReportHTML {
             \(page.deliverySection())
             </div>
             \(page.chartSection())
+            \(page.syringeSection())
             \(page.alarmSection())
             \(page.overrideSection())
             \(page.eventSection())
@@ -131,6 +132,24 @@ private struct Page {
         population-model estimate\(report.plasmaModel.map { " (\(e($0)))" } ?? ""), not a measurement. Numbered markers are the alarms listed below.</div>
         </section>
         """
+    }
+
+    /// The syringes of the session; changes are the S2, S3, … lines on the chart.
+    func syringeSection() -> String {
+        let syringes = report.syringes ?? []
+        guard !syringes.isEmpty else { return "" }
+        let rows = syringes.map { syringe in
+            "<tr><td class=\"mono\">S\(syringe.index)</td><td class=\"mono\">\(time(syringe.at))</td><td class=\"num mono\">\(minutes(syringe.tS))</td>"
+                + "<td class=\"mono\">\(e(syringe.syringe))</td><td class=\"num mono\">\(e(QuantityFormat.ml(syringe.fillMl)))</td>"
+                + "<td class=\"num mono\">\(e(QuantityFormat.ml(syringe.deliveredBeforeMl)))</td><td>\(e(syringe.actor.name))</td></tr>"
+        }
+        return """
+            <section id="syringes"><h2>Syringes (\(syringes.count), \(syringes.count - 1) change\(syringes.count == 2 ? "" : "s"))</h2>
+            <table class="list"><thead><tr><th>#</th><th>Loaded</th><th class="num">Pump time</th><th>Syringe</th><th class="num">Fill</th><th class="num">Delivered before</th><th>By</th></tr></thead>
+            <tbody>
+            \(rows.joined(separator: "\n"))
+            </tbody></table></section>
+            """
     }
 
     func alarmSection() -> String {
