@@ -235,14 +235,19 @@ public enum FootprintBench {
         out += "(< 64: \(lockMet ? "yes" : "NO")), VmHWM \(mib(result.infusing.peakRssKiB)) MiB\n"
         out += "tid      name             policy        prio  minflt   +infusing majflt  cpu s    stack KiB  rss KiB  locked KiB\n"
         for thread in result.threads {
-            let cells = ["\(thread.tid)", thread.name, thread.policy, "\(thread.rtPriority)", "\(thread.minorFaults)",
-                         "\(thread.minorFaultsWhileInfusing)", "\(thread.majorFaults)", String(format: "%.2f", thread.cpuSeconds),
-                         thread.stackSizeKiB.map(String.init) ?? "-", thread.stackRssKiB.map(String.init) ?? "-",
-                         thread.stackLockedKiB.map(String.init) ?? "-"]
-            let widths = [9, 17, 14, 6, 9, 10, 8, 9, 11, 9, 10]
-            out += zip(cells, widths).map { cell, width in
-                cell.count >= width ? cell + " " : cell + String(repeating: " ", count: width - cell.count)
-            }.joined() + "\n"
+            var cells: [String] = ["\(thread.tid)", thread.name, thread.policy, "\(thread.rtPriority)", "\(thread.minorFaults)"]
+            cells.append("\(thread.minorFaultsWhileInfusing)")
+            cells.append("\(thread.majorFaults)")
+            cells.append(String(format: "%.2f", thread.cpuSeconds))
+            cells.append(thread.stackSizeKiB.map { String($0) } ?? "-")
+            cells.append(thread.stackRssKiB.map { String($0) } ?? "-")
+            cells.append(thread.stackLockedKiB.map { String($0) } ?? "-")
+            let widths: [Int] = [9, 17, 14, 6, 9, 10, 8, 9, 11, 9, 10]
+            var line = ""
+            for (cell, width) in zip(cells, widths) {
+                line += cell.count >= width ? cell + " " : cell + String(repeating: " ", count: width - cell.count)
+            }
+            out += line + "\n"
         }
         return out
     }
