@@ -157,7 +157,7 @@ public enum FootprintBench {
     /// Every thread of `pid` with its faults, policy and stack mapping.
     static func threads(pid: Int32) -> [ThreadFootprint] {
         let tids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []).compactMap { Int32($0) }.sorted()
-        let maps = ProcessSampler.read("/proc/\(pid)/smaps").map(parseSmaps) ?? []
+        let maps = (readRaw("/proc/\(pid)/smaps") ?? ProcessSampler.read("/proc/\(pid)/smaps")).map(parseSmaps) ?? []
         let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
         return tids.compactMap { tid -> ThreadFootprint? in
             let base = "/proc/\(pid)/task/\(tid)"
@@ -170,7 +170,7 @@ public enum FootprintBench {
                 rtPriority: fields.count > 37 ? Int(fields[37]) ?? 0 : 0,
                 minorFaults: Int64(fields[7]) ?? 0, majorFaults: Int64(fields[9]) ?? 0, minorFaultsWhileInfusing: 0,
                 cpuSeconds: Double((Int64(fields[11]) ?? 0) + (Int64(fields[12]) ?? 0)) / hz)
-            if let pointer = ProcessSampler.read(base + "/syscall").flatMap(stackPointer),
+            if let pointer = readRaw(base + "/syscall").flatMap(stackPointer),
                let mapping = maps.first(where: { $0.start <= pointer && pointer < $0.end }) {
                 thread.stackSizeKiB = mapping.sizeKiB
                 thread.stackRssKiB = mapping.rssKiB
@@ -178,6 +178,21 @@ public enum FootprintBench {
             }
             return thread
         }
+    }
+
+    /// A /proc file read with plain read(2) until EOF (some report size 0 and refuse Foundation's reader).
+    static func readRaw(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            guard count > 0 else { break }
+            bytes.append(contentsOf: buffer.prefix(count))
+        }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 
     /// The fields of /proc/…/stat after the command name: index 0 is field 3 (state).
