@@ -2,9 +2,9 @@
 # Installs the Debian 12 packages the build and tests need (idempotent; run as root or with sudo).
 set -euo pipefail
 # prometheus, prometheus-node-exporter, curl: the clinic-metrics real-peer test (scripts/test-clinic-metrics.sh).
-# rt-tests: cyclictest for pump-bench --vs-cyclictest (BenchSmokeTests); valgrind: callgrind step-path counts.
+# rt-tests: cyclictest for pump-bench --vs-cyclictest (BenchSmokeTests).
 # openssl: LibrarySignatureTests checks that OpenSSL's Ed25519 keys work with pump-library.
-need=(libgpiod-dev gpiod libsqlite3-dev pkg-config tmux spin rt-tests valgrind python3 prometheus prometheus-node-exporter curl openssl)
+need=(libgpiod-dev gpiod libsqlite3-dev pkg-config tmux spin rt-tests python3 prometheus prometheus-node-exporter curl openssl)
 missing=()
 for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
