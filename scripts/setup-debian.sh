@@ -4,9 +4,10 @@ set -euo pipefail
 # dpkg-dev (dpkg-shlibdeps), binutils (strip, readelf) and lintian: scripts/build-deb.sh; udev, dbus, jq and
 # e2fsprogs: the systemd bench guest (hw-sim/bench/run-systemd.sh; it installs qemu and the kernel itself).
 # prometheus, prometheus-node-exporter, curl: the clinic-metrics real-peer test (scripts/test-clinic-metrics.sh).
+# rt-tests: cyclictest for pump-bench --vs-cyclictest (BenchSmokeTests).
 # openssl: LibrarySignatureTests checks that OpenSSL's Ed25519 keys work with pump-library.
-need=(libgpiod-dev gpiod libsqlite3-dev pkg-config tmux spin python3 dpkg-dev binutils lintian udev dbus jq e2fsprogs
-      prometheus prometheus-node-exporter curl openssl)
+need=(libgpiod-dev gpiod libsqlite3-dev pkg-config tmux spin rt-tests python3 dpkg-dev binutils lintian udev dbus jq
+      e2fsprogs prometheus prometheus-node-exporter curl openssl)
 missing=()
 for p in "${need[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

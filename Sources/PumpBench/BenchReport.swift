@@ -13,6 +13,10 @@ public struct BenchReport: Sendable, Codable {
     public var estop: [EStopBenchResult] = []
     /// pumpd CPU and RSS, per requested step timing.
     public var daemon: [DaemonResourceResult] = []
+    /// `--vs-cyclictest`: per mode × rate, the median pump ÷ cyclictest ratio over the rounds.
+    public var cyclictestMedians: [CyclictestMedian] = []
+    /// `--footprint`: pumpd's memory per thread, start-up and recovery times.
+    public var footprint: FootprintResult?
     /// Failures that stopped a part of the run.
     public var failures: [String] = []
 
@@ -52,6 +56,7 @@ public struct BenchReport: Sendable, Codable {
                 if let reason = result.notRun { out += "    ! \(reason)\n" }
             }
         }
+        if steps.contains(where: { $0.cyclictest != nil }) { out += cyclictestText() }
         if !estop.isEmpty {
             out += "\nE-stop: PumpService.handle(estop line) received → ENABLE-off call at the simulator backend\n"
             out += row(["step timing", "trials", "p50 µs", "p99 µs", "max µs", "STEP while off", "p99<1ms"], width: 12)
@@ -72,9 +77,97 @@ public struct BenchReport: Sendable, Codable {
                 out += "    granted: \(result.granted)\n    after the infusing window: \(result.statusAfter)\n"
             }
         }
+        if let footprint { out += FootprintBench.text(footprint) }
         for failure in failures { out += "\nFAILED: \(failure)\n" }
         return out
     }
+
+    /// The `--vs-cyclictest` tables: each step row beside the cyclictest run that followed it, the ratios, and
+    /// per mode × rate the median ratio over the alternating rounds.
+    func cyclictestText() -> String {
+        var out = "\nStep lateness ÷ cyclictest (the host's own SCHED_FIFO wake-up latency at the same interval 1/rate, priority and\n"
+        out += "duration, run right after each step row; ratio ≤ 1.2 at p99 is the quiet-host target; worst = max |emitted − floor(rate·t)|\n"
+        out += "steps, never ahead = emitted never exceeded floor(rate·t))\n"
+        out += row(["mode", "steps/s", "round", "p50 µs", "p99 µs", "p99.9 µs", "ct p50", "ct p99", "ct p99.9", "÷ p50", "÷ p99",
+                    "÷ p99.9", "worst", "never ahead", "p99÷≤1.2"])
+        var groups: [(key: String, mode: BenchStepMode, rate: Double, ratios: [LatencyRatio])] = []
+        for result in steps {
+            guard let host = result.cyclictest else { continue }
+            let lateness = result.latenessMicroseconds
+            if let reason = result.notRun, result.steps == 0 {
+                out += row([result.mode.rawValue, format(result.rate, 0), "\(result.round)"]) + "    " + reason + "\n"
+                continue
+            }
+            if let reason = host.notRun {
+                out += row([result.mode.rawValue, format(result.rate, 0), "\(result.round)", format(lateness.p50, 1),
+                            format(lateness.p99, 1), format(lateness.p999, 1)]) + "    cyclictest not run: " + reason + "\n"
+                continue
+            }
+            let ratio = result.vsCyclictest ?? LatencyRatio(pump: lateness, host: host)
+            out += row([result.mode.rawValue, format(result.rate, 0), "\(result.round)", format(lateness.p50, 1),
+                        format(lateness.p99, 1), format(lateness.p999, 1), format(host.p50, 0), format(host.p99, 0),
+                        format(host.p999, 0), ratioText(ratio.p50), ratioText(ratio.p99), ratioText(ratio.p999),
+                        "\(result.cumulativeError.worst)", yes(result.cumulativeError.ahead == 0),
+                        ratio.p99.map { yes($0 <= Self.maxCyclictestRatioP99) } ?? "-"])
+            let key = "\(result.mode.rawValue) \(result.rate)"
+            if let index = groups.firstIndex(where: { $0.key == key }) {
+                groups[index].ratios.append(ratio)
+            } else {
+                groups.append((key, result.mode, result.rate, [ratio]))
+            }
+        }
+        if groups.contains(where: { $0.ratios.count > 1 }) {
+            out += "median over rounds:\n"
+            for group in groups {
+                let median = Self.medianRatio(group.ratios)
+                out += row([group.mode.rawValue, format(group.rate, 0), "×\(group.ratios.count)", "", "", "", "", "", "",
+                            ratioText(median.p50), ratioText(median.p99), ratioText(median.p999), "", "",
+                            median.p99.map { yes($0 <= Self.maxCyclictestRatioP99) } ?? "-"])
+            }
+        }
+        for result in steps {
+            if let host = result.cyclictest, host.overflows > 0 {
+                out += "    \(result.mode.rawValue) \(format(result.rate, 0)) round \(result.round): \(host.overflows) cyclictest samples above "
+                    + "the \(CyclictestBench.histogramBuckets) µs histogram (percentiles among them are its maximum)\n"
+            }
+        }
+        if let command = steps.lazy.compactMap({ $0.cyclictest?.command }).first { out += "    cyclictest command (first row): \(command)\n" }
+        return out
+    }
+
+    /// Fills `cyclictestMedians` from the rows that have a ratio.
+    public mutating func computeCyclictestMedians() {
+        var medians: [CyclictestMedian] = []
+        for result in steps {
+            guard let ratio = result.vsCyclictest else { continue }
+            if let index = medians.firstIndex(where: { $0.mode == result.mode && $0.rate == result.rate }) {
+                medians[index].rounds += 1
+            } else {
+                medians.append(CyclictestMedian(mode: result.mode, rate: result.rate, rounds: 1, ratio: ratio))
+            }
+        }
+        for index in medians.indices {
+            let ratios = steps.filter { $0.mode == medians[index].mode && $0.rate == medians[index].rate }.compactMap(\.vsCyclictest)
+            medians[index].ratio = Self.medianRatio(ratios)
+        }
+        cyclictestMedians = medians
+    }
+
+    /// Target: step lateness p99 ÷ cyclictest p99 at most this on a quiet host.
+    public static let maxCyclictestRatioP99 = 1.2
+
+    /// The median of each ratio over rounds (the lower middle of an even count, so it was observed); nil
+    /// ratios are left out.
+    public static func medianRatio(_ ratios: [LatencyRatio]) -> LatencyRatio {
+        func median(_ values: [Double?]) -> Double? {
+            let sorted = values.compactMap { $0 }.sorted()
+            guard !sorted.isEmpty else { return nil }
+            return sorted[(sorted.count - 1) / 2]
+        }
+        return LatencyRatio(p50: median(ratios.map(\.p50)), p99: median(ratios.map(\.p99)), p999: median(ratios.map(\.p999)))
+    }
+
+    private func ratioText(_ value: Double?) -> String { value.map { format($0, 2) } ?? "-" }
 
     /// The report as JSON.
     public func json() throws -> String {
@@ -90,6 +183,15 @@ public struct BenchReport: Sendable, Codable {
 
     private func format(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
     private func yes(_ met: Bool) -> String { met ? "yes" : "NO" }
+}
+
+/// The median pump ÷ cyclictest ratio of one mode × rate over the alternating rounds.
+public struct CyclictestMedian: Sendable, Codable, Equatable {
+    public var mode: BenchStepMode
+    public var rate: Double
+    /// Rounds with a ratio.
+    public var rounds: Int
+    public var ratio: LatencyRatio
 }
 
 /// The machine a report was measured on.

@@ -49,6 +49,15 @@ public struct StepBenchResult: Sendable, Codable {
     public var cumulativeError: StepTrace.CumulativeError
     /// Worst lateness of the 50 ms control tick on the (normal-priority) control queue, ms.
     public var controlTickMaxLatenessMilliseconds: Double
+    /// `--spin-microseconds`: the step thread's spin lead, µs (0: it sleeps to each deadline).
+    public var spinMicroseconds: Int64 = 0
+    /// Which alternating round (1-based) of `--rounds` this row belongs to.
+    public var round: Int = 1
+    /// `--vs-cyclictest`: the host's own wake-up latency at this row's interval, priority and duration, run
+    /// right after this row; nil without the flag.
+    public var cyclictest: CyclictestResult? = nil
+    /// `--vs-cyclictest`: step lateness ÷ cyclictest latency for p50, p99, p99.9.
+    public var vsCyclictest: LatencyRatio? = nil
 
     static func notRun(_ mode: BenchStepMode, rate: Double, seconds: Double, _ reason: String) -> StepBenchResult {
         StepBenchResult(mode: mode, rate: rate, seconds: seconds, notRun: reason, steps: 0, expectedSteps: 0,
@@ -63,7 +72,9 @@ public enum StepEmitterBench {
     public static let lateThreshold = 1_000.0
 
     /// Runs `rate` steps/s for `seconds` in `mode`; SCHED_FIFO at `priority` for `.realtime`.
-    public static func run(mode: BenchStepMode, rate: Double, seconds: Double, priority: Int32 = 50) -> StepBenchResult {
+    /// `spin` > 0: the realtime/thread step scheduler wakes that early and spins to each deadline.
+    public static func run(mode: BenchStepMode, rate: Double, seconds: Double, priority: Int32 = 50,
+                           spin: MonotonicDuration = .zero) -> StepBenchResult {
         let control = DispatchScheduler(label: "bench.control", qos: .userInteractive)
         let stepScheduler: PumpScheduler
         var thread: RealtimeStepScheduler?
@@ -72,7 +83,7 @@ public enum StepEmitterBench {
             stepScheduler = control
         case .realtime, .thread:
             let policy: RealtimeStepScheduler.ThreadPolicy = mode == .realtime ? .fifo(priority: priority) : .inherited
-            switch RealtimeStepScheduler.start(label: "bench-step", timeBase: control.timeBase, policy: policy) {
+            switch RealtimeStepScheduler.start(label: "bench-step", timeBase: control.timeBase, policy: policy, spinLead: spin) {
             case .success(let started):
                 thread = started
                 stepScheduler = started
@@ -132,6 +143,7 @@ public enum StepEmitterBench {
             wakeupLatenessMicroseconds: Percentiles(fires.samples.map { Double($0) / 1000 }), fires: fires.count, mergedFires: fires.mergedFires,
             cumulativeError: trace.cumulativeError,
             controlTickMaxLatenessMilliseconds: control.sync { loop.maxLateness.seconds * 1000 })
+        result.spinMicroseconds = spin.nanoseconds / 1000
         if let alarm = alarms.first { result.notRun = "supervisor tripped: \(alarm.code.rawValue): \(alarm.message)" }
         return result
     }

@@ -5,7 +5,12 @@
 //   - far from the next deadline it waits on a condition variable bound to CLOCK_MONOTONIC (so a new, earlier
 //     task or a shutdown wakes it at once) until `coarseLead` before the deadline;
 //   - the last stretch is `clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, deadline)`, the most precise sleep
-//     Linux offers; a new task scheduled during that stretch waits for it (at most `coarseLead`).
+//     Linux offers; a new task scheduled during that stretch waits for it (at most `coarseLead`);
+//   - optionally (`spinLead` > 0) the sleep ends `spinLead` early and the thread spins on CLOCK_MONOTONIC to
+//     the deadline, trading that much CPU per wake-up for the kernel's wake-up latency (measured separately:
+//     pump-bench --spin-microseconds).
+// The thread is created with a small explicit stack, sets its timer slack to 1 ns and pre-faults its stack
+// before it runs anything (`RealtimeThreadSetup`).
 // Deadlines are absolute CLOCK_MONOTONIC readings from the shared `MonotonicTimeBase`, so a late wake-up never
 // shifts later steps (lateness does not accumulate). The thread asks for SCHED_FIFO itself before it runs
 // anything; when the kernel refuses (no CAP_SYS_NICE, RLIMIT_RTPRIO too low, RestrictRealtime=) `start` fails
@@ -70,6 +75,8 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
     public let policy: ThreadPolicy
     /// How long before a deadline the thread switches from the interruptible wait to `clock_nanosleep`.
     public let coarseLead: MonotonicDuration
+    /// How long before a deadline the sleep ends and the thread spins to it (zero: no spin).
+    public let spinLead: MonotonicDuration
 
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
@@ -85,10 +92,11 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
     /// gave them (one body at a time) still holds.
     private let lateBodies = NSLock()
 
-    private init(timeBase: MonotonicTimeBase, policy: ThreadPolicy, coarseLead: MonotonicDuration) {
+    private init(timeBase: MonotonicTimeBase, policy: ThreadPolicy, coarseLead: MonotonicDuration, spinLead: MonotonicDuration) {
         self.timeBase = timeBase
         self.policy = policy
         self.coarseLead = coarseLead
+        self.spinLead = max(.zero, min(spinLead, coarseLead))
         mutex = .allocate(capacity: 1)
         var mutexAttributes = pthread_mutexattr_t()
         pthread_mutexattr_init(&mutexAttributes)
@@ -113,7 +121,8 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
     /// Starts the step thread with `policy`. Fails, leaving no thread behind, when the policy is refused.
     public static func start(
         label: String = "pump-step", timeBase: MonotonicTimeBase, policy: ThreadPolicy,
-        coarseLead: MonotonicDuration = .milliseconds(1), setFIFO: @escaping FIFOSetter = setCurrentThreadFIFO
+        coarseLead: MonotonicDuration = .milliseconds(1), spinLead: MonotonicDuration = .zero,
+        setFIFO: @escaping FIFOSetter = setCurrentThreadFIFO
     ) -> Result<RealtimeStepScheduler, StepThreadRefusal> {
         guard timeBase.speed == 1 else {
             return .failure(StepThreadRefusal("The step thread runs on the real clock only (speed \(timeBase.speed), not 1)."))
@@ -121,7 +130,7 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
         if case .fifo(let priority) = policy, !(1...99).contains(priority) {
             return .failure(StepThreadRefusal("SCHED_FIFO priority must be 1–99, not \(priority)."))
         }
-        let scheduler = RealtimeStepScheduler(timeBase: timeBase, policy: policy, coarseLead: coarseLead)
+        let scheduler = RealtimeStepScheduler(timeBase: timeBase, policy: policy, coarseLead: coarseLead, spinLead: spinLead)
         let started = DispatchSemaphore(value: 0)
         let outcome = StartOutcome()
         let context = ThreadContext {
@@ -134,13 +143,17 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
                 }
             }
             let refused = outcome.refusal != nil
+            RealtimeThreadSetup.tightenTimerSlack()
+            RealtimeThreadSetup.prefaultStack()
             scheduler.locked { scheduler.ownThread = pthread_self() }
             started.signal()
             if !refused { scheduler.runLoop() }
         }
         var thread = pthread_t()
         let retained = Unmanaged.passRetained(context).toOpaque()
-        let created = pthread_create(&thread, nil, { raw in
+        var attributes = RealtimeThreadSetup.attributes()
+        defer { pthread_attr_destroy(&attributes) }
+        let created = pthread_create(&thread, &attributes, { raw in
             guard let raw else { return nil }
             Unmanaged<ThreadContext>.fromOpaque(raw).takeRetainedValue().body()
             return nil
@@ -254,8 +267,13 @@ public final class RealtimeStepScheduler: PumpScheduler, @unchecked Sendable {
             }
             if first.deadline > now {
                 pthread_mutex_unlock(mutex)
-                var until = MonotonicTimeBase.makeTimespec(nanoseconds: first.deadline)
+                let spin = spinLead.nanoseconds
+                var until = MonotonicTimeBase.makeTimespec(nanoseconds: first.deadline - spin)
                 while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nil) == EINTR {}
+                if spin > 0 {
+                    // Bounded by `spinLead` (≤ `coarseLead`) of CPU per wake-up.
+                    while MonotonicTimeBase.monotonicNanoseconds() < first.deadline {}
+                }
                 pthread_mutex_lock(mutex)
                 continue
             }

@@ -29,6 +29,14 @@ struct PumpBenchCommand: AsyncParsableCommand {
     var daemonNice: Int?
     @Flag(help: "Do not mlockall the bench process (pumpd locks its memory by default).") var noMlock = false
     @Flag(help: "Print JSON instead of tables.") var json = false
+    @Flag(help: "After each step row run cyclictest (rt-tests) at the same interval, priority and duration; print pump ÷ cyclictest.")
+    var vsCyclictest = false
+    @Option(help: "Run the step rows (and their cyclictest rows) this many alternating rounds; ratios per round and the median.")
+    var rounds = 1
+    @Option(help: "Realtime step thread: wake this many µs early and spin on CLOCK_MONOTONIC to the deadline (0: sleep to it).")
+    var spinMicroseconds = 0
+    @Flag(help: "Also measure pumpd's footprint (VmRSS/VmLck, per thread), start-up to READY=1 and kill-to-interrupted time.")
+    var footprint = false
 
     func run() async throws {
         let rateList = try rates.split(separator: ",").map { text -> Double in
@@ -44,17 +52,36 @@ struct PumpBenchCommand: AsyncParsableCommand {
             return mode
         }
         guard seconds > 0, trials > 0 else { throw ValidationError("--seconds and --trials must be positive.") }
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1.") }
+        guard (0...1_000).contains(spinMicroseconds) else { throw ValidationError("--spin-microseconds must be 0–1000.") }
         let locked = noMlock ? false : mlockall(Int32(MCL_CURRENT | MCL_FUTURE)) == 0
         var report = BenchReport(machine: .current(memoryLocked: locked))
         let progress = FileHandle.standardError
 
         if !skipSteps {
-            for mode in modeList {
-                for rate in rateList {
-                    progress.write(Data("step emitter: \(mode.rawValue) \(rate) steps/s for \(seconds) s…\n".utf8))
-                    report.steps.append(StepEmitterBench.run(mode: mode, rate: rate, seconds: seconds, priority: priority))
+            // The same wake-up conditions cyclictest sets for itself (it holds /dev/cpu_dma_latency at 0).
+            let dmaLatency = vsCyclictest ? CPUDMALatency.hold() : nil
+            defer { dmaLatency?.release() }
+            for round in 1...rounds {
+                for mode in modeList {
+                    for rate in rateList {
+                        progress.write(Data("step emitter: round \(round), \(mode.rawValue) \(rate) steps/s for \(seconds) s…\n".utf8))
+                        var result = StepEmitterBench.run(mode: mode, rate: rate, seconds: seconds, priority: priority,
+                                                          spin: .microseconds(Int64(spinMicroseconds)))
+                        result.round = round
+                        if vsCyclictest {
+                            progress.write(Data("cyclictest: -i\(1e6 / rate) µs -p\(priority) for \(seconds) s…\n".utf8))
+                            let host = CyclictestBench.run(rate: rate, priority: priority, seconds: seconds)
+                            result.cyclictest = host
+                            if result.notRun == nil, host.notRun == nil {
+                                result.vsCyclictest = LatencyRatio(pump: result.latenessMicroseconds, host: host)
+                            }
+                        }
+                        report.steps.append(result)
+                    }
                 }
             }
+            report.computeCyclictestMedians()
         }
         let daemonModes = modeList.compactMap { StepTimingMode(rawValue: $0.rawValue) }
         if !skipEstop {
@@ -80,6 +107,16 @@ struct PumpBenchCommand: AsyncParsableCommand {
                         report.failures.append("pumpd (\(mode.rawValue), nice \(nice.map(String.init) ?? "0")): \(error)")
                     }
                 }
+            }
+        }
+        if footprint {
+            let directory = binDir.map { URL(fileURLWithPath: $0, isDirectory: true) }
+                ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            progress.write(Data("pumpd footprint: idle, infusing \(seconds) s, kill -9 and restart…\n".utf8))
+            do {
+                report.footprint = try FootprintBench.run(binDirectory: directory, seconds: seconds)
+            } catch {
+                report.failures.append("footprint: \(error)")
             }
         }
         print(json ? try report.json() : report.text())
