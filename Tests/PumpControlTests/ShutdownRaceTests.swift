@@ -13,7 +13,7 @@ import Testing
 import Glibc
 #endif
 
-/// Wraps the watchdog's scheduler and counts, after `seal()`, every re-arm and every body that runs.
+/// Wraps the watchdog's scheduler, delays each body a little, and counts every re-arm after `seal()`.
 private final class SealableScheduler: PumpScheduler, @unchecked Sendable {
     let base: PumpScheduler
     private let lock = NSLock()
@@ -24,7 +24,12 @@ private final class SealableScheduler: PumpScheduler, @unchecked Sendable {
     func now() -> MonotonicInstant { base.now() }
     func schedule(at deadline: MonotonicInstant, _ action: @escaping () -> Void) -> ScheduledTask {
         lock.withLock { if sealed { schedulesAfterSeal += 1 } else { schedulesBeforeSeal += 1 } }
-        return base.schedule(at: deadline, action)
+        // Each watchdog body starts 300 µs late (of its 1 ms period), so a shutdown often lands while a body is
+        // in flight: the window the original race needed, widened so 200 rounds reach it.
+        return base.schedule(at: deadline) {
+            usleep(300)
+            action()
+        }
     }
     func perform(_ action: @escaping () -> Void) { base.perform(action) }
     func seal() { lock.withLock { sealed = true } }
