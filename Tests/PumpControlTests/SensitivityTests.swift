@@ -156,4 +156,26 @@ struct SensitivityTests {
         #expect(unguarded.hardware.enabled, "without the polled check the motor is left on")
         #expect(unguarded.hardware.forwardSteps > pressedAt + 1_000, "drug keeps flowing with the e-stop pressed")
     }
+
+    @Test("HAZ-014: a journal whose lease writes fail lets no step through; without the lease check the motor delivers with nothing recorded")
+    func failingJournalLease() throws {
+        let guarded = rig(disabling: nil)
+        let guardedLeases = ScriptedLeaseRecorder(clock: guarded.clock)
+        guardedLeases.succeeds = false
+        guarded.engine.leaseRecorder = guardedLeases
+        try guarded.engine.start(Fixture.referenceSession())
+        guarded.run(minutes: 1)
+        #expect(guardedLeases.recorded.isEmpty)
+        #expect(guarded.hardware.forwardSteps == 0, "no durable record, no delivery")
+
+        let unguarded = rig(disabling: .deliveryLease)
+        let leases = ScriptedLeaseRecorder(clock: unguarded.clock)
+        leases.succeeds = false
+        unguarded.engine.leaseRecorder = leases
+        try unguarded.engine.start(Fixture.referenceSession())
+        unguarded.run(minutes: 1)
+        // The harm: drug reached the patient while the journal holds no lease for any of it.
+        #expect(leases.recorded.isEmpty)
+        #expect(unguarded.hardware.forwardSteps > 1_000, "delivered \(unguarded.hardware.forwardSteps) steps unrecorded")
+    }
 }
