@@ -12,7 +12,7 @@ struct BenchSmokeTests {
     @Test("HAZ-008: pump-bench --seconds 1 runs both step timings; no step runs ahead of floor(rate·t)")
     func smoke() throws {
         let process = Process()
-        process.executableURL = Binaries.directory.appendingPathComponent("pump-bench")
+        process.executableURL = Binaries.fresh("pump-bench")
         process.arguments = ["--seconds", "1", "--rates", "100", "--trials", "20", "--skip-daemon", "--json"]
         let out = Pipe()
         process.standardOutput = out

@@ -1,5 +1,6 @@
 // Runs the real pumpd and pumpctl binaries as processes (simulator backend, temp dirs, high sim speed).
-// The binaries come from the build directory (`PUMP_BIN_DIR`, default .build/debug beside the package).
+// The binaries come from the build directory (`PUMP_BIN_DIR`, default .build/debug beside the package); each is
+// checked against its sources first (BinaryFreshness), so a stale binary fails the test.
 import Foundation
 import PumpProtocol
 import Testing
@@ -16,8 +17,14 @@ enum Binaries {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         return root.appendingPathComponent(".build/debug", isDirectory: true)
     }()
-    static var pumpd: URL { directory.appendingPathComponent("pumpd") }
-    static var pumpctl: URL { directory.appendingPathComponent("pumpctl") }
+    static var pumpd: URL { fresh("pumpd") }
+    static var pumpctl: URL { fresh("pumpctl") }
+    /// The executable `name` in `directory`, after checking it is not older than its sources (BinaryFreshness).
+    static func fresh(_ name: String) -> URL {
+        let url = directory.appendingPathComponent(name)
+        BinaryFreshness.require(url)
+        return url
+    }
 }
 
 /// The current user's primary group name (the socket group in tests).
@@ -150,6 +157,16 @@ final class DaemonHarness: @unchecked Sendable {
             last = try status()
         }
         return last
+    }
+
+    /// Polls `condition` (every 100 ms) until it holds or `timeout` real seconds pass; returns whether it held.
+    func eventually(timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)  // wall-clock: a test deadline, not pump timing
+        while true {
+            if try condition() { return true }
+            if Date() >= deadline { return false }  // wall-clock: a test deadline, not pump timing
+            usleep(100_000)
+        }
     }
 
     static let referenceStart = [

@@ -240,22 +240,56 @@ extension EndToEndTests {
         try daemon.start()
         #expect(daemon.ctl(DaemonHarness.referenceStart).status == 0)
         let request = Data("{\"v\":1,\"id\":\"p\",\"command\":\"status\"}\n".utf8)
-        let deadline = Date().addingTimeInterval(6)
+        // 50 real threads (concurrentPerform would run about two at a time on two cores), each connected before
+        // any sends, released together; every connection or answer that fails is counted, none may fail.
+        let clients = 50
+        let perClient = 20
         let answered = Counter()
-        DispatchQueue.concurrentPerform(iterations: 50) { _ in
-            guard let client = try? RawClient(path: daemon.socket) else { return }
-            while Date() < deadline {
-                guard (try? client.send(request)) != nil, client.readLine()?.contains("\"ok\":true") == true else { return }
-                answered.increment()
-            }
+        let failures = FailureLog()
+        let connected = DispatchSemaphore(value: 0)
+        let go = DispatchSemaphore(value: 0)
+        let finished = DispatchGroup()
+        for index in 0..<clients {
+            finished.enter()
+            Thread {
+                defer { finished.leave() }
+                let client: RawClient
+                do { client = try RawClient(path: daemon.socket) } catch {
+                    failures.add("client \(index): \(error)")
+                    connected.signal()
+                    return
+                }
+                connected.signal()
+                go.wait()
+                for _ in 0..<perClient {
+                    guard (try? client.send(request)) != nil else { failures.add("client \(index): send failed"); return }
+                    guard let line = client.readLine(), line.contains("\"ok\":true") else {
+                        failures.add("client \(index): no ok answer")
+                        return
+                    }
+                    answered.increment()
+                }
+            }.start()
         }
+        for _ in 0..<clients { #expect(connected.wait(timeout: .now() + 60) == .success) }
+        for _ in 0..<clients { go.signal() }
+        #expect(finished.wait(timeout: .now() + 120) == .success, "clients still running after 120 s")
+        #expect(failures.entries.isEmpty, "failures: \(failures.entries.prefix(5))")
+        #expect(answered.value == clients * perClient, "answers: \(answered.value)")
         let status = try daemon.status()
-        #expect(answered.value > 500, "answers: \(answered.value)")
         #expect(status.state == .running, "alarms: \(status.alarms.map(\.message))")
         // Delivery follows its time line: 35 mL over 2400 virtual s, within 1 % of the target plus one step.
         let expected = 35 * min(status.elapsedS, 2400) / 2400
         #expect(abs(status.deliveredMl - expected) <= 0.01 * 35 + 0.001, "delivered \(status.deliveredMl) mL, expected \(expected)")
     }
+}
+
+/// Failure descriptions collected from many threads.
+final class FailureLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func add(_ entry: String) { lock.withLock { list.append(entry) } }
+    var entries: [String] { lock.withLock { list } }
 }
 
 final class Counter: @unchecked Sendable {

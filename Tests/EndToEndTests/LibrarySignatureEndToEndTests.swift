@@ -12,7 +12,7 @@ import Testing
 struct LibrarySignatureEndToEndTests {
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources/PumpLibrary/Data")
-    static var pumpLibrary: String { Binaries.directory.appendingPathComponent("pump-library").path }
+    static var pumpLibrary: String { Binaries.fresh("pump-library").path }
 
     /// A clinic: a trusted key `clinic` (public half in keys/), an untrusted key `other`, a copy of the shipped drug
     /// library, and the bundled syringe library signed by `clinic` into sigs/ (pumpd's library_signatures_dir).

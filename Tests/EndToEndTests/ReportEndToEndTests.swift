@@ -49,14 +49,20 @@ struct ReportEndToEndTests {
         #expect(daemon.ctl(["stop"]).status == 0)
         let final = try daemon.waitFor(timeout: 5) { $0.state == .stopped }
         try #require(final.state == .stopped)
-        usleep(300_000) // the journal queue writes the close record off the control path
-
-        // JSON: the structured report.
+        // JSON: the structured report. The journal queue writes the close record off the control path: wait
+        // (under a deadline) for the report to show it rather than sleeping a fixed time.
         let directory = daemon.directory
         let jsonPath = directory.appendingPathComponent("report.json").path
-        let jsonRun = daemon.ctl(["report", "--format", "json", "--output", jsonPath])
+        var jsonRun = CommandResult(status: -1, stdout: "", stderr: "")
+        var decoded: SessionReportDTO?
+        _ = daemon.eventually(timeout: 20) {
+            jsonRun = daemon.ctl(["report", "--format", "json", "--output", jsonPath])
+            guard jsonRun.status == 0 else { return false }
+            decoded = try? ReportJSON.decode(Data(contentsOf: URL(fileURLWithPath: jsonPath)))
+            return decoded?.session.outcome == "stopped"
+        }
         try #require(jsonRun.status == 0, "\(jsonRun.stderr)")
-        let report = try ReportJSON.decode(Data(contentsOf: URL(fileURLWithPath: jsonPath)))
+        let report = try #require(decoded)
         #expect(report.session.sessionId == final.sessionId)
         #expect(report.session.patientId == "R-1")
         #expect(report.session.outcome == "stopped")
@@ -144,8 +150,14 @@ struct ReportEndToEndTests {
             let stopped = try daemon.waitFor(timeout: 5) { $0.state == .stopped }
             delivered.append(stopped.deliveredMg)
         }
-        usleep(300_000)
-        guard case .sessions(let all)? = try Self.payload(daemon.ctl(["sessions", "--raw"])) else { throw HarnessError("no list") }
+        // The close records are written off the control path: wait for all three to be listed as stopped.
+        var listed: [SessionSummaryDTO] = []
+        _ = try daemon.eventually(timeout: 20) {
+            guard case .sessions(let all)? = try Self.payload(daemon.ctl(["sessions", "--raw"])) else { return false }
+            listed = all
+            return all.count == 3 && all.allSatisfy { $0.outcome == "stopped" }
+        }
+        let all = listed
         #expect(all.map(\.patientId) == ["H-2", "H-1", "H-1"])
         #expect(zip(all.map(\.deliveredMg), delivered.reversed()).allSatisfy { abs($0 - $1) < 1e-6 })
         for session in all {

@@ -59,12 +59,28 @@ struct RealtimeStepSchedulerTests {
     @Test("HAZ-003: after shutdown pending tasks never run")
     func shutdownDropsPending() throws {
         let steps = try Self.thread()
+        // A live twin on the same time line runs the same task: once it has, the due instant has certainly
+        // passed, so the empty log of the shut-down thread is judged after its task could have run.
+        let twin = try RealtimeStepScheduler.start(label: "test-twin", timeBase: steps.timeBase, policy: .inherited).get()
+        defer { twin.shutdown() }
         let log = RunLog()
-        steps.schedule(at: steps.now() + .milliseconds(50)) { log.add(1, early: false) }
+        let twinLog = RunLog()
+        let due = steps.now() + .milliseconds(50)
+        steps.schedule(at: due) { log.add(1, early: false) }
+        twin.schedule(at: due) {
+            twinLog.add(1, early: false)
+            twinLog.done.signal()
+        }
         steps.shutdown()
         #expect(steps.pendingCount == 0)
         steps.schedule(at: steps.now()) { log.add(2, early: false) }
         #expect(steps.pendingCount == 0)
+        #expect(twinLog.done.wait(timeout: .now() + .seconds(10)) == .success, "the twin's task never ran")
+        #expect(twinLog.labels == [1])
+        // And well past the due instant (a late wake-up of the shut-down thread would have happened by now).
+        let margin = DispatchSemaphore(value: 0)
+        twin.schedule(at: due + .milliseconds(200)) { margin.signal() }
+        #expect(margin.wait(timeout: .now() + .seconds(10)) == .success)
         #expect(log.labels.isEmpty)
     }
 

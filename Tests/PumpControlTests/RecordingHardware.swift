@@ -15,6 +15,9 @@ final class RecordingHardware: PumpHardware, @unchecked Sendable {
     var failingOperation: HardwareError.Operation?
     var indication = AlarmIndication.normal
     var inputEventHandler: (@Sendable (PumpInputEvent) -> Void)?
+    /// Called after every forward step that moved the motor, with the new forward count (invariant checks at
+    /// every step, e.g. the delivery lease ceiling).
+    var onForwardStep: ((Int64) -> Void)?
 
     init(clock: MonotonicClock) { self.clock = clock }
 
@@ -33,6 +36,7 @@ final class RecordingHardware: PumpHardware, @unchecked Sendable {
         if direction == .infuse {
             forwardSteps += 1
             stepTimes.append(clock.now())
+            onForwardStep?(forwardSteps)
         } else {
             retractSteps += 1
         }

@@ -105,4 +105,77 @@ struct SensitivityTests {
         #expect(unguarded.engine.state == .running)
         #expect(unguarded.hardware.forwardSteps == movedBefore, "no drug moved during the failure, unnoticed")
     }
+
+    @Test("HAZ-010: with a stalled journal the lease holds delivery at the journalled ceiling; without the lease check a kill now would leave delivery beyond what the journal knows")
+    func deliveryLease() throws {
+        let guarded = rig(disabling: nil)
+        let guardedLeases = ScriptedLeaseRecorder(clock: guarded.clock)
+        guarded.engine.leaseRecorder = guardedLeases
+        try guarded.engine.start(Fixture.referenceSession())
+        guarded.run(minutes: 1)
+        guardedLeases.answers = false
+        guarded.run(minutes: 1)
+        let guardedCeiling = try #require(guardedLeases.recorded.map(\.count).max())
+        #expect(Int64(guarded.hardware.forwardSteps) <= guardedCeiling)
+
+        let unguarded = rig(disabling: .deliveryLease)
+        let leases = ScriptedLeaseRecorder(clock: unguarded.clock)
+        unguarded.engine.leaseRecorder = leases
+        try unguarded.engine.start(Fixture.referenceSession())
+        unguarded.run(minutes: 1)
+        leases.answers = false
+        unguarded.run(minutes: 1)
+        // The harm: the motor moved well past the highest ceiling the journal holds, so after a power cut the
+        // journal (checkpoint + lease) would under-state what the patient received.
+        let ceiling = leases.recorded.map(\.count).max() ?? 0
+        #expect(Int64(unguarded.hardware.forwardSteps) > ceiling + 1_000,
+                "delivered \(unguarded.hardware.forwardSteps) steps against a journalled ceiling of \(ceiling)")
+    }
+
+    @Test("HAZ-011: an e-stop whose edge was missed is caught by the polled input and the motor goes off; without the polled check the motor is left on and drug keeps flowing")
+    func polledEmergencyStop() throws {
+        let guarded = rig(disabling: nil)
+        try guarded.engine.start(Fixture.referenceSession())
+        guarded.run(minutes: 1)
+        guarded.hardware.inputs.emergencyStopPressed = true  // no edge event: only the poll can see it
+        guarded.run(minutes: 0.1)
+        let atStop = guarded.hardware.forwardSteps
+        #expect(guarded.alarmCodes.contains(.emergencyStop))
+        #expect(!guarded.hardware.enabled, "the guarded pump turned the motor off")
+        guarded.run(minutes: 1)
+        #expect(guarded.hardware.forwardSteps == atStop, "no step after the e-stop")
+
+        let unguarded = rig(disabling: .emergencyStop)
+        try unguarded.engine.start(Fixture.referenceSession())
+        unguarded.run(minutes: 1)
+        unguarded.hardware.inputs.emergencyStopPressed = true
+        unguarded.run(minutes: 0.1)
+        let pressedAt = unguarded.hardware.forwardSteps
+        unguarded.run(minutes: 1)
+        // The harm: the button is held down, ENABLE is still on and the plunger keeps moving.
+        #expect(unguarded.hardware.enabled, "without the polled check the motor is left on")
+        #expect(unguarded.hardware.forwardSteps > pressedAt + 1_000, "drug keeps flowing with the e-stop pressed")
+    }
+
+    @Test("HAZ-014: a journal whose lease writes fail lets no step through; without the lease check the motor delivers with nothing recorded")
+    func failingJournalLease() throws {
+        let guarded = rig(disabling: nil)
+        let guardedLeases = ScriptedLeaseRecorder(clock: guarded.clock)
+        guardedLeases.succeeds = false
+        guarded.engine.leaseRecorder = guardedLeases
+        try guarded.engine.start(Fixture.referenceSession())
+        guarded.run(minutes: 1)
+        #expect(guardedLeases.recorded.isEmpty)
+        #expect(guarded.hardware.forwardSteps == 0, "no durable record, no delivery")
+
+        let unguarded = rig(disabling: .deliveryLease)
+        let leases = ScriptedLeaseRecorder(clock: unguarded.clock)
+        leases.succeeds = false
+        unguarded.engine.leaseRecorder = leases
+        try unguarded.engine.start(Fixture.referenceSession())
+        unguarded.run(minutes: 1)
+        // The harm: drug reached the patient while the journal holds no lease for any of it.
+        #expect(leases.recorded.isEmpty)
+        #expect(unguarded.hardware.forwardSteps > 1_000, "delivered \(unguarded.hardware.forwardSteps) steps unrecorded")
+    }
 }

@@ -1,6 +1,9 @@
 import Foundation
 import PumpCore
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import PumpJournal
 
 @Suite("Journal recovery after an interruption")
@@ -18,29 +21,70 @@ struct JournalRecoveryTests {
         return id
     }
 
-    @Test("HAZ-010: a power-loss image of an open journal recovers the last checkpoint")
-    func powerLossImage() throws {
+    @Test("HAZ-010: a writer process killed with SIGKILL in the middle of its checkpoints loses none it had committed")
+    func killedWriterRecovers() throws {
+        // A real crash instead of a copy of a still-open file: this test binary is started again as a child that
+        // runs `crashWriterChild` (below), writing checkpoints as fast as it can and printing the number of each
+        // one after `checkpoint` returned. Once 30 are reported the child is killed with SIGKILL, mid-write (it
+        // never pauses), and the journal is reopened by this process.
         let dir = try TemporaryDirectory()
-        let journal = try Journal(directory: dir.url)
-        let id = try infuse(journal, checkpoints: 30)
-        // Copy the files as they are on disk while the journal is still open and never closed: the WAL is not
-        // checkpointed into the main file, exactly what a power cut leaves behind. The -shm index is volatile
-        // and is not copied.
-        let image = try TemporaryDirectory()
-        for suffix in ["", "-wal"] {
-            try FileManager.default.copyItem(
-                atPath: dir.journalPath + suffix, toPath: image.journalPath + suffix)
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        child.arguments = ["--testing-library", "swift-testing", "--filter", "crashWriterChild"]
+        var environment = ProcessInfo.processInfo.environment
+        environment[Self.childVariable] = dir.url.path
+        child.environment = environment
+        let output = Pipe()
+        child.standardOutput = output
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        var reported = 0
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(120)  // wall-clock: a test deadline, not pump timing
+        while reported < 30, Date() < deadline {  // wall-clock: a test deadline, not pump timing
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }  // the child ended
+            buffer.append(chunk)
+            let lines = String(decoding: buffer, as: UTF8.self).split(separator: "\n")
+            for line in lines where line.hasPrefix("committed ") {
+                reported = max(reported, Int(line.dropFirst("committed ".count)) ?? 0)
+            }
         }
-        let recovered = try #require(try Journal(directory: image.url).recoverOpenSession())
-        #expect(recovered.id == id)
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        #expect(child.terminationReason == .uncaughtSignal, "the writer was not killed but ended by itself")
+        #expect(child.terminationStatus == SIGKILL)
+        try #require(reported >= 30, "the child writer reported only \(reported) checkpoints")
+        let recovered = try #require(try Journal(directory: dir.url).recoverOpenSession())
+        // Every checkpoint reported committed survived; the newest recovered one may be later (committed
+        // but not yet read from the pipe), and it is whole: its amount matches its own time stamp.
+        let last = Int((recovered.lastKnownWall.timeIntervalSince(Fixtures.wall0)).rounded())
+        #expect(last >= reported, "recovered checkpoint \(last) is older than the reported \(reported)")
+        #expect(recovered.delivered == Fixtures.delivered(Double(last) / Self.checkpointScale))
         #expect(recovered.start.program == Fixtures.program)
         #expect(recovered.start.targetDose == Milligrams(35))
-        #expect(recovered.delivered == Fixtures.delivered(0.30))
         #expect(recovered.wasInfusing)
         #expect(recovered.lastCheckpoint?.state == "infusing")
-        #expect(recovered.lastKnownWall.milliseconds == Fixtures.wall0.addingTimeInterval(30).milliseconds)
         #expect(recovered.interruptions == 0)
-        withExtendedLifetime(journal) {}
+    }
+
+    static let childVariable = "PUMP_JOURNAL_CRASH_WRITER_DIR"
+    static let checkpointScale = 1_000_000.0
+
+    @Test("The SIGKILL writer for killedWriterRecovers (runs only as that test's child process)",
+          .enabled(if: ProcessInfo.processInfo.environment[JournalRecoveryTests.childVariable] != nil))
+    func crashWriterChild() throws {
+        let path = try #require(ProcessInfo.processInfo.environment[Self.childVariable])
+        let journal = try Journal(directory: URL(fileURLWithPath: path))
+        let id = try journal.beginSession(Fixtures.start())
+        try journal.append(Fixtures.event(.start, id, second: 0))
+        for second in 1..<Int(Self.checkpointScale) {
+            try journal.checkpoint(
+                id, delivered: Fixtures.delivered(Double(second) / Self.checkpointScale), state: "infusing",
+                infusing: true, monotonic: MonotonicInstant(nanoseconds: Int64(second) * 1_000_000_000),
+                wall: Fixtures.wall0.addingTimeInterval(TimeInterval(second)))
+            FileHandle.standardOutput.write(Data("committed \(second)\n".utf8))  // unbuffered, after the commit
+        }
     }
 
     @Test("HAZ-010: a journal dropped without closing is recovered by the next opener")

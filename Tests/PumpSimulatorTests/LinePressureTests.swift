@@ -31,11 +31,21 @@ struct LinePressureTests {
     @Test("Delivered plus stored volume equals displaced volume (mass balance)")
     func massBalance() throws {
         let (scheduler, pump) = try makeRunningPump()
-        _ = StepTrain(pump: pump, scheduler: scheduler, rate: MillilitersPerHour(26.25))
+        // The train must outlive the run: its timer holds it weakly, so a discarded train emits nothing and
+        // the balance would be 0 = 0 + 0.
+        let train = StepTrain(pump: pump, scheduler: scheduler, rate: MillilitersPerHour(26.25))
         scheduler.run(for: seconds(97))
         let delivered = pump.volumeDeliveredToPatient.microliters.value
         let stored = pump.storedVolume.microliters.value
         let displaced = pump.volumeDisplaced.microliters.value
+        withExtendedLifetime(train) {}
+        // 26.25 mL/h for 97 s displaces about 707 µL; the line holds C·R·Q ≈ 11 µL of it.
+        let expectedDisplaced = Double(train.emitted) * pump.trueVolumePerStep.value
+        #expect(train.emitted > 3000)
+        #expect(isClose(displaced, 26.25 * 1000 * 97 / 3600, within: 1))
+        #expect(isClose(displaced, expectedDisplaced, within: 1e-9 * displaced))
+        #expect(delivered > 0.9 * displaced)
+        #expect(stored > 1)
         #expect(isClose(delivered + stored, displaced, within: 1e-9 * displaced))
     }
 

@@ -53,9 +53,15 @@ struct SwitchAndFaultTests {
             events.record(event)
             if event == .emergencyStopPressed { try? pump?.setMotorEnabled(false) }
         }
+        try emit(10, on: pump)
+        #expect(pump.plungerSteps == Steps(10))
         pump.inject(.emergencyStopPress)
         #expect(events.events == [.emergencyStopPressed])
-        #expect(pump.motorEnabled == false)  // the handler ran before inject returned, without deadlock
+        // The handler ran before inject returned, without deadlock, and its write reached the driver: the very
+        // next pulses move nothing (judged on the plunger, not on the flag the handler wrote).
+        try emit(10, on: pump)
+        #expect(pump.plungerSteps == Steps(10))
+        #expect(pump.stepPulsesWhileDisabled == 10)
         #expect(try pump.readInputs().emergencyStopPressed)
         pump.inject(.emergencyStopPress)  // already pressed: no new edge
         pump.inject(.emergencyStopRelease)

@@ -40,24 +40,55 @@ struct TimeAndThreadingTests {
 
     @Test("HAZ-011: disabling from another thread while steps are emitted is safe and takes effect")
     func concurrentDisable() throws {
+        // The claim is judged on the plant, not on the flag the test wrote: from the instant setMotorEnabled(false)
+        // returns on the other thread, no STEP pulse moves the plunger any more, while pulses keep arriving.
         let clock = ManualClock()
         let pump = SimulatedPump(clock: clock, geometry: bd50, fill: Milliliters(50))
         try pump.setMotorEnabled(true)
-        DispatchQueue.concurrentPerform(iterations: 4) { worker in
-            for i in 0..<2_000 {
-                switch worker {
-                case 0: try? pump.emitStep()
-                case 1: if i == 1_000 { try? pump.setMotorEnabled(false) } else { _ = try? pump.readInputs() }
-                case 2: clock.advance(by: .microseconds(100))
-                default: _ = pump.volumeDeliveredToPatient
+        let state = DisableRace()
+        // Real threads (not concurrentPerform, which may run the workers one after another): the step thread
+        // waits on the disabling thread.
+        let done = DispatchGroup()
+        for worker in 0..<4 {
+            done.enter()
+            Thread {
+            defer { done.leave() }
+            switch worker {
+            case 0:  // the step thread: emits until it has sent 500 pulses after the disable returned
+                var afterDisable = 0
+                while afterDisable < 500 {
+                    let disabled = state.disabledAt != nil
+                    try? pump.emitStep()
+                    if disabled { afterDisable += 1 }
                 }
+            case 1:  // the other thread: disables once the plunger has visibly moved
+                while pump.plungerSteps.count < 500 { _ = try? pump.readInputs() }
+                try? pump.setMotorEnabled(false)
+                state.disabledAt = pump.plungerSteps.count  // read after the write returned
+            case 2: for _ in 0..<2_000 { clock.advance(by: .microseconds(100)) }
+            default: for _ in 0..<2_000 { _ = pump.volumeDeliveredToPatient }
             }
+            }.start()
         }
-        #expect(pump.motorEnabled == false)
-        #expect(pump.stepPulsesReceived == 2_000)
-        #expect(Int(pump.plungerSteps.count) + pump.stepPulsesWhileDisabled == 2_000)
+        #expect(done.wait(timeout: .now() + 120) == .success, "the threads did not finish")
+        let disabledAt = try #require(state.disabledAt)
+        #expect(disabledAt >= 500)
+        #expect(pump.plungerSteps.count == disabledAt, "the plunger moved after the disable returned")
+        #expect(pump.stepPulsesWhileDisabled >= 500)
+        #expect(Int(pump.plungerSteps.count) + pump.stepPulsesWhileDisabled == pump.stepPulsesReceived)
         let displaced = pump.volumeDisplaced.microliters.value
         let accounted = pump.volumeDeliveredToPatient.microliters.value + pump.storedVolume.microliters.value
+        #expect(displaced > 0)
         #expect(isClose(accounted, displaced, within: 1e-9 * max(1, displaced)))
+    }
+}
+
+/// The plunger position seen right after the cross-thread disable returned (nil before).
+private final class DisableRace: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Int64?
+    var disabledAt: Int64? {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
     }
 }

@@ -130,7 +130,8 @@ public final class SafetySupervisor: @unchecked Sendable {
         let target = gate.programmedTarget
         if !configuration.isEnabled(.programmedTarget) { gate.programmedTarget = nil }
         defer { gate.programmedTarget = target }
-        switch gate.infuseStep(leaseCeiling: leaseRequired ? leaseCeiling : nil, hardware: hardware) {
+        let leased = leaseRequired && configuration.isEnabled(.deliveryLease)
+        switch gate.infuseStep(leaseCeiling: leased ? leaseCeiling : nil, hardware: hardware) {
         case .stepped: return true
         case .notAllowed: return false
         case .fault(let code, let message):
@@ -147,7 +148,7 @@ public final class SafetySupervisor: @unchecked Sendable {
     public func availableSteps(now: MonotonicInstant) -> Int64 {
         lock.withLock {
             guard gate.mode == .infusing, latch.isEmpty else { return 0 }
-            let leased = leaseRequired ? max(0, leaseCeiling - gate.netSteps) : .max
+            let leased = leaseRequired && configuration.isEnabled(.deliveryLease) ? max(0, leaseCeiling - gate.netSteps) : .max
             guard configuration.isEnabled(.rateCap) else { return leased }
             return min(leased, limiter?.available(at: now) ?? 0)
         }

@@ -5,6 +5,8 @@ import Foundation
 public enum SafetyCheck: String, Sendable, CaseIterable {
     case rateCap, totalCap, stepMismatch, heartbeat, occlusionPressure, occlusionTrend, endOfTravel
     case syringePresence, plungerClamp, emergencyStop, hardwareErrors, programmedTarget
+    /// The delivery lease ceiling in the gate and the emitter's budget (HAZ-010, HAZ-014).
+    case deliveryLease
 }
 
 /// Pump-level supervisor settings.
