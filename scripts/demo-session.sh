@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The main job on the simulator: builds pumpd and pumpctl, starts pumpd on the plant simulator at 120× speed in
+# The main job on the simulator: builds pumpd and pumpctl, starts pumpd on the plant simulator at 100× speed (the simulator's maximum) in
 # a temporary directory, and runs a short nurse session with pumpctl: program + confirm, status, titrate,
 # pause/resume, a snapshot of the live view, completion, and the journal. Stops the daemon at the end.
 # Usage: bash scripts/demo-session.sh [SIM_SPEED]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
-SPEED=${1:-120}
+SPEED=${1:-100}
 swift build --product pumpd >/dev/null
 swift build --product pumpctl >/dev/null
 BIN=$(swift build --show-bin-path)

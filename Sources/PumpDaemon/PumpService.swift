@@ -120,7 +120,7 @@ public final class PumpService: @unchecked Sendable {
         engineConfiguration.supervisor.controlPeriod = .seconds(periodMS / 1000)
         if speed > 1 {
             engineConfiguration.supervisor.heartbeatTolerance = 6
-            engineConfiguration.stepLeadScale = speed
+            engineConfiguration.stepLeadScale = min(speed, SimulatorSpeed.maximumStepLeadScale)
         }
         engineConfiguration.checkpointInterval = .seconds(max(1, periodMS / 1000))
         // A lease covers two checkpoint intervals. At N× simulation speed a durable write takes N times longer in

@@ -3,7 +3,7 @@
 // At --sim-speed N every pump-time interval is N× shorter in real time: the reference program (35 mL over
 // 40 min in a BD 50, 67 steps/s) needs 67·N timer wake-ups per real second, and a wake-up that is d late in real
 // time is N·d late on the pump's clock. Two things keep the pump's clock honest below the maximum: the step
-// emitter keeps N× the lead it keeps at 1× (`EngineConfiguration.stepLeadScale`), so real-time lateness is caught
+// emitter keeps up to 100× the lead it keeps at 1× (`EngineConfiguration.stepLeadScale`), so real-time lateness is caught
 // up as at 1× instead of being dropped at the next retarget (before that, 100× ended 26 s late on a quiet host and
 // 2,500× took 69 min); and the maximum, where the reference program still ends within one control period of its
 // planned end on the 2-core CI machine with nothing else running (the end-to-end test at the maximum runs in
@@ -15,8 +15,15 @@ import Foundation
 
 /// Limits of the simulator's sped-up clock.
 public enum SimulatorSpeed {
+    /// The most the step emitter's kept lead is scaled at a sped-up clock: 100 × 5 steps is 7.5 s of pump time
+    /// at the reference rate (75 real ms at 100×). A larger lead, caught up at the emitter's burst rate, drives
+    /// the simulated line pressure up steeply enough for the occlusion trend detector to alarm (seen at 200×:
+    /// 1,000 steps caught up after a host stall raised a false occlusion); 20× was too little to keep time at
+    /// 100× (37 s late under load 5).
+    public static let maximumStepLeadScale: Double = 100
+
     /// The highest `--sim-speed` / `sim_speed`.
-    public static let maximum: Double = 200
+    public static let maximum: Double = 100
 
     /// The most steps per real second a program may need on the simulator: the reference program's 66.7
     /// steps/s at the maximum speed, with the engine's 1.1× catch-up on top.

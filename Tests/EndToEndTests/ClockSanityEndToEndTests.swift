@@ -8,7 +8,7 @@ import Testing
 struct ClockSanityEndToEndTests {
     @Test("HAZ-012: a clock behind the journal raises clock-invalid and the repeat-dose guard fails closed although the clock says 14 h passed")
     func clockBehindJournal() throws {
-        let daemon = try DaemonHarness(speed: 200)
+        let daemon = try DaemonHarness(speed: 100)
         try daemon.start()
         #expect(daemon.ctl(["vitals", "--sbp", "120", "--dbp", "80", "--hr", "70", "--spo2", "97"]).status == 0)
         try #require(daemon.ctl(DaemonHarness.referenceStart + ["--patient-id", "C-1"]).status == 0)
@@ -38,7 +38,7 @@ struct ClockSanityEndToEndTests {
 
     @Test("HAZ-012: a clock before the build date (an SBC at 1970) is clock-invalid")
     func clockBeforeBuild() throws {
-        let daemon = try DaemonHarness(speed: 200)
+        let daemon = try DaemonHarness(speed: 100)
         daemon.environment = ["PUMPD_SIM_WALL_CLOCK_OFFSET_S": String(-56.0 * 365 * 86_400)]
         try daemon.start()
         #expect(try daemon.status().alarms.contains { $0.code == "clock-invalid" })

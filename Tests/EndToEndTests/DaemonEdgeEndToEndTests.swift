@@ -47,7 +47,7 @@ struct DaemonEdgeEndToEndTests {
         // The same state directory with a socket of its own: only the lock can stop the second daemon.
         let secondSocket = daemon.directory.appendingPathComponent("second.sock").path
         let second = try runPumpdToExit([
-            "--backend", "sim", "--socket", secondSocket, "--state-dir", daemon.stateDirectory, "--sim-speed", "200",
+            "--backend", "sim", "--socket", secondSocket, "--state-dir", daemon.stateDirectory, "--sim-speed", "100",
             "--control-group", group, "--read-only-group", group, "--socket-group", group,
             "--config", daemon.directory.appendingPathComponent("none.toml").path, "--log-level", "warning",
         ])
@@ -79,7 +79,7 @@ struct ConfigurationEndToEndTests {
               ("", ["--sim-speed", "nan"], "sim_speed"),
               ("", ["--sim-speed", "1e400"], "sim_speed"),
               // Issue 11 item 8: above the documented maximum the simulator would not keep time.
-              ("", ["--sim-speed", "201"], "sim_speed"),
+              ("", ["--sim-speed", "101"], "sim_speed"),
               ("sim_speed = 2500", [], "sim_speed"),
           ])
     func badNumbersRefused(toml: String, flags: [String], key: String) throws {

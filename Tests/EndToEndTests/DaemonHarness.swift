@@ -59,7 +59,7 @@ final class DaemonHarness: @unchecked Sendable {
     /// Extra pumpd arguments (e.g. `--step-timing-report FILE`).
     let extraArguments: [String]
 
-    init(speed: Double = 200, controlGroup: String? = nil, readOnlyGroup: String? = nil, socketGroup: String? = nil,
+    init(speed: Double = 100, controlGroup: String? = nil, readOnlyGroup: String? = nil, socketGroup: String? = nil,
          extraArguments: [String] = [], extraConfiguration: String = "") throws {
         self.readOnlyGroup = readOnlyGroup ?? primaryGroupName()
         self.socketGroup = socketGroup ?? primaryGroupName()

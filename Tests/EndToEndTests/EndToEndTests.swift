@@ -10,7 +10,7 @@ import Glibc
 struct EndToEndTests {
     @Test("A full session runs to completed: 35 mg delivered, motor off, journal shows it")
     func fullSession() throws {
-        let daemon = try DaemonHarness(speed: 200)
+        let daemon = try DaemonHarness(speed: 100)
         try daemon.start()
         let started = daemon.ctl(DaemonHarness.referenceStart + ["--patient-id", "E2E-1"])
         #expect(started.status == 0, "\(started.stderr)")

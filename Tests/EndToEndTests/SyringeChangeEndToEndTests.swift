@@ -22,7 +22,7 @@ struct SyringeChangeEndToEndTests {
 
     @Test("4-hour pain program across two syringes at 120× (2 min of real time): near-empty, refused change while running, syringe-empty, accepted change, total within one step")
     func fourHourPainProgramAcrossTwoSyringes() throws {
-        let daemon = try DaemonHarness(speed: 120)
+        let daemon = try DaemonHarness(speed: 100)
         try daemon.start()
         let started = daemon.ctl(Self.painStart)
         try #require(started.status == 0, "\(started.stderr)")
@@ -145,7 +145,7 @@ struct SyringeChangeEndToEndTests {
 
     @Test("A crash in the middle of the second syringe comes back interrupted with syringe 2 in force, and finishes the program")
     func crashMidSecondSyringe() throws {
-        let daemon = try DaemonHarness(speed: 120)
+        let daemon = try DaemonHarness(speed: 100)
         try daemon.start()
         // 0.35 mg/kg/h × 85 kg × 1 h = 29.75 mg = 14.875 mL at 2 mg/mL, in bd-10 syringes (9.9 mL each, 9.4 before
         // the syringe-empty stop).

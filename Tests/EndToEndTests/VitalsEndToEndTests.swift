@@ -9,7 +9,7 @@ import Testing
 struct VitalsEndToEndTests {
     @Test("HAZ-015: BP 150/90 before start needs an override reason; with one the infusion runs, and status shows a labelled plasma estimate that continues after the end")
     func preStartOverrideAndPlasma() throws {
-        let daemon = try DaemonHarness(speed: 200)
+        let daemon = try DaemonHarness(speed: 100)
         try daemon.start()
         let entered = daemon.ctl(["vitals", "--sbp", "150", "--dbp", "90", "--hr", "88", "--spo2", "97"])
         #expect(entered.status == 0, "\(entered.stderr)")
@@ -44,7 +44,7 @@ struct VitalsEndToEndTests {
 
     @Test("HAZ-015: a simulated hypertensive surge pauses the infusion with a high alarm; it stays paused until a reading is in range, ack and resume")
     func surgePausesUntilAckAndResume() throws {
-        let daemon = try DaemonHarness(speed: 200)
+        let daemon = try DaemonHarness(speed: 100)
         daemon.extraConfig = "sim_vitals = true\nsim_vitals_interval_s = 60\n"
         try daemon.start()
         #expect(daemon.ctl(["vitals", "--sbp", "124", "--dbp", "78", "--hr", "70", "--spo2", "98"]).status == 0)
@@ -80,7 +80,7 @@ struct VitalsEndToEndTests {
 
     @Test("HAZ-015: implausible vital signs are refused with a sentence and change nothing; sim surge needs --sim-vitals")
     func refusals() throws {
-        let daemon = try DaemonHarness(speed: 200)
+        let daemon = try DaemonHarness(speed: 100)
         try daemon.start()
         let typo = daemon.ctl(["vitals", "--sbp", "1500", "--dbp", "90", "--hr", "88", "--spo2", "97"])
         #expect(typo.status == 1 && typo.stderr.contains("1500"), "\(typo.stderr)")

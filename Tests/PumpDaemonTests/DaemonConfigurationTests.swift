@@ -161,7 +161,7 @@ struct ShippedConfigurationTests {
 struct ConfigurationNumberTests {
     /// Every numeric key, the TOML prefix it needs, and a fragment of its allowed range.
     static let keys: [(key: String, range: String)] = [
-        ("sim_speed", "between 1 and 200"), ("sim_fill_ml", "above 0 and at most 100"),
+        ("sim_speed", "between 1 and 100"), ("sim_fill_ml", "above 0 and at most 100"),
         ("repeat_session_window_h", "between 0 and 168"), ("control_period_ms", "an integer between 10 and 200"),
         ("occlusion_pressure_mmhg", "between 50 and 1034"), ("realtime_priority", "an integer between 1 and 99"),
         ("vitals_stale_min", "above 0 and at most 120"), ("sim_vitals_interval_s", "between 10 and 3600"),
@@ -242,7 +242,7 @@ struct ConfigurationNumberTests {
             try configuration.validate()
             Issue.record("accepted sim_speed \(speed)")
         } catch {
-            #expect(error.message.contains("sim_speed") && error.message.contains("between 1 and 200"), "\(error.message)")
+            #expect(error.message.contains("sim_speed") && error.message.contains("between 1 and 100"), "\(error.message)")
             #expect(error.message.count < 120, "a short sentence, not a 300-digit echo: \(error.message)")
         }
     }
@@ -253,7 +253,7 @@ struct SimulatorSpeedLimitTests {
     @Test("Issue 11 item 8: sim_speed up to the maximum is accepted, above it refused with the range")
     func maximumSpeed() throws {
         // The end-to-end test at the maximum (SimulatorSpeedEndToEndTests.maximum) uses the same figure.
-        #expect(SimulatorSpeed.maximum == 200)
+        #expect(SimulatorSpeed.maximum == 100)
         #expect(try ConfigurationNumbers.checked(SimulatorSpeed.maximum, key: "sim_speed") == SimulatorSpeed.maximum)
         #expect(throws: ConfigurationError.self) { try ConfigurationNumbers.checked(SimulatorSpeed.maximum + 1, key: "sim_speed") }
     }
@@ -263,6 +263,6 @@ struct SimulatorSpeedLimitTests {
         #expect(SimulatorSpeed.refusal(stepsPerSecond: 66.7, speed: SimulatorSpeed.maximum) == nil)
         #expect(SimulatorSpeed.refusal(stepsPerSecond: 1_000, speed: 1) == nil, "real time is never refused")
         let problem = SimulatorSpeed.refusal(stepsPerSecond: 91.5, speed: SimulatorSpeed.maximum)
-        #expect(problem?.contains("--sim-speed 160 or less") == true, "\(problem ?? "nil")")
+        #expect(problem?.contains("--sim-speed 80 or less") == true, "\(problem ?? "nil")")
     }
 }
