@@ -23,6 +23,7 @@ import Testing
     @Test func installedSyringeLibraryWinsOverTheBundle() throws {
         let bundled = try String(contentsOf: try BundledResource.url("syringes", executable: nil), encoding: .utf8)
         let onlyOne = """
+            library_version = "installed-test-1"
             [[syringes]]
             id = "installed-only"
             brand = "Installed"
