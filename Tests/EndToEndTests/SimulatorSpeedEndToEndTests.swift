@@ -11,7 +11,7 @@ struct SimulatorSpeedEndToEndTests {
     /// `SimulatorSpeedLimitTests` keeps the two equal).
     static let maximum = 100.0
 
-    @Test("At the maximum speed the reference program ends on time on the pump's clock (one control period on a quiet host, 5 % in CI)")
+    @Test("At the maximum speed the reference program ends on time on the pump's clock (one control period on a quiet host, 10 % in CI)")
     func referenceProgramKeepsTimeAtMaximum() throws {
         let speed = Self.maximum
         let daemon = try DaemonHarness(speed: speed)
@@ -23,12 +23,12 @@ struct SimulatorSpeedEndToEndTests {
         try #require(final.state == .completed, "\(final.state) \(final.alarms.map(\.code))")
         // At speed N the control period is 50 ms of real time, N × 50 ms on the pump's clock. On a quiet host the
         // end comes within one control period of 40:00 (measured 2400.0 s); a loaded host still stretches the
-        // pump's clock (80 s seen while a second CI build ran beside this one), so the CI bound is 5 % of the
+        // pump's clock (80-160 s seen while a second CI build ran beside this one), so the CI bound is 10 % of the
         // program: it catches the silent slow-down this guards against (69 min for 40 at 2,500×), not host noise.
         let controlPeriodS = 0.05 * speed
         let lateS = final.elapsedS - 2400
         print("sim-speed-keep-time speed=\(speed) ended_s=\(final.elapsedS) late_s=\(lateS) control_period_s=\(controlPeriodS) within_one_period=\(abs(lateS) <= controlPeriodS)")
-        #expect(abs(lateS) <= 0.05 * 2400,
+        #expect(abs(lateS) <= 0.10 * 2400,
                 "ended at \(final.elapsedS) s of pump time for a 2400 s program (one control period: \(controlPeriodS) s)")
         #expect(abs(final.deliveredMl - 35) < 0.001, "\(final.deliveredMl) mL")
     }
