@@ -119,7 +119,8 @@ pump-library sign --key "$LIBKEYS/bench-clinic.key" --output /etc/pumpd/library-
 pump-library sign --key "$LIBKEYS/bench-clinic.key" --output /etc/pumpd/library-signatures/syringes.toml.sig \
     /usr/share/pumpd/syringes.toml >/dev/null
 rm -rf "$LIBKEYS"
-pump-library verify --keys-dir /etc/pumpd/library-keys /etc/pumpd/bench-drug-library.toml >/dev/null 2>&1 \
+pump-library verify --keys-dir /etc/pumpd/library-keys \
+    --signature /etc/pumpd/library-signatures/bench-drug-library.toml.sig /etc/pumpd/bench-drug-library.toml >/dev/null 2>&1 \
     || fail library_signed "(pump-library verify refused the bench library just signed)"
 
 # ---- systemd-ready: Type=notify, active only after READY=1, STATUS= shown by systemctl ---------------------
