@@ -53,24 +53,8 @@ public enum DaemonResourceBench {
                 daemon.waitUntilExit()
             }
         }
-        let pumpctl = binDirectory.appendingPathComponent("pumpctl")
-        func ctl(_ arguments: [String]) -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = pumpctl
-            process.arguments = arguments
-            var environment = ProcessInfo.processInfo.environment
-            environment["PUMPD_SOCKET"] = socket
-            environment["NO_COLOR"] = "1"
-            process.environment = environment
-            process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            do { try process.run() } catch { return (-1, "\(error)") }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        let pumpctl = Pumpctl(executable: binDirectory.appendingPathComponent("pumpctl"), socket: socket)
+        func ctl(_ arguments: [String]) -> (status: Int32, output: String) { pumpctl.run(arguments) }
         var ready = false
         for _ in 0..<200 where daemon.isRunning {
             if FileManager.default.fileExists(atPath: socket), ctl(["status"]).status == 0 {
